@@ -1,0 +1,51 @@
+"""refimpl: a readable, pure-Python model of PyTorch's tensor semantics.
+
+Use it like torch (`import refimpl as torch`); it never imports torch. Each module
+holds one area and cites the PyTorch source its rules were ported from:
+
+  dtypes.py      dtypes and type promotion
+  storage.py     flat storage, version counter, exact value conversion
+  layout.py      contiguity, view strides, broadcast, elementwise output strides
+  tensor.py      the Tensor (storage + offset + sizes + strides) and introspection
+  creation.py    tensor, arange, zeros, ones, full, eye
+  views.py       view, reshape, transpose, t, permute, narrow, expand, clone, ...
+  elementwise.py add, mul, neg, exp, sigmoid (and their in-place forms)
+  reductions.py  sum
+  printing.py    repr/str in PyTorch's default format
+  methods.py     which functions are Tensor methods and operators
+"""
+from . import methods as _methods
+from .creation import arange, empty, eye, full, ones, tensor, zeros
+from .dtypes import (
+    bfloat16, bool_ as bool, by_name as _dtype_by_name, dtype, float16, float32, float64,
+    get_default_dtype, int8, int16, int32, int64, promote_types, result_type,
+    set_default_dtype, uint8,
+)
+from .elementwise import add, exp, mul, neg, sigmoid
+from .reductions import sum
+from .tensor import Size, Tensor, device
+from .views import (
+    channels_last, clone, contiguous_format, detach, expand, memory_format, narrow, permute,
+    preserve_format, reshape, t, transpose,
+)
+
+_methods.bind()
+
+half, double, short, long = float16, float64, int16, int64
+float = float32  # noqa: A001  (torch.float is float32)
+int = int32  # noqa: A001  (torch.int is int32)
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+
+
+del _methods

@@ -1,0 +1,202 @@
+"""Elementwise ops: one algorithm for promotion, broadcasting, output strides,
+in-place checks and rounding, shared by every op (as torch/_refs does with
+_make_elementwise_binary_reference and TensorIterator does in C++).
+
+Each op is a numpy function on values in the op's "opmath" type (float32 for
+float16/bfloat16, as ATen's opmath_type), plus a type-promotion kind.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes, layout
+from .tensor import Tensor
+
+# float16 and bfloat16 are computed in float32 and rounded once (ATen opmath_type)
+_OPMATH = {dtypes.float16: np.float32, dtypes.bfloat16: np.float32}
+
+INTERNAL_OVERLAP = ("unsupported operation: more than one element of the written-to tensor "
+                    "refers to a single memory location. Please clone() the tensor before "
+                    "performing the operation.")
+PARTIAL_OVERLAP = ("unsupported operation: some elements of the input tensor and the "
+                   "written-to tensor refer to a single memory location. Please clone() the "
+                   "tensor before performing the operation.")
+
+
+def _opmath(dtype):
+    return _OPMATH.get(dtype, dtype.np_storage)
+
+
+def result_dtype(inputs, promotion):
+    """promotion: 'default' (result_type), or 'int_to_float' (bool/int inputs give the
+    default float dtype, like exp and sigmoid: ELEMENTWISE_TYPE_PROMOTION_KIND.INT_TO_FLOAT)."""
+    common = dtypes.result_type(*inputs)
+    if promotion == "int_to_float" and common.kind != "float":
+        return common, dtypes.get_default_dtype()
+    return common, common
+
+
+# --- memory overlap (aten/src/ATen/MemoryOverlap.cpp) ----------------------------------
+def has_internal_overlap(t: Tensor) -> bool:
+    """True only when overlap is certain: a dim of size > 1 with stride 0."""
+    if layout.is_non_overlapping_and_dense(t._sizes, t._strides):
+        return False
+    return any(st == 0 and s > 1 for s, st in zip(t._sizes, t._strides))
+
+
+def overlap_status(a: Tensor, b: Tensor) -> str:
+    """'full', 'partial', 'no' or 'too_hard' (get_overlap_status)."""
+    if a is b:
+        return "full"
+    if a.numel() == 0 or b.numel() == 0:
+        return "no"
+    if not (layout.is_non_overlapping_and_dense(a._sizes, a._strides)
+            and layout.is_non_overlapping_and_dense(b._sizes, b._strides)):
+        return "too_hard"
+    if a._storage is b._storage:
+        a_begin, a_end = a._offset, a._offset + a.numel()
+        b_begin, b_end = b._offset, b._offset + b.numel()
+        if a_begin == b_begin and a_end == b_end:
+            return "full" if a._strides == b._strides else "partial"
+        if a_begin < b_end and b_begin < a_end:
+            return "partial"
+    return "no"
+
+
+def check_writable(out: Tensor, inputs):
+    """TensorIterator's compute_mem_overlaps: no internal overlap in the output, no
+    partial overlap between the output and any input."""
+    if has_internal_overlap(out):
+        raise RuntimeError(INTERNAL_OVERLAP)
+    for x in inputs:
+        if isinstance(x, Tensor) and overlap_status(out, x) == "partial":
+            raise RuntimeError(PARTIAL_OVERLAP)
+
+
+# --- the shared algorithm ----------------------------------------------------------------
+def _as_opmath(x, common, compute):
+    """Input values converted to the common dtype, then to the compute type."""
+    from .storage import to_dtype_array
+    if isinstance(x, Tensor):
+        values = to_dtype_array(x._values(), common)
+    elif common.kind == "int":
+        values = to_dtype_array(np.array(int(x)), common)
+    else:
+        values = np.array(x)  # Python floats stay exact until the compute type
+    with np.errstate(all="ignore"):
+        return values.astype(compute)
+
+
+def _undefined_of(inputs, shape):
+    masks = [np.broadcast_to(m, shape) for m in
+             (x._undefined_mask() for x in inputs if isinstance(x, Tensor)) if m is not None]
+    if not masks:
+        return None
+    return np.logical_or.reduce(masks) if len(masks) > 1 else masks[0]
+
+
+def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, check=None):
+    """Apply fn elementwise to tensors and Python scalars.
+
+    out=None allocates the result with TensorIterator's strides; out=self writes in place
+    (after the overlap, shape and cast checks) and bumps self's version once.
+    check(common_dtype, result_dtype) may raise op-specific errors (e.g. alpha rules).
+    """
+    if out is not None:
+        check_writable(out, inputs)
+    shape = layout.broadcast_all([x._sizes if isinstance(x, Tensor) else () for x in inputs])
+    common, result = result_dtype(inputs, promotion)
+    if out is not None:
+        if shape != out._sizes:
+            raise RuntimeError(
+                f"output with shape [{', '.join(map(str, out._sizes))}] doesn't match the "
+                f"broadcast shape [{', '.join(map(str, shape))}]")
+        if not dtypes.can_cast(result, out.dtype):
+            raise RuntimeError(f"result type {result.legacy_name} can't be cast to the "
+                               f"desired output type {out.dtype.legacy_name}")
+    if check is not None:
+        check(common, result)
+    compute = _opmath(result if promotion == "int_to_float" else common)
+    args = [_as_opmath(x, common, compute) for x in inputs]
+    with np.errstate(all="ignore"):
+        values = np.broadcast_to(np.asarray(fn(*args)), shape)
+    undefined = _undefined_of(inputs, shape)
+    if out is not None:
+        out._write(values, undefined)
+        out._version_counter.bump()
+        return out
+    operands = [(x._sizes, x._strides, x.dtype.itemsize) if isinstance(x, Tensor) else ((), (), 8)
+                for x in inputs]
+    strides = layout.elementwise_output_strides(shape, operands)
+    return Tensor._from_array(values, result, strides, undefined)
+
+
+# --- the ops -------------------------------------------------------------------------------
+def _alpha_check(alpha):
+    """alpha_check (aten/src/ATen/native/BinaryOps.h)."""
+    def check(common, result):
+        if isinstance(alpha, bool) and result is not dtypes.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+        if result.kind != "float" and isinstance(alpha, float):
+            raise RuntimeError(
+                "For integral input tensors, argument alpha must not be a floating point number.")
+    return check
+
+
+def _add_fn(alpha):
+    if alpha == 1:
+        return lambda a, b: a + b
+    return lambda a, b: a + np.asarray(alpha).astype(b.dtype) * b if b.dtype != np.bool_ \
+        else a + alpha * b
+
+
+def add(input, other, *, alpha=1):
+    return elementwise(_add_fn(alpha), [input, other], check=_alpha_check(alpha))
+
+
+def add_(self, other, *, alpha=1):
+    return elementwise(_add_fn(alpha), [self, other], out=self, check=_alpha_check(alpha))
+
+
+def mul(input, other):
+    return elementwise(np.multiply, [input, other])
+
+
+def mul_(self, other):
+    return elementwise(np.multiply, [self, other], out=self)
+
+
+def _neg_check(common, result):
+    if result is dtypes.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def neg(input):
+    return elementwise(np.negative, [input], check=_neg_check)
+
+
+def neg_(self):
+    return elementwise(np.negative, [self], out=self, check=_neg_check)
+
+
+def exp(input):
+    return elementwise(np.exp, [input], promotion="int_to_float")
+
+
+def exp_(self):
+    return elementwise(np.exp, [self], promotion="int_to_float", out=self)
+
+
+def _sigmoid(x):
+    # 1 / (1 + e^-x), computed in double so the single rounding to the result dtype decides
+    return (1.0 / (1.0 + np.exp(-x.astype(np.float64)))).astype(x.dtype)
+
+
+def sigmoid(input):
+    return elementwise(_sigmoid, [input], promotion="int_to_float")
+
+
+def sigmoid_(self):
+    return elementwise(_sigmoid, [self], promotion="int_to_float", out=self)

@@ -1,0 +1,77 @@
+"""Reductions: sum.
+
+Output shape and dtype rules from aten/src/ATen/native/ReduceOps.cpp (sum,
+get_result_or_self_value_dtype, make_reduction); the output is allocated contiguous.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes, layout
+from .tensor import Tensor
+
+
+def reduction_dims(dim, ndim):
+    """dim=None or [] reduces everything; ints wrap; duplicates are an error."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if not dims:
+        return tuple(range(ndim))
+    wrapped = []
+    for d in dims:
+        w = layout.wrap_dim(d, ndim)
+        if w in wrapped:
+            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
+        wrapped.append(w)
+    return tuple(sorted(wrapped))
+
+
+def _sum_dtype(input, dtype):
+    if dtype is not None:
+        return dtype
+    return dtypes.int64 if input.dtype.kind in ("bool", "int") else input.dtype
+
+
+def _order_sensitive(values64, reduced, axes, dtype):
+    """Float sums whose rounded result depends on the order of accumulation: PyTorch
+    does not specify that order, so such results are marked unspecified. Detected by
+    comparing a sequential accumulation in the result dtype with the exact sum."""
+    if dtype.kind != "float" or not axes:
+        return None
+    np_t = np.float32 if dtype in (dtypes.float16, dtypes.bfloat16) else dtype.np_storage
+    moved = np.moveaxis(values64.astype(np_t), axes, tuple(range(len(axes))))
+    flat = moved.reshape((-1,) + moved.shape[len(axes):])
+    with np.errstate(all="ignore"):
+        sequential = np.zeros(flat.shape[1:], dtype=np_t)
+        for row in flat:
+            sequential = sequential + row
+        exact = reduced.astype(np_t)
+        scale = np.abs(values64).sum(axis=axes).astype(np_t)
+        tol = 16 * np.finfo(np_t).eps * flat.shape[0] * scale
+        differs = ~(np.isclose(sequential, exact, rtol=0, atol=0, equal_nan=True)
+                    | (np.abs(sequential.astype(np.float64) - exact) <= tol))
+    return differs if differs.any() else None
+
+
+def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
+    axes = reduction_dims(dim, input.dim())
+    out_dtype = _sum_dtype(input, dtype)
+    if out_dtype.kind == "float":
+        compute = np.float64
+    elif out_dtype is dtypes.bool_:
+        compute = np.int64
+    else:
+        compute = np.int64
+    from .storage import to_dtype_array
+    values = to_dtype_array(input._values(), out_dtype).astype(compute)
+    with np.errstate(all="ignore"):
+        reduced = values.sum(axis=axes, keepdims=keepdim) if axes else values.copy()
+    undefined = _order_sensitive(values, values.sum(axis=axes) if axes else values, axes, out_dtype)
+    mask = input._undefined_mask()
+    if mask is not None:
+        m = mask.any(axis=axes) if axes else mask
+        undefined = m if undefined is None else (undefined | m)
+    if keepdim and undefined is not None:
+        undefined = np.expand_dims(undefined, axes)
+    return Tensor._from_array(np.asarray(reduced), out_dtype, None, undefined)
