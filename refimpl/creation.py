@@ -16,6 +16,39 @@ _INT_RANGES = {
     "uint8": (0, 255), "int8": (-128, 127), "int16": (-2**15, 2**15 - 1),
     "int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1),
 }
+# the C++ type names some messages use instead of dtype names
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+            "int64": "int64_t", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+            "float32": "float", "float64": "double"}
+_FLOAT_MAX = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38,
+              "float32": 3.4028234663852886e38}
+
+
+def check_convertible(value, dtype, c_name=False, check_floats=()):
+    """c10::checked_convert (c10/util/TypeCast.h, overflows() in TypeSafeSignMath.h):
+    Python numbers going into an integer dtype must fit it; unsigned targets accept
+    negative ints down to -max (they wrap). Floating targets named in check_floats
+    refuse finite values beyond their range (callers differ on which they check)."""
+    if isinstance(value, bool):
+        return
+    if dtype.kind == "float":
+        limit = _FLOAT_MAX.get(dtype.name)
+        ok = (dtype.name not in check_floats or limit is None or not math.isfinite(value)
+              or abs(value) <= limit)
+    elif dtype.kind != "int":
+        return
+    else:
+        ok = _fits_int(value, dtype)
+    if not ok:
+        name = _C_NAMES[dtype.name] if c_name else dtype.name
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+def _fits_int(value, dtype):
+    lo, hi = _INT_RANGES[dtype.name]
+    if isinstance(value, int):
+        return (-hi <= value <= hi) if dtype.name == "uint8" else (lo <= value <= hi)
+    return math.isfinite(value) and lo <= value <= hi
 
 
 def _check_device(device):
@@ -46,19 +79,15 @@ def _flatten_data(data, dim=0):
     return (len(data),) + first, leaves
 
 
-def _check_fits(values, dtype):
-    """Python ints that don't fit an integer dtype are rejected, as torch does."""
-    if dtype.kind != "int":
-        return
-    lo, hi = _INT_RANGES[dtype.name]
-    for v in values:
-        if isinstance(v, int) and not isinstance(v, bool) and not lo <= v <= hi:
-            raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
-
-
 def _leaves_to_array(leaves, shape, dtype):
+    if dtype.kind != "float" and any(
+            isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**63
+            for v in leaves):
+        # Python ints are read as int64 before any conversion (torch/csrc/utils/python_numbers.h)
+        raise ValueError("Overflow when unpacking long long")
     if dtype.kind == "int":
-        _check_fits(leaves, dtype)
+        for v in leaves:
+            check_convertible(v, dtype)
         if any(isinstance(v, float) for v in leaves):
             arr = np.array(leaves, dtype=np.float64)
         else:
@@ -98,8 +127,10 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     size = _parse_size((size,) if not isinstance(size, int) else ((size,),))
     if dtype is None:
         dtype = dtypes.infer_scalar_dtype([fill_value])
-    if dtype.kind == "int" and isinstance(fill_value, int) and not isinstance(fill_value, bool):
-        _check_fits([fill_value], dtype)
+    # Observed on torch 2.13 CPU: float32 fills are range-checked; float16 fills too,
+    # except into a one-element tensor (fill_'s scalar fast path converts unchecked).
+    checked = ("float32",) + (("float16",) if math.prod(size) != 1 else ())
+    check_convertible(fill_value, dtype, c_name=True, check_floats=checked)
     t = Tensor._from_array(np.full(size, fill_value), dtype)
     if requires_grad:
         t.requires_grad_(True)
@@ -152,12 +183,6 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
             raise RuntimeError(f"unsupported range: {start} -> {end}")
     if dtype is dtypes.bool_:
         raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
-    if dtype.kind == "int" and any(isinstance(a, float) for a in args):
-        # integral aranges cast start/end/step to int64 before anything else
-        start, end, step = (int(a) for a in args)
-        if step == 0:
-            raise ValueError("step must be nonzero")
-        args = (start, end, step)
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
@@ -165,6 +190,12 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if dtype.kind == "int" and all(isinstance(a, int) for a in args):
         size = -((start - end) // step)  # exact integer ceil division
         values = np.array([start + i * step for i in range(size)], dtype=np.int64)
+    elif dtype.kind == "int":
+        # the size comes from the double values; start and step are truncated to
+        # integers for the values themselves (so a step in (-1, 1) repeats start)
+        size = math.ceil((float(end) - float(start)) / float(step))
+        istart, istep = int(start), int(step)
+        values = np.array([istart + i * istep for i in range(size)], dtype=np.int64)
     else:
         size = math.ceil((float(end) - float(start)) / float(step))
         values = float(start) + np.arange(size, dtype=np.float64) * float(step)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes, layout
+from .creation import check_convertible
 from .tensor import Tensor
 
 # float16 and bfloat16 are computed in float32 and rounded once (ATen opmath_type)
@@ -95,13 +96,17 @@ def _undefined_of(inputs, shape):
     return np.logical_or.reduce(masks) if len(masks) > 1 else masks[0]
 
 
-def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, check=None):
+def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, check=None,
+                precheck=None):
     """Apply fn elementwise to tensors and Python scalars.
 
     out=None allocates the result with TensorIterator's strides; out=self writes in place
     (after the overlap, shape and cast checks) and bumps self's version once.
-    check(common_dtype, result_dtype) may raise op-specific errors (e.g. alpha rules).
+    precheck(inputs) runs before TensorIterator is built (an op's own argument checks);
+    check(common_dtype, result_dtype) runs after it (e.g. alpha rules).
     """
+    if precheck is not None:
+        precheck(inputs)
     if out is not None:
         check_writable(out, inputs)
     shape = layout.broadcast_all([x._sizes if isinstance(x, Tensor) else () for x in inputs])
@@ -116,7 +121,9 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
                                f"desired output type {out.dtype.legacy_name}")
     if check is not None:
         check(common, result)
-    compute = _opmath(result if promotion == "int_to_float" else common)
+    if promotion == "int_to_float":
+        common = result  # integer inputs are promoted to the float result dtype first
+    compute = _opmath(common)
     args = [_as_opmath(x, common, compute) for x in inputs]
     with np.errstate(all="ignore"):
         values = np.broadcast_to(np.asarray(fn(*args)), shape)
@@ -125,29 +132,46 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
         out._write(values, undefined)
         out._version_counter.bump()
         return out
-    operands = [(x._sizes, x._strides, x.dtype.itemsize) if isinstance(x, Tensor) else ((), (), 8)
-                for x in inputs]
+    operands = [_operand_layout(x, common) for x in inputs]
     strides = layout.elementwise_output_strides(shape, operands)
     return Tensor._from_array(values, result, strides, undefined)
 
 
+def _operand_layout(x, common):
+    """(sizes, strides, itemsize) TensorIterator sees for an input. On CPU an input whose
+    dtype differs from the common dtype is first converted with .to(common), which lays
+    it out with preserve_format strides (TensorIteratorBase::compute_types)."""
+    if not isinstance(x, Tensor):
+        return ((), (), 8)  # a wrapped Python scalar: a 0-dim tensor
+    if x.dtype is common:
+        return (x._sizes, x._strides, x.dtype.itemsize)
+    return (x._sizes, layout.preserve_format_strides(x._sizes, x._strides), common.itemsize)
+
+
 # --- the ops -------------------------------------------------------------------------------
 def _alpha_check(alpha):
-    """alpha_check (aten/src/ATen/native/BinaryOps.h)."""
+    """alpha_check (aten/src/ATen/native/BinaryOps.h), then alpha's checked conversion
+    to the common dtype (the kernel reads it as that type)."""
     def check(common, result):
         if isinstance(alpha, bool) and result is not dtypes.bool_:
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
         if result.kind != "float" and isinstance(alpha, float):
             raise RuntimeError(
                 "For integral input tensors, argument alpha must not be a floating point number.")
+        check_convertible(alpha, common, c_name=True,
+                          check_floats=("float16", "bfloat16", "float32"))
     return check
 
 
 def _add_fn(alpha):
-    if alpha == 1:
-        return lambda a, b: a + b
-    return lambda a, b: a + np.asarray(alpha).astype(b.dtype) * b if b.dtype != np.bool_ \
-        else a + alpha * b
+    """a + alpha * b, with alpha converted to the type the values are computed in."""
+    if alpha == 1 and not isinstance(alpha, bool):
+        return np.add
+
+    def add_scaled(a, b):
+        scale = np.asarray(alpha).astype(b.dtype)
+        return a + scale * b
+    return add_scaled
 
 
 def add(input, other, *, alpha=1):
@@ -166,19 +190,19 @@ def mul_(self, other):
     return elementwise(np.multiply, [self, other], out=self)
 
 
-def _neg_check(common, result):
-    if result is dtypes.bool_:
+def _neg_check(inputs):
+    if inputs[0].dtype is dtypes.bool_:
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def neg(input):
-    return elementwise(np.negative, [input], check=_neg_check)
+    return elementwise(np.negative, [input], precheck=_neg_check)
 
 
 def neg_(self):
-    return elementwise(np.negative, [self], out=self, check=_neg_check)
+    return elementwise(np.negative, [self], out=self, precheck=_neg_check)
 
 
 def exp(input):

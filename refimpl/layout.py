@@ -46,7 +46,10 @@ def is_channels_last_contiguous(sizes, strides):
 
 
 def is_non_overlapping_and_dense(sizes, strides):
-    """c10::TensorImpl::compute_non_overlapping_and_dense."""
+    """c10::TensorImpl's is_non_overlapping_and_dense_: contiguous (numel 0 included) or
+    channels-last contiguous or compute_non_overlapping_and_dense."""
+    if is_contiguous(sizes, strides) or is_channels_last_contiguous(sizes, strides):
+        return True
     ndim = len(sizes)
     if ndim == 0:
         return True
@@ -223,13 +226,14 @@ def elementwise_output_strides(out_sizes, operands):
 
 
 def channels_last_strides(sizes):
-    """get_channels_last_strides_2d (c10/core/MemoryFormat.h) for 4-d sizes."""
+    """get_channels_last_strides_2d (c10/core/MemoryFormat.h) for 4-d sizes; unlike
+    contiguous strides, a size-0 dim zeroes the strides outside it."""
     n, c, h, w = sizes
     strides = [0, 0, 0, 0]
     strides[1] = 1
-    strides[3] = max(c, 1)
-    strides[2] = strides[3] * max(w, 1)
-    strides[0] = strides[2] * max(h, 1)
+    strides[3] = c
+    strides[2] = strides[3] * w
+    strides[0] = strides[2] * h
     return tuple(strides)
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes, layout
+from .storage import to_dtype_array, unspecified_conversions
 from .tensor import Tensor
 
 
 def reduction_dims(dim, ndim):
-    """dim=None or [] reduces everything; ints wrap; duplicates are an error."""
+    """dim=None or [] reduces everything; ints wrap; duplicates are an error.
+    A 0-dim tensor accepts dim 0 / -1 and has nothing to reduce."""
     if dim is None:
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
@@ -24,7 +26,7 @@ def reduction_dims(dim, ndim):
         if w in wrapped:
             raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
         wrapped.append(w)
-    return tuple(sorted(wrapped))
+    return tuple(sorted(wrapped)) if ndim else ()
 
 
 def _sum_dtype(input, dtype):
@@ -37,7 +39,7 @@ def _order_sensitive(values64, reduced, axes, dtype):
     """Float sums whose rounded result depends on the order of accumulation: PyTorch
     does not specify that order, so such results are marked unspecified. Detected by
     comparing a sequential accumulation in the result dtype with the exact sum."""
-    if dtype.kind != "float" or not axes:
+    if dtype.kind != "float" or not axes or values64.size == 0:
         return None
     np_t = np.float32 if dtype in (dtypes.float16, dtypes.bfloat16) else dtype.np_storage
     moved = np.moveaxis(values64.astype(np_t), axes, tuple(range(len(axes))))
@@ -63,12 +65,16 @@ def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
         compute = np.int64
     else:
         compute = np.int64
-    from .storage import to_dtype_array
-    values = to_dtype_array(input._values(), out_dtype).astype(compute)
+    raw = input._values()
+    values = to_dtype_array(raw, out_dtype).astype(compute)
+    bad_conversion = unspecified_conversions(raw, out_dtype)
     with np.errstate(all="ignore"):
+        undefined = _order_sensitive(values, values.sum(axis=axes) if axes else values, axes,
+                                     out_dtype)
         reduced = values.sum(axis=axes, keepdims=keepdim) if axes else values.copy()
-    undefined = _order_sensitive(values, values.sum(axis=axes) if axes else values, axes, out_dtype)
     mask = input._undefined_mask()
+    if bad_conversion is not None:
+        mask = bad_conversion if mask is None else (mask | bad_conversion)
     if mask is not None:
         m = mask.any(axis=axes) if axes else mask
         undefined = m if undefined is None else (undefined | m)

@@ -90,3 +90,15 @@ def _f64_to_f32_for_bf16(arr):
     # double -> bfloat16 in PyTorch rounds through float first
     with np.errstate(over="ignore"):
         return arr.astype(np.float32)
+
+
+def unspecified_conversions(values: np.ndarray, dtype):
+    """Elements whose conversion to `dtype` C++ leaves undefined: NaN, infinities and
+    out-of-range floats going into an integer type. None if there are none."""
+    arr = np.asarray(values)
+    if dtype.kind != "int" or arr.dtype.kind != "f":
+        return None
+    info = np.iinfo(dtype.np_storage)
+    with np.errstate(invalid="ignore", over="ignore"):
+        bad = ~np.isfinite(arr) | (arr <= info.min - 1.0) | (arr >= info.max + 1.0)
+    return bad if bad.any() else None

@@ -104,8 +104,9 @@ def expand(self: Tensor, *sizes):
         offset = ndim - 1 - i
         dim = tdim - 1 - offset
         size = self._sizes[dim] if dim >= 0 else 1
+        # a new leading dim continues the layout of the dim inside it (0 when none is)
         stride = self._strides[dim] if dim >= 0 else (out_sizes[i + 1] * out_strides[i + 1]
-                                                       if i + 1 < ndim else 1)
+                                                       if i + 1 < ndim else 0)
         target = sizes[i]
         if target == -1:
             if dim < 0:

@@ -1,0 +1,122 @@
+"""Compare an oracle snapshot with a target's, property by property."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .observe import TENSOR_PROPERTIES, ObservationError
+
+# rtol, atol per dtype (torch.testing.assert_close defaults)
+TOLERANCES = {
+    "float16": (1e-3, 1e-5), "bfloat16": (1.6e-2, 1e-5),
+    "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7),
+}
+
+
+@dataclass
+class Mismatch:
+    variable: str | None
+    property: str
+    expected: object
+    actual: object
+
+    def detail(self):
+        who = f"{self.property} of {self.variable}" if self.variable else self.property
+        return f"{who}: oracle {_short(self.expected)} != target {_short(self.actual)}"
+
+
+def _short(v, limit=300):
+    s = repr(v)
+    return s if len(s) <= limit else s[:limit] + "..."
+
+
+def normalize_message(msg: str) -> str:
+    """First line of an exception message, without addresses and trailing spaces."""
+    line = (msg or "").strip().splitlines()[0] if (msg or "").strip() else ""
+    line = re.sub(r"0x[0-9a-fA-F]+", "0x?", line)
+    return line.strip()
+
+
+def compare_errors(expected, actual):
+    """expected/actual: None or (class name, message)."""
+    if expected is None and actual is None:
+        return []
+    if expected is None or actual is None or expected[0] != actual[0]:
+        return [Mismatch(None, "error", expected and expected[0], actual and actual[0])]
+    if normalize_message(expected[1]) != normalize_message(actual[1]):
+        return [Mismatch(None, "error_message", normalize_message(expected[1]),
+                         normalize_message(actual[1]))]
+    return []
+
+
+def values_equal(expected, actual, dtype, undefined=None):
+    """NaN-aware comparison with the dtype's tolerance; unspecified positions skipped."""
+    if isinstance(expected, ObservationError) or isinstance(actual, ObservationError):
+        return expected == actual
+    try:
+        e = np.asarray(expected, dtype=object if dtype in ("int64", "uint8") else None)
+        a = np.asarray(actual, dtype=e.dtype if e.dtype == object else None)
+    except (ValueError, TypeError):
+        return False
+    if e.shape != a.shape:
+        return False
+    if undefined is not None:
+        keep = ~np.asarray(undefined, dtype=bool)
+        e, a = e[keep], a[keep]
+    if dtype not in TOLERANCES:
+        return bool(np.all(e == a))
+    rtol, atol = TOLERANCES[dtype]
+    e = e.astype(np.float64)
+    a = a.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        both_nan = np.isnan(e) & np.isnan(a)
+        exact = e == a  # also covers equal infinities
+        close = np.abs(e - a) <= atol + rtol * np.abs(e)
+    return bool(np.all(both_nan | exact | (close & np.isfinite(e) & np.isfinite(a))))
+
+
+def compare_snapshots(expected: dict, actual: dict):
+    """Mismatches between two snapshots of the same program point."""
+    out = []
+    for name, eobs in expected.items():
+        aobs = actual.get(name)
+        if aobs is None:
+            out.append(Mismatch(name, "value", "<defined>", "<undefined>"))
+            continue
+        if "value" in eobs or "value" in aobs:
+            if eobs.get("value", "<tensor>") != aobs.get("value", "<tensor>"):
+                out.append(Mismatch(name, "value", eobs.get("value", "<tensor>"),
+                                    aobs.get("value", "<tensor>")))
+            continue
+        for prop in TENSOR_PROPERTIES:
+            ev, av = eobs[prop], aobs[prop]
+            if prop == "values":
+                if eobs["shape"] != aobs["shape"] or eobs["dtype"] != aobs["dtype"]:
+                    same = _values_loose(ev, av)
+                else:
+                    same = values_equal(ev, av, eobs["dtype"], eobs.get("_undefined"))
+                if not same:
+                    out.append(Mismatch(name, prop, ev, av))
+            elif ev != av:
+                out.append(Mismatch(name, prop, ev, av))
+    return out
+
+
+def _values_loose(ev, av):
+    """Values of tensors whose shape or dtype already differ: compare what can be."""
+    try:
+        return values_equal(ev, av, "float64")
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def isclose_scalar(a, b, dtype):
+    rtol, atol = TOLERANCES.get(dtype, (0, 0))
+    if isinstance(a, float) and isinstance(b, float):
+        if math.isnan(a) and math.isnan(b):
+            return True
+        return a == b or abs(a - b) <= atol + rtol * abs(a)
+    return a == b

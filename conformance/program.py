@@ -1,0 +1,182 @@
+"""A Program is data: a list of statements over named variables.
+
+It serializes to JSON, executes on any torch-like module, and renders as Python
+source that a PyTorch developer can paste into an issue.
+
+Argument values are encoded so the three uses agree:
+  {"var": "v1"}                       a live variable
+  {"dtype": "float32"}                torch.float32
+  {"memory_format": "contiguous_format"}
+  {"list": [..encoded..]}             a Python list (e.g. a shape with -1)
+  any JSON scalar / nested list       a Python literal (floats may be nan/inf/-0.0)
+"""
+from __future__ import annotations
+
+import json
+import math
+import operator
+from dataclasses import dataclass, field
+
+# forms a statement can take
+FUNCTION, METHOD, OPERATOR, AUGMENTED = "function", "method", "operator", "augmented"
+
+OPERATOR_FUNCS = {"+": operator.add, "*": operator.mul, "-": operator.sub, "neg": operator.neg}
+AUGMENTED_FUNCS = {"+=": operator.iadd, "*=": operator.imul, "-=": operator.isub}
+
+
+@dataclass
+class Statement:
+    op: str                       # spec op name, e.g. "add", "add_", "view"
+    form: str                     # function | method | operator | augmented
+    args: list = field(default_factory=list)
+    kwargs: dict = field(default_factory=dict)
+    target: str | None = None     # variable bound to the result (None for in-place)
+    call: str | None = None       # name called when it differs from op (e.g. "+")
+    creates: bool = False         # a factory call: gets device= on device targets
+
+    def to_json(self):
+        d = {"op": self.op, "form": self.form, "args": self.args, "kwargs": self.kwargs,
+             "target": self.target}
+        if self.call:
+            d["call"] = self.call
+        if self.creates:
+            d["creates"] = True
+        return d
+
+    @classmethod
+    def from_json(cls, d):
+        return cls(op=d["op"], form=d["form"], args=list(d.get("args", [])),
+                   kwargs=dict(d.get("kwargs", {})), target=d.get("target"),
+                   call=d.get("call"), creates=bool(d.get("creates", False)))
+
+    def uses(self):
+        """Names of variables this statement reads."""
+        found = []
+
+        def walk(v):
+            if isinstance(v, dict):
+                if "var" in v:
+                    found.append(v["var"])
+                for x in v.values():
+                    walk(x)
+            elif isinstance(v, list):
+                for x in v:
+                    walk(x)
+        walk(self.args)
+        walk(self.kwargs)
+        return found
+
+    def defines(self):
+        """Names this statement binds (augmented assignment rebinds its first argument)."""
+        if self.form == AUGMENTED:
+            return [self.args[0]["var"]]
+        return [self.target] if self.target else []
+
+    def render(self, module="torch", device_expr=None):
+        """This statement as one line of Python."""
+        args = [render_value(a, module) for a in self.args]
+        kwargs = [f"{k}={render_value(v, module)}" for k, v in self.kwargs.items()]
+        if self.creates and device_expr:
+            kwargs.append(f"device={device_expr}")
+        name = self.call or self.op
+        if self.form == FUNCTION:
+            expr = f"{module}.{name}({', '.join(args + kwargs)})"
+        elif self.form == METHOD:
+            expr = f"{args[0]}.{name}({', '.join(args[1:] + kwargs)})"
+        elif self.form == OPERATOR:
+            expr = f"-{args[0]}" if name == "neg" else f"{args[0]} {name} {args[1]}"
+        elif self.form == AUGMENTED:
+            return f"{args[0]} {name} {args[1]}"
+        else:
+            raise ValueError(f"unknown form {self.form!r}")
+        return f"{self.target} = {expr}" if self.target else expr
+
+
+@dataclass
+class Program:
+    statements: list
+
+    def to_json(self):
+        return {"statements": [s.to_json() for s in self.statements]}
+
+    def dumps(self):
+        return json.dumps(self.to_json())
+
+    @classmethod
+    def from_json(cls, d):
+        if not isinstance(d, dict) or not isinstance(d.get("statements"), list):
+            raise ValueError("a program is a JSON object with a 'statements' list")
+        return cls([Statement.from_json(s) for s in d["statements"]])
+
+    @classmethod
+    def loads(cls, text):
+        return cls.from_json(json.loads(text))
+
+    def render(self, module="torch", device_expr=None):
+        return "\n".join(s.render(module, device_expr) for s in self.statements)
+
+
+def render_value(v, module="torch"):
+    if isinstance(v, dict):
+        if "var" in v:
+            return v["var"]
+        if "dtype" in v:
+            return f"{module}.{v['dtype']}"
+        if "memory_format" in v:
+            return f"{module}.{v['memory_format']}"
+        if "list" in v:
+            return "[" + ", ".join(render_value(x, module) for x in v["list"]) + "]"
+        if "tuple" in v:
+            items = [render_value(x, module) for x in v["tuple"]]
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        raise ValueError(f"unknown encoded value {v!r}")
+    if isinstance(v, list):
+        return "[" + ", ".join(render_value(x, module) for x in v) + "]"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "float('nan')"
+        if math.isinf(v):
+            return "float('inf')" if v > 0 else "float('-inf')"
+        return repr(v)
+    return repr(v)
+
+
+def decode_value(v, env, module):
+    """Encoded value -> the Python object to pass on `module` (variables from env)."""
+    if isinstance(v, dict):
+        if "var" in v:
+            return env[v["var"]]
+        if "dtype" in v:
+            return getattr(module, v["dtype"])
+        if "memory_format" in v:
+            return getattr(module, v["memory_format"])
+        if "list" in v:
+            return [decode_value(x, env, module) for x in v["list"]]
+        if "tuple" in v:
+            return tuple(decode_value(x, env, module) for x in v["tuple"])
+        raise ValueError(f"unknown encoded value {v!r}")
+    if isinstance(v, list):
+        return [decode_value(x, env, module) for x in v]
+    return v
+
+
+def execute(stmt: Statement, env: dict, module, device=None):
+    """Run one statement on `module`, updating env. Exceptions propagate."""
+    args = [decode_value(a, env, module) for a in stmt.args]
+    kwargs = {k: decode_value(v, env, module) for k, v in stmt.kwargs.items()}
+    if stmt.creates and device is not None:
+        kwargs["device"] = device
+    name = stmt.call or stmt.op
+    if stmt.form == FUNCTION:
+        result = getattr(module, name)(*args, **kwargs)
+    elif stmt.form == METHOD:
+        result = getattr(args[0], name)(*args[1:], **kwargs)
+    elif stmt.form == OPERATOR:
+        result = OPERATOR_FUNCS[name](*args)
+    elif stmt.form == AUGMENTED:
+        env[stmt.args[0]["var"]] = AUGMENTED_FUNCS[name](args[0], args[1])
+        return
+    else:
+        raise ValueError(f"unknown form {stmt.form!r}")
+    if stmt.target:
+        env[stmt.target] = result

@@ -1,0 +1,78 @@
+"""Run a Program on the oracle and a target in lockstep, comparing after every statement.
+
+After a statement whose results agree (within tolerance), the oracle's floating-point
+values are set to the target's, so every statement is judged from identical inputs
+and rounding differences do not accumulate along a program into false divergences.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .compare import Mismatch, compare_errors, compare_snapshots
+from .observe import snapshot
+from .program import Program, execute
+
+
+def run_statement(stmt, env, target):
+    """Execute one statement; return the error it raised as (class name, message), or None."""
+    try:
+        execute(stmt, env, target.module, target.device)
+    except Exception as e:  # noqa: BLE001 - raising is an observed behaviour
+        return (type(e).__name__, str(e))
+    return None
+
+
+@dataclass
+class Divergence:
+    index: int               # statement index
+    op: str
+    mismatches: list         # [Mismatch]
+    oracle_error: tuple | None = None
+    target_error: tuple | None = None
+
+    @property
+    def first(self) -> Mismatch:
+        return self.mismatches[0]
+
+
+def compare_step(oracle_error, target_error, oracle_snap, target_snap):
+    mismatches = compare_errors(oracle_error, target_error)
+    if not mismatches or mismatches[0].property == "error_message":
+        mismatches += compare_snapshots(oracle_snap, target_snap)
+    return mismatches
+
+
+def sync_float_values(oracle_env, oracle_snap, target_snap):
+    """Copy the target's (already judged close) float values into the oracle's tensors."""
+    for name, t in oracle_env.items():
+        obs = oracle_snap.get(name)
+        if obs is None or "values" not in obs or not t.dtype.is_floating_point or not t.numel():
+            continue
+        theirs = target_snap[name]["values"]
+        if theirs != obs["values"]:
+            t._write(np.asarray(theirs, dtype=np.float64))
+
+
+def run_lockstep(program: Program, oracle, target, sync=True):
+    """(first Divergence or None, number of statements run)."""
+    oenv, tenv = {}, {}
+    for i, stmt in enumerate(program.statements):
+        oerr = run_statement(stmt, oenv, oracle)
+        terr = run_statement(stmt, tenv, target)
+        osnap, tsnap = snapshot(oenv, oracle), snapshot(tenv, target)
+        mismatches = compare_step(oerr, terr, osnap, tsnap)
+        if mismatches:
+            return Divergence(i, stmt.op, mismatches, oerr, terr), i + 1
+        if sync:
+            sync_float_values(oenv, osnap, tsnap)
+    return None, len(program.statements)
+
+
+def diverges(program: Program, oracle, target):
+    """The first Divergence of target from the oracle on program, or None."""
+    return run_lockstep(program, oracle, target)[0]
+
+
+__all__ = ["Divergence", "Mismatch", "run_lockstep", "diverges", "run_statement"]
