@@ -6,14 +6,12 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from refimpl.dtypes import TOLERANCE
 
 from .observe import TENSOR_PROPERTIES, ObservationError
 
-# rtol, atol per dtype (torch.testing.assert_close defaults)
-TOLERANCES = {
-    "float16": (1e-3, 1e-5), "bfloat16": (1.6e-2, 1e-5),
-    "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7),
-}
+# rtol, atol per dtype: the oracle's own table (torch.testing.assert_close defaults)
+TOLERANCES = TOLERANCE
 
 
 @dataclass

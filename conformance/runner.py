@@ -31,10 +31,20 @@ class Divergence:
     mismatches: list         # [Mismatch]
     oracle_error: tuple | None = None
     target_error: tuple | None = None
+    oracle_snapshot: dict | None = None
 
     @property
     def first(self) -> Mismatch:
         return self.mismatches[0]
+
+    def dtype_of(self, name):
+        return (self.oracle_snapshot or {}).get(name, {}).get("dtype")
+
+    def undefined_of(self, name):
+        return (self.oracle_snapshot or {}).get(name, {}).get("_undefined")
+
+    def tensor_names(self):
+        return [n for n, obs in (self.oracle_snapshot or {}).items() if "_storage" in obs]
 
 
 def compare_step(oracle_error, target_error, oracle_snap, target_snap):
@@ -64,7 +74,7 @@ def run_lockstep(program: Program, oracle, target, sync=True):
         osnap, tsnap = snapshot(oenv, oracle), snapshot(tenv, target)
         mismatches = compare_step(oerr, terr, osnap, tsnap)
         if mismatches:
-            return Divergence(i, stmt.op, mismatches, oerr, terr), i + 1
+            return Divergence(i, stmt.op, mismatches, oerr, terr, osnap), i + 1
         if sync:
             sync_float_values(oenv, osnap, tsnap)
     return None, len(program.statements)

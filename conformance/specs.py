@@ -40,6 +40,10 @@ class LedgerEntry:
     link: str | None = None
     dtype: str | None = None
 
+    def covers(self, target, op):
+        """Whether a run of op on target exercised this entry's condition."""
+        return fnmatch.fnmatch(op, self.op) and fnmatch.fnmatch(target, self.target)
+
     def matches(self, target, op, prop, dtype=None):
         return (fnmatch.fnmatch(op, self.op) and fnmatch.fnmatch(prop, self.property)
                 and fnmatch.fnmatch(target, self.target)

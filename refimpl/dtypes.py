@@ -71,6 +71,13 @@ ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16,
            "int": int32, "long": int64}
 
 
+# (rtol, atol) within which two results of a floating dtype count as the same value
+# (torch.testing.assert_close's defaults). The oracle uses it to decide when an
+# implementation-defined choice (summation order, fused multiply-add) matters.
+TOLERANCE = {"float16": (1e-3, 1e-5), "bfloat16": (1.6e-2, 1e-5),
+             "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}
+
+
 def by_name(name: str) -> dtype:
     if name.startswith("torch."):
         name = name[len("torch."):]

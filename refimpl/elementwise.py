@@ -11,6 +11,7 @@ import numpy as np
 
 from . import dtypes, layout
 from .creation import check_convertible
+from .storage import to_dtype_array
 from .tensor import Tensor
 
 # float16 and bfloat16 are computed in float32 and rounded once (ATen opmath_type)
@@ -76,16 +77,34 @@ def check_writable(out: Tensor, inputs):
 
 # --- the shared algorithm ----------------------------------------------------------------
 def _as_opmath(x, common, compute):
-    """Input values converted to the common dtype, then to the compute type."""
-    from .storage import to_dtype_array
+    """Input values (tensor or Python scalar) converted to the common dtype, then to
+    the compute type; scalars are rounded to the common dtype like tensors are."""
     if isinstance(x, Tensor):
         values = to_dtype_array(x._values(), common)
     elif common.kind == "int":
         values = to_dtype_array(np.array(int(x)), common)
     else:
-        values = np.array(x)  # Python floats stay exact until the compute type
+        values = to_dtype_array(np.array(x), common)
     with np.errstate(all="ignore"):
         return values.astype(compute)
+
+
+def _reads_what_it_writes(out, inputs):
+    """An in-place op whose input overlaps the output without being the output itself
+    (overlap too hard to check, so not refused): its result depends on the order the
+    kernel visits elements in, which PyTorch leaves unspecified."""
+    for x in inputs:
+        if not isinstance(x, Tensor) or x._storage is not out._storage or x.numel() == 0:
+            continue
+        same_layout = (x._offset == out._offset and x._sizes == out._sizes
+                       and x._strides == out._strides)
+        if not same_layout and np.intersect1d(x._index_array(), out._index_array()).size:
+            return True
+    return False
+
+
+def _numel(x):
+    return x.numel() if isinstance(x, Tensor) else 1
 
 
 def _undefined_of(inputs, shape):
@@ -97,13 +116,16 @@ def _undefined_of(inputs, shape):
 
 
 def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, check=None,
-                precheck=None):
+                precheck=None, scalar_other_in_opmath=False):
     """Apply fn elementwise to tensors and Python scalars.
 
     out=None allocates the result with TensorIterator's strides; out=self writes in place
     (after the overlap, shape and cast checks) and bumps self's version once.
     precheck(inputs) runs before TensorIterator is built (an op's own argument checks);
     check(common_dtype, result_dtype) runs after it (e.g. alpha rules).
+    scalar_other_in_opmath: for float16/bfloat16, a one-element second input is read in
+    float32 from its original value instead of being rounded to the common dtype
+    (mul_kernel's reduced-float scalar path, aten/src/ATen/native/cpu/BinaryOpsKernel.cpp).
     """
     if precheck is not None:
         precheck(inputs)
@@ -125,10 +147,22 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
         common = result  # integer inputs are promoted to the float result dtype first
     compute = _opmath(common)
     args = [_as_opmath(x, common, compute) for x in inputs]
+    if scalar_other_in_opmath and common in _OPMATH and len(inputs) == 2 and _numel(inputs[1]) == 1:
+        other = inputs[1]
+        original = other._values() if isinstance(other, Tensor) else np.array(other)
+        args[1] = original.astype(np.float64).astype(compute)
     with np.errstate(all="ignore"):
-        values = np.broadcast_to(np.asarray(fn(*args)), shape)
+        values = fn(*args, dtype=result) if getattr(fn, "wants_dtype", False) else fn(*args)
     undefined = _undefined_of(inputs, shape)
+    if isinstance(values, tuple):  # (values, positions the op itself leaves unspecified)
+        values, unspecified = values
+        if unspecified is not None:
+            unspecified = np.broadcast_to(unspecified, shape)
+            undefined = unspecified if undefined is None else (undefined | unspecified)
+    values = np.broadcast_to(np.asarray(values), shape)
     if out is not None:
+        if _reads_what_it_writes(out, inputs):
+            undefined = np.ones(shape, dtype=bool)
         out._write(values, undefined)
         out._version_counter.bump()
         return out
@@ -164,13 +198,27 @@ def _alpha_check(alpha):
 
 
 def _add_fn(alpha):
-    """a + alpha * b, with alpha converted to the type the values are computed in."""
+    """a + alpha * b, with alpha converted to the type the values are computed in.
+
+    For floats PyTorch does not specify whether this is fused: CPU kernels compute
+    fma(alpha, b, a) in vectorized loops and round alpha * b to the dtype first in
+    their scalar tails (aten/src/ATen/native/cpu/BinaryOpsKernel.cpp add_kernel). The
+    fused value is the oracle's; where the two differ the result is unspecified.
+    """
     if alpha == 1 and not isinstance(alpha, bool):
         return np.add
 
-    def add_scaled(a, b):
+    def add_scaled(a, b, dtype):
         scale = np.asarray(alpha).astype(b.dtype)
-        return a + scale * b
+        if dtype.kind != "float":
+            return a + scale * b
+        fused = a.astype(np.float64) + scale.astype(np.float64) * b.astype(np.float64)
+        product = to_dtype_array(scale * b, dtype).astype(a.dtype)
+        unfused = to_dtype_array(a + product, dtype).astype(np.float64)
+        fused_rounded = to_dtype_array(fused, dtype).astype(np.float64)
+        differs = ~((fused_rounded == unfused) | (np.isnan(fused_rounded) & np.isnan(unfused)))
+        return fused, (differs if differs.any() else None)
+    add_scaled.wants_dtype = True
     return add_scaled
 
 
@@ -183,11 +231,11 @@ def add_(self, other, *, alpha=1):
 
 
 def mul(input, other):
-    return elementwise(np.multiply, [input, other])
+    return elementwise(np.multiply, [input, other], scalar_other_in_opmath=True)
 
 
 def mul_(self, other):
-    return elementwise(np.multiply, [self, other], out=self)
+    return elementwise(np.multiply, [self, other], out=self, scalar_other_in_opmath=True)
 
 
 def _neg_check(inputs):

@@ -1,0 +1,200 @@
+"""A time- or count-budgeted fuzz campaign: generate, run in lockstep, de-duplicate,
+shrink, write repros and the report. Results are appended to results.jsonl as they are
+found, so an interrupted or crashing run keeps what it had gathered."""
+from __future__ import annotations
+
+import collections
+import datetime
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import repro, report
+from .generate import ARG_KINDS, RandomChooser, generate
+from .observe import ALL_PROPERTIES
+from .runner import run_lockstep
+from .shrink import same_divergence, shrink
+from .specs import load_ledger, load_ops, select_ops
+from .targets import parse_target
+
+
+@dataclass
+class Config:
+    targets: list = field(default_factory=lambda: ["torch:cpu"])
+    seconds: float | None = None
+    examples: int | None = None
+    seed: int | None = None
+    ops: str | None = None
+    report_dir: Path | None = None
+    max_statements: int = 12
+    shrink_seconds: float = 10.0
+    spec_dir: Path | None = None
+
+
+class Campaign:
+    def __init__(self, config: Config):
+        self.config = config
+        spec_kwargs = {"spec_dir": config.spec_dir} if config.spec_dir else {}
+        self.all_ops = load_ops(kinds=ARG_KINDS, **spec_kwargs)
+        self.reported = select_ops(self.all_ops, config.ops)
+        self.ledger = load_ledger(**spec_kwargs)
+        # parse (import, device check) every target before running anything
+        self.oracle = parse_target("refimpl")
+        self.targets = [parse_target(t) for t in config.targets]
+        self.seed = config.seed if config.seed is not None else random.SystemRandom().randrange(2**32)
+        self.failures = {}                      # (target, op, property) -> failure record
+        self.coverage = collections.Counter()   # statements per op (generated and run)
+        self.exercised = collections.Counter()  # (target, op) statements run
+        self.matched_ledger = set()
+        self.programs = 0
+        self.statements = 0
+        self.started = datetime.datetime.now(datetime.timezone.utc)
+        self.elapsed = 0.0
+        self.interrupted = False
+        self._results = None
+
+    # --- output ----------------------------------------------------------------------
+    def _open_results(self):
+        d = self.config.report_dir
+        if d is None:
+            return
+        (d / "repros").mkdir(parents=True, exist_ok=True)
+        for old in (d / "repros").glob("f*.py"):
+            old.unlink()
+        self._results = open(d / "results.jsonl", "w", encoding="utf-8")
+        self._log({"type": "start", "seed": self.seed, "targets": self.config.targets,
+                   "ops": self.config.ops, "started": self.started.isoformat()})
+
+    def _log(self, record):
+        if self._results is not None:
+            self._results.write(json.dumps(record, allow_nan=True) + "\n")
+            self._results.flush()
+
+    # --- the loop ----------------------------------------------------------------------
+    def run(self):
+        self._open_results()
+        rng = random.Random(self.seed)
+        t0 = time.monotonic()
+        try:
+            while not self._done(t0):
+                program = generate(self.all_ops, RandomChooser(rng), self.oracle,
+                                   max_statements=self.config.max_statements,
+                                   reported_ops=self.reported)
+                self.programs += 1
+                for stmt in program.statements:
+                    self.coverage[stmt.op] += 1
+                for target in self.targets:
+                    divergence, ran = run_lockstep(program, self.oracle, target)
+                    self.statements += ran
+                    for stmt in program.statements[:ran]:
+                        self.exercised[(target.spec, stmt.op)] += 1
+                    if divergence is not None:
+                        self._record(program, divergence, target)
+        except KeyboardInterrupt:
+            self.interrupted = True
+        finally:
+            self.elapsed = time.monotonic() - t0
+            summary = self.summary()
+            self._log({"type": "end", "programs": self.programs, "statements": self.statements,
+                       "seconds": self.elapsed, "interrupted": self.interrupted})
+            if self._results is not None:
+                self._results.close()
+            if self.config.report_dir is not None:
+                self.write_report(summary)
+        return summary
+
+    def _done(self, t0):
+        if self.config.examples is not None and self.programs >= self.config.examples:
+            return True
+        if self.config.seconds is not None and time.monotonic() - t0 >= self.config.seconds:
+            return True
+        return self.config.examples is None and self.config.seconds is None and self.programs >= 100
+
+    def _ledger_entry(self, target, op, prop, dtype):
+        for entry in self.ledger:
+            if entry.matches(target, op, prop, dtype):
+                return entry
+        return None
+
+    def _record(self, program, divergence, target):
+        m = divergence.first
+        key = (target.spec, divergence.op, m.property)
+        if key in self.failures:
+            self.failures[key]["count"] += 1
+            return
+        entry = self._ledger_entry(target.spec, divergence.op, m.property,
+                                   divergence.dtype_of(m.variable) if m.variable else None)
+        if entry is not None:
+            self.matched_ledger.add(entry.id)
+        small = shrink(program, divergence.index, self.oracle, target,
+                       same_divergence(divergence.op, m.property), self.config.shrink_seconds)
+        final, _ = run_lockstep(small, self.oracle, target)
+        if final is None:  # does not reproduce once shrunk (nondeterminism): keep the original
+            small, final = program, divergence
+        fid = f"f{len(self.failures) + 1:04d}"
+        record = {
+            "id": fid, "target": target.spec, "op": divergence.op, "property": m.property,
+            "status": "known" if entry else "new",
+            "ledger_id": entry.id if entry else None,
+            "reason": entry.reason if entry else None,
+            "link": entry.link if entry else None,
+            "statement": small.statements[final.index].render(),
+            "variable": final.first.variable, "detail": final.first.detail(),
+            "count": 1, "program_length": len(small.statements),
+            "repro": f"repros/{fid}.py", "program": small.to_json(),
+        }
+        self.failures[key] = record
+        if self.config.report_dir is not None:
+            text = repro.render(small, final, target, repro.oracle_errors(small, self.oracle),
+                                torch_version=target.torch_version())
+            (self.config.report_dir / record["repro"]).write_text(text, encoding="utf-8")
+        self._log({"type": "failure", **record})
+
+    # --- results --------------------------------------------------------------------------
+    def possibly_fixed(self):
+        out = []
+        for entry in self.ledger:
+            if entry.id in self.matched_ledger:
+                continue
+            if any(entry.covers(t, op) for (t, op) in self.exercised):
+                out.append({"ledger_id": entry.id, "op": entry.op, "property": entry.property,
+                            "target": entry.target, "reason": entry.reason, "link": entry.link})
+        return out
+
+    def summary(self):
+        failures = sorted(self.failures.values(), key=lambda f: f["id"])
+        counts = collections.Counter(f["status"] for f in failures)
+        fixed = self.possibly_fixed()
+        versions = sorted({t.torch_version() for t in self.targets})
+        return {
+            "tool": "torch-conformance",
+            "started": self.started.isoformat(timespec="seconds"),
+            "seconds": round(self.elapsed, 3), "seed": self.seed,
+            "oracle": "refimpl", "targets": [t.spec for t in self.targets],
+            "torch_version": ", ".join(versions),
+            "ops": sorted(self.reported),
+            "programs": self.programs, "statements": self.statements,
+            "programs_per_second": round(self.programs / self.elapsed, 1) if self.elapsed else None,
+            "statements_per_second": round(self.statements / self.elapsed, 1) if self.elapsed else None,
+            "interrupted": self.interrupted,
+            "properties": [p for p in ALL_PROPERTIES],
+            "counts": {"new": counts.get("new", 0), "known": counts.get("known", 0),
+                       "possibly_fixed": len(fixed)},
+            "failures": [{k: v for k, v in f.items() if k != "program"} for f in failures],
+            "possibly_fixed": fixed,
+            "coverage": dict(sorted(self.coverage.items())),
+            "target_errors": [],
+        }
+
+    def write_report(self, summary):
+        d = self.config.report_dir
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True), encoding="utf-8")
+        report.write_html(d, summary)
+        report.write_junit(d, summary)
+
+
+def run_campaign(config: Config):
+    return Campaign(config).run()

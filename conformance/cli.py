@@ -1,0 +1,134 @@
+"""The command line: `python -m conformance fuzz|replay|ops`.
+
+Exit status: 0 nothing unexpected, 1 divergences (or a repro that reproduces),
+2 bad usage (unknown module, missing device, bad option, malformed spec or file).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .specs import SpecError
+from .targets import TargetError
+
+EXIT_OK, EXIT_DIVERGED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, no traceback
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _positive(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    return parse
+
+
+def build_parser():
+    p = _Parser(prog="torch-conformance",
+                description="Differential conformance testing of PyTorch against refimpl.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    f = sub.add_parser("fuzz", help="run a fuzz campaign and write a report")
+    f.add_argument("--target", action="append", metavar="MODULE[:DEVICE]",
+                   help="target to test (repeatable; default torch:cpu)")
+    budget = f.add_mutually_exclusive_group()
+    budget.add_argument("--seconds", type=_positive(float), help="time budget")
+    budget.add_argument("--examples", type=_positive(int), help="number of programs")
+    f.add_argument("--seed", type=int, help="random seed (default: random, printed)")
+    f.add_argument("--ops", metavar="PATTERN", help="comma-separated globs of ops to fuzz")
+    f.add_argument("--report", metavar="DIR", default="reports/latest", help="report directory")
+    f.add_argument("--max-statements", type=_positive(int), default=12)
+    r = sub.add_parser("replay", help="replay a program (JSON) or a results.jsonl failure")
+    r.add_argument("file")
+    r.add_argument("--target", default="torch:cpu", metavar="MODULE[:DEVICE]")
+    r.add_argument("--id", help="failure id inside a results.jsonl")
+    sub.add_parser("ops", help="list the declared ops")
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "fuzz":
+            return _fuzz(args)
+        if args.command == "replay":
+            return _replay(args)
+        return _list_ops()
+    except (TargetError, SpecError) as e:
+        print(f"torch-conformance: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _fuzz(args):
+    from .campaign import Campaign, Config
+    config = Config(targets=args.target or ["torch:cpu"], seconds=args.seconds,
+                    examples=args.examples, seed=args.seed, ops=args.ops,
+                    report_dir=Path(args.report), max_statements=args.max_statements)
+    if config.seconds is None and config.examples is None:
+        config.seconds = 60.0
+    campaign = Campaign(config)
+    print(f"fuzzing {', '.join(config.targets)} against refimpl, seed {campaign.seed}, "
+          f"{'%gs' % config.seconds if config.seconds else '%d programs' % config.examples}",
+          flush=True)
+    summary = campaign.run()
+    c = summary["counts"]
+    rate = summary["statements_per_second"]
+    print(f"{summary['programs']} programs, {summary['statements']} statements in "
+          f"{summary['seconds']:.1f}s ({summary['programs_per_second']} programs/s, {rate} statements/s)")
+    for f in summary["failures"]:
+        print(f"  [{f['status']}] {f['id']} {f['target']} {f['op']}.{f['property']}: {f['detail'][:150]}")
+    print(f"{c['new']} new, {c['known']} known, {c['possibly_fixed']} possibly fixed upstream; "
+          f"report: {Path(args.report) / 'index.html'}")
+    if summary["interrupted"]:
+        print("interrupted: the report holds what ran until then")
+    return EXIT_DIVERGED if c["new"] else EXIT_OK
+
+
+def _load_program(path, fid):
+    from .program import Program
+    text = Path(path).read_text(encoding="utf-8")
+    if path.endswith(".jsonl"):
+        for line in text.splitlines():
+            record = json.loads(line)
+            if record.get("type") == "failure" and (fid is None or record["id"] == fid):
+                return Program.from_json(record["program"])
+        raise SpecError(f"{path}: no failure {fid or ''} in it".replace("  ", " "))
+    return Program.loads(text)
+
+
+def _replay(args):
+    from .runner import run_lockstep
+    from .targets import parse_target
+    try:
+        program = _load_program(args.file, args.id)
+    except (OSError, ValueError, KeyError) as e:
+        print(f"torch-conformance: error: cannot read program from {args.file}: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    target = parse_target(args.target)
+    print(program.render())
+    divergence, _ = run_lockstep(program, parse_target("refimpl"), target)
+    if divergence is None:
+        print(f"no divergence on {target.spec}")
+        return EXIT_OK
+    print(f"diverges at statement {divergence.index + 1} ({divergence.op}):")
+    for m in divergence.mismatches:
+        print("  " + m.detail()[:300])
+    return EXIT_DIVERGED
+
+
+def _list_ops():
+    from .generate import ARG_KINDS
+    from .specs import load_ops
+    for op in load_ops(kinds=ARG_KINDS).values():
+        print(f"{op.name:12s} {op.output:10s} {', '.join(op.forms):35s} {op.source}")
+    return EXIT_OK
