@@ -464,19 +464,23 @@ class Generator:
                     kwargs[key] = v
         if form == OPERATOR and len(args) == 2 and not isinstance(args[1], dict) and c.boolean(0.3):
             args = [args[1], args[0]]  # scalar on the left: 2 + t
-        target = None
-        if op.output != "inplace":
-            target = f"v{self._next_var}"
-            self._next_var += 1
+        target = None if op.output == "inplace" else self._new_var()
         call = op.operator if form in (OPERATOR, AUGMENTED) else op.call
         return Statement(op=op.name, form=form, args=args, kwargs=kwargs, target=target,
                          call=call, creates=op.creates)
 
-    def add(self, op):
-        stmt = self._build_statement(op)
+    def _new_var(self):
+        name = f"v{self._next_var}"
+        self._next_var += 1
+        return name
+
+    def _add_statement(self, stmt):
         run_statement(stmt, self.env, self.oracle)
         self.statements.append(stmt)
         return stmt
+
+    def add(self, op):
+        return self._add_statement(self._build_statement(op))
 
     def build(self):
         n = self.chooser.integer(1, self.max_statements)
@@ -487,8 +491,14 @@ class Generator:
             self.add(op)
         if self.focus and not used_focus and self.focus in self.ops:
             op = self.ops[self.focus]
-            if op.creates or self.tensor_names():
-                self.add(op)
+            for _ in range(5):  # the focus op needs an input: make one
+                if op.creates or self.tensor_names():
+                    break
+                self.add(self.chooser.choice(self._creation))
+            if not (op.creates or self.tensor_names()):
+                self._add_statement(Statement(op="ones", form=FUNCTION, args=[{"tuple": [2, 3]}],
+                                              target=self._new_var(), creates=True))
+            self.add(op)
         return Program(self.statements)
 
 

@@ -1,0 +1,2 @@
+# Registers the conformance pytest plugin (--target, hypothesis profiles, fixtures).
+pytest_plugins = ["conformance.pytest_plugin"]

@@ -1,0 +1,20 @@
+"""Bug: add_ and mul_ write through .data, so the version counter is not bumped."""
+import torch
+
+from ._base import make_tensor_class, module_getattr
+
+
+def _add_(self, other, *, alpha=1):
+    self.data.add_(other, alpha=alpha)
+    return self
+
+
+def _mul_(self, other):
+    self.data.mul_(other)
+    return self
+
+
+PlantedTensor = make_tensor_class("InplaceVersionLost", {
+    torch.Tensor.add_: _add_, torch.Tensor.mul_: _mul_,
+})
+__getattr__ = module_getattr(PlantedTensor)

@@ -1,0 +1,15 @@
+"""Bug: Tensor.view silently falls back to reshape when no view is possible."""
+import torch
+
+from ._base import make_tensor_class, module_getattr
+
+
+def _view(self, *shape):
+    try:
+        return torch.Tensor.view(self, *shape)
+    except RuntimeError:
+        return torch.Tensor.reshape(self, *shape)
+
+
+PlantedTensor = make_tensor_class("ViewNoError", {torch.Tensor.view: _view})
+__getattr__ = module_getattr(PlantedTensor)
