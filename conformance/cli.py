@@ -48,6 +48,7 @@ def build_parser():
     f.add_argument("--ops", metavar="PATTERN", help="comma-separated globs of ops to fuzz")
     f.add_argument("--report", metavar="DIR", default="reports/latest", help="report directory")
     f.add_argument("--max-statements", type=_positive(int), default=12)
+    f.add_argument("--specs", metavar="DIR", help="spec directory (default: the bundled specs/)")
     r = sub.add_parser("replay", help="replay a program (JSON) or a results.jsonl failure")
     r.add_argument("file")
     r.add_argument("--target", default="torch:cpu", metavar="MODULE[:DEVICE]")
@@ -73,7 +74,8 @@ def _fuzz(args):
     from .campaign import Campaign, Config
     config = Config(targets=args.target or ["torch:cpu"], seconds=args.seconds,
                     examples=args.examples, seed=args.seed, ops=args.ops,
-                    report_dir=Path(args.report), max_statements=args.max_statements)
+                    report_dir=Path(args.report), max_statements=args.max_statements,
+                    spec_dir=Path(args.specs) if args.specs else None)
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
     campaign = Campaign(config)

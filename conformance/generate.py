@@ -420,16 +420,21 @@ class Generator:
         self._next_var = 0
         self._creation = [o for o in ops.values() if o.creates]
         self._other = [o for o in ops.values() if not o.creates]
-        if reported_ops is not None:
-            self._other = [o for o in self._other if o.name in reported_ops] or self._other
+        # --ops: the selected ops come first, but every op still helps build their
+        # inputs (a transpose before a view makes the view interesting)
+        self._selected = [o for o in ops.values() if reported_ops is not None and o.name in reported_ops]
 
     def tensor_names(self):
         return [n for n, v in self.env.items() if isinstance(v, self.oracle.module.Tensor)]
 
     def pick_tensor(self):
+        """Mostly the newest tensor; often a non-contiguous one (where layouts matter)."""
         names = self.tensor_names()
-        if self.chooser.boolean(0.5):
+        if self.chooser.boolean(0.45):
             return names[-1]
+        odd = [n for n in names if not self.env[n].is_contiguous()]
+        if odd and self.chooser.boolean(0.4):
+            return self.chooser.choice(odd)
         return self.chooser.choice(names)
 
     def _pick_op(self):
@@ -438,6 +443,10 @@ class Generator:
         focus = self.ops.get(self.focus) if self.focus else None
         if focus is not None and (focus.creates or have_tensors) and c.boolean(0.4):
             return focus
+        if self._selected and c.boolean(0.6):
+            chosen = c.choice(self._selected)
+            if chosen.creates or have_tensors:
+                return chosen
         if not have_tensors or not self._other or c.boolean(0.45 if len(self.env) < 2 else 0.2):
             return c.choice(self._creation)
         return c.choice(self._other)

@@ -1,0 +1,69 @@
+"""Spec declarations are checked against torch's own operator schemas, and malformed
+specs are refused with a message naming the file and op."""
+import pytest
+import torch
+
+from conformance.generate import ARG_KINDS
+from conformance.specs import SpecError, load_ledger, load_ops
+
+OPS = load_ops(kinds=ARG_KINDS)
+
+
+def _schema(name):
+    ns, _, rest = name.partition("::")
+    op_name, _, overload = rest.partition(".")
+    packet = getattr(getattr(torch.ops, ns), op_name)
+    return getattr(packet, overload or "default")._schema
+
+
+@pytest.mark.parametrize("op", [o for o in OPS.values() if o.schema], ids=lambda o: o.name)
+def test_output_declaration_matches_schema_alias_annotations(op):
+    schema = _schema(op.schema)
+    first = schema.arguments[0].alias_info
+    returned = schema.returns[0].alias_info
+    if op.output == "inplace":
+        assert first is not None and first.is_write, f"{op.schema}: self is not written"
+        assert returned is not None and returned.is_write
+    elif op.output in ("view", "maybe_view"):
+        assert returned is not None and not returned.is_write, f"{op.schema} returns no alias"
+        assert first is not None and set(first.before_set) == set(returned.before_set)
+    else:
+        assert returned is None, f"{op.schema} aliases an input but the spec says new"
+        assert not any(a.alias_info and a.alias_info.is_write for a in schema.arguments)
+
+
+def test_every_op_names_a_schema_except_tensor():
+    assert {o.name for o in OPS.values() if not o.schema} == {"tensor"}
+
+
+def test_inplace_variants_point_at_their_op():
+    for op in OPS.values():
+        if op.inplace_of:
+            assert op.output == "inplace" and op.inplace_of in OPS
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ('[[op]]\nname = "x"\nforms = []\n', "forms"),
+    ('[[op]]\nname = "x"\nforms = ["method"]\nargs = ["nonsense"]\n', "unknown argument kind"),
+    ('[[op]]\nname = "x"\nforms = ["method"]\noutput = "teleport"\n', "output"),
+    ('[[op]]\nname = "x"\nforms = ["operator"]\n', "operator"),
+    ('[[op]]\nname = "x"\nforms = ["method"]\ncolour = 1\n', "unknown key"),
+    ('[[op]\n', "invalid TOML"),
+])
+def test_malformed_specs_are_refused(tmp_path, text, fragment):
+    (tmp_path / "bad.toml").write_text(text)
+    with pytest.raises(SpecError, match=fragment) as info:
+        load_ops(tmp_path, kinds=ARG_KINDS)
+    assert "bad.toml" in str(info.value)
+
+
+def test_ledger_entries_need_a_reason(tmp_path):
+    (tmp_path / "ledger.toml").write_text('[[entry]]\nid = "L1"\nop = "add"\nproperty = "values"\n'
+                                          'target = "torch:*"\n')
+    with pytest.raises(SpecError, match="reason"):
+        load_ledger(tmp_path)
+
+
+def test_bundled_ledger_entries_have_reasons():
+    for entry in load_ledger():
+        assert entry.reason.strip()

@@ -1,0 +1,165 @@
+"""refimpl.dtypes (promotion, result_type, can_cast, tensor() inference) against torch."""
+
+import itertools
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import refimpl
+from refimpl import dtypes as rdt
+
+NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64",
+         "float16", "bfloat16", "float32", "float64"]
+PAIRS = list(itertools.product(NAMES, NAMES))
+
+
+def R(name):
+    return rdt.by_name(name)
+
+
+def T(name):
+    return getattr(torch, name)
+
+
+def same_dtype(rd, td):
+    return rd.name == str(td).removeprefix("torch.")
+
+
+def test_dtype_table_matches_torch():
+    for name in NAMES:
+        rd, td = R(name), T(name)
+        assert rd.itemsize == td.itemsize
+        assert rd.is_floating_point == td.is_floating_point
+        assert rd.is_signed == td.is_signed
+        assert repr(rd) == repr(td)
+    for alias in ("half", "float", "double", "short", "int", "long"):
+        assert same_dtype(getattr(refimpl, alias), getattr(torch, alias))
+
+
+@pytest.mark.parametrize("a,b", PAIRS)
+def test_promote_types(a, b):
+    assert same_dtype(rdt.promote_types(R(a), R(b)), torch.promote_types(T(a), T(b)))
+
+
+@pytest.mark.parametrize("a,b", PAIRS)
+def test_can_cast(a, b):
+    assert rdt.can_cast(R(a), R(b)) == torch.can_cast(T(a), T(b))
+
+
+# --- result_type ---------------------------------------------------------------------
+# An operand spec: ("dim", name) a 1-d tensor, ("zero", name) a 0-dim tensor,
+# ("scalar", value) a Python scalar.
+SCALARS = [True, 3, 2.5]
+OPERANDS = ([("dim", n) for n in NAMES] + [("zero", n) for n in NAMES]
+            + [("scalar", v) for v in SCALARS])
+
+
+def build(spec, mod, device=None):
+    kind, x = spec
+    if kind == "scalar":
+        return x
+    dtype = R(x) if mod is refimpl else T(x)
+    kw = {"device": device} if device else {}
+    if kind == "dim":
+        return mod.zeros(2, dtype=dtype, **kw)
+    return mod.zeros((), dtype=dtype, **kw)
+
+
+def _spec_id(spec):
+    return f"{spec[0]}-{spec[1]}"
+
+
+@pytest.mark.parametrize("a", OPERANDS, ids=_spec_id)
+@pytest.mark.parametrize("b", OPERANDS, ids=_spec_id)
+def test_result_type_pairs(a, b):
+    ra, rb = build(a, refimpl), build(b, refimpl)
+    ta, tb = build(a, torch), build(b, torch)
+    assert same_dtype(rdt.result_type(ra, rb), torch.result_type(ta, tb))
+
+
+TENSOR_SPECS = [s for s in OPERANDS if s[0] != "scalar"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(TENSOR_SPECS), min_size=3, max_size=3))
+def test_result_type_three_tensors(specs):
+    # addcmul promotes over its three tensor inputs with TensorIterator's rules
+    # (meta device: dtype computation only, no kernel)
+    rs = [build(s, refimpl) for s in specs]
+    ts = [build(s, torch, device="meta") for s in specs]
+    assert same_dtype(rdt.result_type(*rs), torch.addcmul(*ts).dtype)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(OPERANDS), min_size=1, max_size=4))
+def test_result_type_mixtures_with_scalars(specs):
+    # torch.result_type takes two operands; for longer mixtures that include Python
+    # scalars the reference is torch's own Python port of the same rule
+    # (torch._prims_common.elementwise_dtypes, DEFAULT promotion: result dtype).
+    from torch._prims_common import ELEMENTWISE_TYPE_PROMOTION_KIND, elementwise_dtypes
+    rs = [build(s, refimpl) for s in specs]
+    ts = [build(s, torch) for s in specs]
+    if all(s[0] == "scalar" for s in specs):
+        return  # elementwise_dtypes needs a tensor
+    _, expected = elementwise_dtypes(
+        *ts, type_promotion_kind=ELEMENTWISE_TYPE_PROMOTION_KIND.DEFAULT)
+    assert same_dtype(rdt.result_type(*rs), expected)
+
+
+def test_result_type_operator_dtypes():
+    # the dtype of actual ops (add/mul with Python scalars on both sides) follows result_type
+    for name in NAMES:
+        for s in SCALARS:
+            for kind in ("dim", "zero"):
+                rt, tt = build((kind, name), refimpl), build((kind, name), torch)
+                assert same_dtype(refimpl.add(rt, s).dtype, torch.add(tt, s).dtype)
+                assert same_dtype(refimpl.mul(rt, s).dtype, torch.mul(tt, s).dtype)
+                assert same_dtype((s * rt).dtype, (s * tt).dtype)
+
+
+# --- tensor(data) dtype inference ----------------------------------------------------------
+DATA = [
+    [], [[]], True, 1, 1.5, [True], [1], [1.0], [True, False], [True, 2], [True, 2.0],
+    [1, 2.0], [[1, 2], [3, 4]], [[True, False], [False, True]], [[1, 2], [3.0, 4]],
+    [[True, 1], [0, False]], [[[True]], [[2.5]]], [[1], [True]], (1, 2), ((1.0,), (2,)),
+    [0.0, -0.0], [2**62, 1], [False, 0.5, 7],
+]
+
+
+@pytest.mark.parametrize("data", DATA, ids=repr)
+def test_tensor_dtype_inference(data):
+    r, t = refimpl.tensor(data), torch.tensor(data)
+    assert same_dtype(r.dtype, t.dtype)
+    assert tuple(r.shape) == tuple(t.shape)
+    assert r.tolist() == t.tolist()
+
+
+@pytest.mark.parametrize("default", ["float64", "float16", "bfloat16"])
+def test_tensor_dtype_inference_follows_default_dtype(default):
+    old_r, old_t = refimpl.get_default_dtype(), torch.get_default_dtype()
+    try:
+        refimpl.set_default_dtype(R(default))
+        torch.set_default_dtype(T(default))
+        for data in ([1.5], [1, 2.0], [True, 0.5], [], 3, [[1]]):
+            assert same_dtype(refimpl.tensor(data).dtype, torch.tensor(data).dtype), data
+        assert same_dtype(rdt.result_type(refimpl.zeros(2, dtype=rdt.int32), 1.5),
+                          torch.result_type(torch.zeros(2, dtype=torch.int32), 1.5))
+    finally:
+        refimpl.set_default_dtype(old_r)
+        torch.set_default_dtype(old_t)
+
+
+nested_leaf = st.one_of(st.booleans(), st.integers(-1000, 1000),
+                        st.floats(-1e6, 1e6, allow_nan=False))
+
+
+@settings(max_examples=150)
+@given(st.integers(0, 3), st.integers(0, 3), st.data())
+def test_tensor_dtype_inference_random(rows, cols, data):
+    values = [[data.draw(nested_leaf) for _ in range(cols)] for _ in range(rows)]
+    r, t = refimpl.tensor(values), torch.tensor(values)
+    assert same_dtype(r.dtype, t.dtype)
+    assert tuple(r.shape) == tuple(t.shape)
+    assert r.tolist() == t.tolist()
