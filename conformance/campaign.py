@@ -31,6 +31,7 @@ class Config:
     max_statements: int = 12
     shrink_seconds: float = 10.0
     spec_dir: Path | None = None
+    stop_when: object = None    # callable(campaign) -> bool, checked after each program
 
 
 class Campaign:
@@ -106,6 +107,8 @@ class Campaign:
         return summary
 
     def _done(self, t0):
+        if self.config.stop_when is not None and self.config.stop_when(self):
+            return True
         if self.config.examples is not None and self.programs >= self.config.examples:
             return True
         if self.config.seconds is not None and time.monotonic() - t0 >= self.config.seconds:

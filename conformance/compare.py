@@ -92,6 +92,8 @@ def compare_snapshots(expected: dict, actual: dict):
         for prop in TENSOR_PROPERTIES:
             ev, av = eobs[prop], aobs[prop]
             if prop == "values":
+                if ev == av and eobs.get("_undefined") is None:
+                    continue  # the common case, without numpy (NaN never takes it)
                 if eobs["shape"] != aobs["shape"] or eobs["dtype"] != aobs["dtype"]:
                     same = _values_loose(ev, av)
                 else:
