@@ -5,6 +5,8 @@ get_result_or_self_value_dtype, make_reduction); the output is allocated contigu
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import dtypes, layout
@@ -59,6 +61,21 @@ def _order_sensitive(values64, exact, axes, dtype):
     return differs if differs.any() else None
 
 
+def _exact_sum(values64, axes):
+    """Correctly rounded float64 sums over axes (math.fsum per output element); plain
+    numpy summation where non-finite values or overflow make exactness moot."""
+    moved = np.moveaxis(values64, axes, tuple(range(len(axes))))
+    columns = moved.reshape(math.prod(moved.shape[:len(axes)]), -1)
+    out = np.empty(columns.shape[1], dtype=np.float64)
+    for j in range(columns.shape[1]):
+        col = columns[:, j]
+        try:
+            out[j] = math.fsum(col) if np.isfinite(col).all() else col.sum()
+        except OverflowError:
+            out[j] = col.sum()
+    return out.reshape(moved.shape[len(axes):])
+
+
 def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     axes = reduction_dims(dim, input.dim())
     out_dtype = _sum_dtype(input, dtype)
@@ -72,9 +89,15 @@ def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     values = to_dtype_array(raw, out_dtype).astype(compute)
     bad_conversion = unspecified_conversions(raw, out_dtype)
     with np.errstate(all="ignore"):
-        undefined = _order_sensitive(values, values.sum(axis=axes) if axes else values, axes,
-                                     out_dtype)
-        reduced = values.sum(axis=axes, keepdims=keepdim) if axes else values.copy()
+        if not axes:
+            reduced, undefined = values.copy(), None
+        elif compute is np.float64 and values.size:
+            exact = _exact_sum(values, axes)
+            undefined = _order_sensitive(values, exact, axes, out_dtype)
+            reduced = np.expand_dims(exact, axes) if keepdim else exact
+        else:
+            reduced = values.sum(axis=axes, keepdims=keepdim)
+            undefined = None
     mask = input._undefined_mask()
     if bad_conversion is not None:
         mask = bad_conversion if mask is None else (mask | bad_conversion)
