@@ -9,10 +9,17 @@ holds one area and cites the PyTorch source its rules were ported from:
   tensor.py      the Tensor (storage + offset + sizes + strides) and introspection
   creation.py    tensor, arange, zeros, ones, full, eye
   views.py       view, reshape, transpose, t, permute, narrow, expand, clone, ...
-  elementwise.py add, mul, neg, exp, sigmoid (and their in-place forms)
-  reductions.py  sum
+  elementwise.py the shared elementwise algorithm; add, mul, neg, exp, sigmoid
+  arithmetic.py  binary arithmetic, comparisons, logical ops
+  unary.py       unary math
+  conversions.py copies and dtype conversions
+  shape_ops.py   more views and layout ops
+  reductions.py  sum and other reductions
+  linalg.py      matmul and friends
+  joining.py     cat, stack
+  indexing.py    indexing and index/mask/gather/scatter ops
   printing.py    repr/str in PyTorch's default format
-  methods.py     which functions are Tensor methods and operators
+  methods.py     binds each module's FUNCTIONS / METHODS / OPERATORS tables
 """
 from . import methods as _methods
 from .creation import arange, empty, eye, full, ones, tensor, zeros
@@ -21,15 +28,11 @@ from .dtypes import (
     get_default_dtype, int8, int16, int32, int64, promote_types, result_type,
     set_default_dtype, uint8,
 )
-from .elementwise import add, exp, mul, neg, sigmoid
-from .reductions import sum
 from .tensor import Size, Tensor, device
-from .views import (
-    channels_last, clone, contiguous_format, detach, expand, memory_format, narrow, permute,
-    preserve_format, reshape, t, transpose,
-)
+from .views import channels_last, contiguous_format, memory_format, preserve_format
 
 _methods.bind()
+globals().update(_methods.functions())
 
 half, double, short, long = float16, float64, int16, int64
 float = float32  # noqa: A001  (torch.float is float32)

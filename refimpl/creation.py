@@ -56,27 +56,54 @@ def _check_device(device):
         _device(device)
 
 
-def _flatten_data(data, dim=0):
-    """Nested sequences -> (shape, flat list of leaves); errors as tensor_new.cpp."""
-    if isinstance(data, Tensor):
-        return data.shape, list(np.asarray(data.tolist()).reshape(-1).tolist()) if data.numel() else []
+def _is_sequence(obj):
+    return isinstance(obj, (list, tuple, str))
+
+
+def _data_sizes(data):
+    """compute_sizes (torch/csrc/utils/tensor_new.cpp): the shape comes from the first
+    element at each depth; the rest is checked while storing."""
+    sizes = []
+    while _is_sequence(data):
+        if isinstance(data, str):
+            raise ValueError("too many dimensions 'str'")
+        sizes.append(len(data))
+        if not data:
+            break
+        data = data[0]
+    return tuple(sizes)
+
+
+def _infer_leaf_dtype(data):
+    """infer_scalar_type: bool < int < float over every leaf, nested sequences included."""
     if isinstance(data, (bool, int, float)):
-        return (), [data]
-    if not isinstance(data, (list, tuple)):
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    if len(data) == 0:
-        return (0,), []
-    shapes_and_leaves = [_flatten_data(item, dim + 1) for item in data]
-    first = shapes_and_leaves[0][0]
-    for item, (shape, _) in zip(data, shapes_and_leaves):
-        if shape != first:
-            length = len(item) if isinstance(item, (list, tuple)) else None
-            if length is None or not first:
-                raise ValueError(f"expected sequence of length {first[0] if first else 0} "
-                                 f"at dim {dim + 1} (got {length})")
-            raise ValueError(f"expected sequence of length {first[0]} at dim {dim + 1} (got {length})")
-    leaves = [leaf for _, ls in shapes_and_leaves for leaf in ls]
-    return (len(data),) + first, leaves
+        return dtypes.infer_scalar_dtype([data])
+    if isinstance(data, Tensor):
+        return data.dtype
+    if _is_sequence(data) and not isinstance(data, str):
+        if not data:  # an empty sequence counts as the default float dtype
+            return dtypes.get_default_dtype()
+        found = [_infer_leaf_dtype(item) for item in data]
+        return dtypes.infer_scalar_dtype([{"bool": True, "int": 0, "float": 0.0}[d.kind]
+                                          for d in found])
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _store(data, sizes, dim, dtype, out):
+    """recursive_store: every sequence must have the length the shape says."""
+    if dim == len(sizes):
+        if _is_sequence(data):
+            if dtype.kind == "int":
+                raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
+            raise TypeError(f"must be real number, not {type(data).__name__}")
+        out.append(data)
+        return
+    if not _is_sequence(data):
+        raise TypeError("not a sequence")
+    if len(data) != sizes[dim]:
+        raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(data)})")
+    for item in data:
+        _store(item, sizes, dim + 1, dtype, out)
 
 
 def _leaves_to_array(leaves, shape, dtype):
@@ -100,17 +127,34 @@ def _leaves_to_array(leaves, shape, dtype):
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
+    """torch.tensor (torch/csrc/utils/tensor_new.cpp internal_new_from_data)."""
     _check_device(device)
-    shape, leaves = _flatten_data(data)
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(data, Tensor):
+        t = Tensor._from_array(data._values(), dtype or data.dtype)
+        return t.requires_grad_(True) if requires_grad else t
+    shape = _data_sizes(data)
     if dtype is None:
-        dtype = data.dtype if isinstance(data, Tensor) else dtypes.infer_scalar_dtype(leaves)
+        dtype = _infer_leaf_dtype(data)
+    leaves = []
+    if math.prod(shape) > 0:
+        _store(data, shape, 0, dtype, leaves)
     t = Tensor._from_array(_leaves_to_array(leaves, shape, dtype), dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     return t
 
 
-def _parse_size(size):
+def _factory_requires_grad(t):
+    if not t.dtype.is_floating_point:
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    t.requires_grad = True
+
+
+def _parse_size(size, name="zeros"):
+    if not size:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (list, tuple)):
         size = tuple(size[0])
     for s in size:
@@ -129,11 +173,11 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
         dtype = dtypes.infer_scalar_dtype([fill_value])
     # Observed on torch 2.13 CPU: float32 fills are range-checked; float16 fills too,
     # except into a one-element tensor (fill_'s scalar fast path converts unchecked).
-    checked = ("float32",) + (("float16",) if math.prod(size) != 1 else ())
+    checked = ("float32",) + (("float16", "bfloat16") if math.prod(size) != 1 else ())
     check_convertible(fill_value, dtype, c_name=True, check_floats=checked)
     t = Tensor._from_array(np.full(size, fill_value), dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     return t
 
 
@@ -146,7 +190,7 @@ def zeros(*size, dtype=None, device=None, requires_grad=False):
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    return full(_parse_size(size), 1.0, dtype=dtype or dtypes.get_default_dtype(),
+    return full(_parse_size(size, "ones"), 1.0, dtype=dtype or dtypes.get_default_dtype(),
                 device=device, requires_grad=requires_grad)
 
 
@@ -166,7 +210,7 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     dtype = dtype or dtypes.get_default_dtype()
     t = Tensor._from_array(np.eye(n, m), dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     return t
 
 
@@ -187,6 +231,13 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         raise RuntimeError("step must be nonzero")
     if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if dtype is dtypes.int64 and any(isinstance(a, float) for a in args):
+        # int64 aranges truncate their arguments before anything else (observed on
+        # torch 2.13: the other integer dtypes size the result from the doubles)
+        start, end, step = (int(a) for a in (start, end, step))
+        if step == 0:
+            raise ValueError("step must be nonzero")
+        args = (start, end, step)
     if dtype.kind == "int" and all(isinstance(a, int) for a in args):
         size = -((start - end) // step)  # exact integer ceil division
         values = np.array([start + i * step for i in range(size)], dtype=np.int64)
@@ -201,5 +252,5 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         values = float(start) + np.arange(size, dtype=np.float64) * float(step)
     t = Tensor._from_array(values.reshape(int(size)), dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     return t

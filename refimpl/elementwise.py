@@ -272,3 +272,18 @@ def sigmoid(input):
 
 def sigmoid_(self):
     return elementwise(_sigmoid, [self], promotion="int_to_float", out=self)
+
+
+def _iadd(self, other):
+    return add_(self, other)
+
+
+def _imul(self, other):
+    return mul_(self, other)
+
+
+FUNCTIONS = {"add": add, "mul": mul, "neg": neg, "exp": exp, "sigmoid": sigmoid}
+METHODS = {"add": add, "add_": add_, "mul": mul, "mul_": mul_, "neg": neg, "neg_": neg_,
+           "exp": exp, "exp_": exp_, "sigmoid": sigmoid, "sigmoid_": sigmoid_}
+OPERATORS = {"__add__": add, "__radd__": add, "__mul__": mul, "__rmul__": mul,
+             "__neg__": neg, "__iadd__": _iadd, "__imul__": _imul}

@@ -310,7 +310,9 @@ def infer_size(shape, numel):
 def wrap_dim(dim, ndim, scalar_ok=True):
     """maybe_wrap_dim (c10/core/WrapDimMinimal.h): negative dims count from the end;
     a 0-dim tensor accepts dims -1 and 0."""
-    if ndim <= 0 and scalar_ok:
+    if ndim <= 0:
+        if not scalar_ok:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         ndim = 1
     lo, hi = -ndim, ndim - 1
     if not lo <= dim <= hi:

@@ -1,52 +1,40 @@
-"""Binds the op functions as Tensor methods and operators, in one visible table.
+"""Binds each op module's functions as Tensor methods and operators.
 
-Function form: refimpl.add(a, b); method form: a.add(b); in-place: a.add_(b);
-operators: a + b, a += b (which is a.add_(b) returning a).
+Every op module ends with the tables of what it provides:
+  FUNCTIONS  torch.<name>(...)        (exported by refimpl/__init__.py)
+  METHODS    tensor.<name>(...)       (in-place methods end with _)
+  OPERATORS  tensor.__add__ etc.      (a += b is __iadd__, i.e. a.add_(b))
 """
 from __future__ import annotations
 
-from . import elementwise, reductions, views
+from . import (
+    arithmetic, conversions, elementwise, indexing, joining, linalg, reductions, shape_ops,
+    unary, views,
+)
 from .tensor import Tensor
 
-METHODS = {
-    # views and copies
-    "view": views.view, "reshape": views.reshape, "transpose": views.transpose,
-    "t": views.t, "permute": views.permute, "narrow": views.narrow, "expand": views.expand,
-    "contiguous": views.contiguous, "clone": views.clone, "detach": views.detach,
-    # elementwise
-    "add": elementwise.add, "add_": elementwise.add_, "mul": elementwise.mul,
-    "mul_": elementwise.mul_, "neg": elementwise.neg, "neg_": elementwise.neg_,
-    "exp": elementwise.exp, "exp_": elementwise.exp_, "sigmoid": elementwise.sigmoid,
-    "sigmoid_": elementwise.sigmoid_,
-    # reductions
-    "sum": reductions.sum,
-}
+OP_MODULES = (views, shape_ops, elementwise, arithmetic, unary, conversions, reductions,
+              linalg, joining, indexing)
 
 
 def _requires_grad_(self, requires_grad=True):
     if requires_grad and not self.dtype.is_floating_point:
-        raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        raise RuntimeError("only Tensors of floating point dtype can require gradients")
     self.requires_grad = bool(requires_grad)
     return self
 
 
-def _iadd(self, other):
-    return elementwise.add_(self, other)
-
-
-def _imul(self, other):
-    return elementwise.mul_(self, other)
-
-
-OPERATORS = {
-    "__add__": elementwise.add, "__radd__": elementwise.add,
-    "__mul__": elementwise.mul, "__rmul__": elementwise.mul,
-    "__neg__": elementwise.neg,
-    "__iadd__": _iadd, "__imul__": _imul,
-    "requires_grad_": _requires_grad_,
-}
+def functions():
+    """All torch-level functions the op modules provide."""
+    out = {}
+    for module in OP_MODULES:
+        out.update(getattr(module, "FUNCTIONS", {}))
+    return out
 
 
 def bind():
-    for name, fn in {**METHODS, **OPERATORS}.items():
-        setattr(Tensor, name, fn)
+    for module in OP_MODULES:
+        for table in ("METHODS", "OPERATORS"):
+            for name, fn in getattr(module, table, {}).items():
+                setattr(Tensor, name, fn)
+    Tensor.requires_grad_ = _requires_grad_

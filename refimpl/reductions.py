@@ -107,3 +107,7 @@ def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     if keepdim and undefined is not None:
         undefined = np.expand_dims(undefined, axes)
     return Tensor._from_array(np.asarray(reduced), out_dtype, None, undefined)
+
+
+FUNCTIONS = {"sum": sum}
+METHODS = {"sum": sum}

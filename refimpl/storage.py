@@ -77,6 +77,10 @@ def to_dtype_array(values, dtype) -> np.ndarray:
     target = dtype.np_storage
     if arr.dtype == target:
         return arr
+    if dtype is dtypes.float16 and arr.dtype == np.float64:
+        # double -> half goes through float in c10 (c10::Half(float)): round twice
+        with np.errstate(over="ignore"):
+            return arr.astype(np.float32).astype(np.float16)
     if dtype.kind == "int" and arr.dtype.kind == "f":
         with np.errstate(invalid="ignore", over="ignore"):
             return np.trunc(arr).astype(np.int64).astype(target)

@@ -229,7 +229,7 @@ class Tensor:
         return self._base is not None
 
     def data_ptr(self):
-        if self._storage.nbytes() == 0:
+        if self._storage.nbytes() == 0 or self.numel() == 0:
             return 0
         return self._storage.address + self._offset * self.dtype.itemsize
 

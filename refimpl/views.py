@@ -93,6 +93,9 @@ def narrow(self: Tensor, dim, start, length):
 def expand(self: Tensor, *sizes):
     """inferExpandGeometry (aten/src/ATen/ExpandUtils.cpp)."""
     sizes = _shape_arg(sizes)
+    if any(s < -1 for s in sizes):
+        # torch 2.13 multiplies the sizes before validating them
+        raise RuntimeError("numel: integer multiplication overflow")
     ndim, tdim = len(sizes), self.dim()
     if ndim < tdim:
         raise RuntimeError(
@@ -169,3 +172,10 @@ def detach(self: Tensor):
     out = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype,
                  self._version_counter, None)
     return out
+
+
+FUNCTIONS = {"reshape": reshape, "transpose": transpose, "t": t, "permute": permute,
+             "narrow": narrow, "clone": clone, "detach": detach}
+METHODS = {"view": view, "reshape": reshape, "transpose": transpose, "t": t,
+           "permute": permute, "narrow": narrow, "expand": expand, "contiguous": contiguous,
+           "clone": clone, "detach": detach}

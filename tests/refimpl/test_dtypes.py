@@ -1,7 +1,5 @@
 """refimpl.dtypes (promotion, result_type, can_cast, tensor() inference) against torch."""
 
-import itertools
-
 import pytest
 import torch
 from hypothesis import given, settings
@@ -12,7 +10,6 @@ from refimpl import dtypes as rdt
 
 NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64",
          "float16", "bfloat16", "float32", "float64"]
-PAIRS = list(itertools.product(NAMES, NAMES))
 
 
 def R(name):
@@ -38,14 +35,19 @@ def test_dtype_table_matches_torch():
         assert same_dtype(getattr(refimpl, alias), getattr(torch, alias))
 
 
-@pytest.mark.parametrize("a,b", PAIRS)
-def test_promote_types(a, b):
-    assert same_dtype(rdt.promote_types(R(a), R(b)), torch.promote_types(T(a), T(b)))
+@pytest.mark.parametrize("a", NAMES)
+def test_promote_types(a):
+    # all 100 pairs: one test per left dtype, every right dtype
+    mismatches = [(a, b, rdt.promote_types(R(a), R(b)), torch.promote_types(T(a), T(b)))
+                  for b in NAMES
+                  if not same_dtype(rdt.promote_types(R(a), R(b)), torch.promote_types(T(a), T(b)))]
+    assert mismatches == []
 
 
-@pytest.mark.parametrize("a,b", PAIRS)
-def test_can_cast(a, b):
-    assert rdt.can_cast(R(a), R(b)) == torch.can_cast(T(a), T(b))
+@pytest.mark.parametrize("a", NAMES)
+def test_can_cast(a):
+    mismatches = [(a, b) for b in NAMES if rdt.can_cast(R(a), R(b)) != torch.can_cast(T(a), T(b))]
+    assert mismatches == []
 
 
 # --- result_type ---------------------------------------------------------------------
@@ -72,11 +74,16 @@ def _spec_id(spec):
 
 
 @pytest.mark.parametrize("a", OPERANDS, ids=_spec_id)
-@pytest.mark.parametrize("b", OPERANDS, ids=_spec_id)
-def test_result_type_pairs(a, b):
-    ra, rb = build(a, refimpl), build(b, refimpl)
-    ta, tb = build(a, torch), build(b, torch)
-    assert same_dtype(rdt.result_type(ra, rb), torch.result_type(ta, tb))
+def test_result_type_pairs(a):
+    # 23 x 23 operand pairs (1-d tensors, 0-dim tensors, Python scalars, both orders)
+    mismatches = []
+    for b in OPERANDS:
+        ra, rb = build(a, refimpl), build(b, refimpl)
+        ta, tb = build(a, torch), build(b, torch)
+        got, expected = rdt.result_type(ra, rb), torch.result_type(ta, tb)
+        if not same_dtype(got, expected):
+            mismatches.append((b, got, expected))
+    assert mismatches == []
 
 
 TENSOR_SPECS = [s for s in OPERANDS if s[0] != "scalar"]

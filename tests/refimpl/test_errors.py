@@ -58,6 +58,8 @@ CASES = {
     "size_dim_out_of_range": lambda m: m.zeros(2, 3).size(2),
     "stride_dim_out_of_range": lambda m: m.zeros(2, 3).stride(-3),
     "size_of_0d": lambda m: m.zeros(()).size(0),
+    "size_negative_of_0d": lambda m: m.zeros(()).size(-1),
+    "stride_of_0d": lambda m: m.zeros(()).stride(0),
     "item_of_many": lambda m: m.zeros(2).item(),
     "len_of_0d": lambda m: len(m.zeros(())),
     # elementwise
@@ -90,7 +92,13 @@ CASES = {
     "tensor_uint8_overflow": lambda m: m.tensor([300], dtype=m.uint8),
     "tensor_int8_overflow": lambda m: m.tensor([-129], dtype=m.int8),
     "tensor_int64_overflow": lambda m: m.tensor([2**63]),
+    "tensor_list_then_scalar": lambda m: m.tensor([[1], 2]),
+    "tensor_scalar_inside_deeper_list": lambda m: m.tensor([[1, 2], [3, [4]]]),
     "tensor_string": lambda m: m.tensor("abc"),
+    "tensor_list_of_string": lambda m: m.tensor(["a"]),
+    "tensor_object": lambda m: m.tensor(object()),
+    "tensor_list_of_object": lambda m: m.tensor([object()]),
+    "tensor_none": lambda m: m.tensor(None),
     "full_uint8_overflow": lambda m: m.full((2,), 300, dtype=m.uint8),
     "arange_zero_step": lambda m: m.arange(0, 5, 0),
     "arange_wrong_sign": lambda m: m.arange(0, 5, -1),
@@ -98,9 +106,13 @@ CASES = {
     "arange_bool": lambda m: m.arange(3, dtype=m.bool),
     "zeros_negative": lambda m: m.zeros(2, -1),
     "ones_negative": lambda m: m.ones(-3),
+    "zeros_no_size": lambda m: m.zeros(),
+    "ones_no_size": lambda m: m.ones(),
     "eye_negative": lambda m: m.eye(-1),
     "eye_negative_m": lambda m: m.eye(2, -1),
     "requires_grad_int": lambda m: _ar(m).requires_grad_(),
+    "tensor_requires_grad_int": lambda m: m.tensor([1], requires_grad=True),
+    "zeros_requires_grad_int": lambda m: m.zeros(2, dtype=m.int64, requires_grad=True),
     "bool_of_many": lambda m: bool(m.zeros(2)),
     "bool_of_empty": lambda m: bool(m.zeros(0)),
     "set_default_dtype_int": lambda m: m.set_default_dtype(m.int64),
@@ -145,4 +157,13 @@ def test_failed_inplace_ops_leave_values_unchanged():
         except RuntimeError:
             pass
         return x.tolist(), x._version, y.tolist(), y._version
+    assert run(refimpl) == run(torch)
+
+
+def test_tensor_ragged_but_empty_is_accepted():
+    # torch sizes the tensor from the first element at each depth and stores nothing
+    # when that gives no elements, so a later, longer row is never checked
+    def run(m):
+        t = m.tensor([[], [1]])
+        return tuple(t.shape), repr(t.dtype), t.tolist()
     assert run(refimpl) == run(torch)

@@ -1,0 +1,6 @@
+"""More view and layout ops (view_as, squeeze, unsqueeze, flatten, select, split, ...)."""
+from __future__ import annotations
+
+FUNCTIONS: dict = {}
+METHODS: dict = {}
+OPERATORS: dict = {}
