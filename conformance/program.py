@@ -8,7 +8,15 @@ Argument values are encoded so the three uses agree:
   {"dtype": "float32"}                torch.float32
   {"memory_format": "contiguous_format"}
   {"list": [..encoded..]}             a Python list (e.g. a shape with -1)
-  any JSON scalar / nested list       a Python literal (floats may be nan/inf/-0.0)
+  {"tuple": [..encoded..]}            a Python tuple (a shape, or a multi-index)
+  {"slice": [start, stop, step]}      a slice (entries may be null)
+  {"ellipsis": true}                  ...
+  any JSON scalar / nested list       a Python literal (floats may be nan/inf/-0.0; null is None)
+
+Forms: function `torch.f(a, ...)`, method `a.f(...)`, operator `a + b`, augmented
+`a += b`, getitem `a[index]`, setitem `a[index] = value`, and setitem_augmented
+`a[index] += value`. A statement with `unpack` = n binds its result's items as
+`<target>_0` ... `<target>_{n-1}` too (split, unbind, max(dim), ...).
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ from dataclasses import dataclass, field
 
 # forms a statement can take
 FUNCTION, METHOD, OPERATOR, AUGMENTED = "function", "method", "operator", "augmented"
+GETITEM, SETITEM, SETITEM_AUGMENTED = "getitem", "setitem", "setitem_augmented"
 
 OPERATOR_FUNCS = {"+": operator.add, "*": operator.mul, "-": operator.sub, "neg": operator.neg}
 AUGMENTED_FUNCS = {"+=": operator.iadd, "*=": operator.imul, "-=": operator.isub}
@@ -33,6 +42,7 @@ class Statement:
     target: str | None = None     # variable bound to the result (None for in-place)
     call: str | None = None       # name called when it differs from op (e.g. "+")
     creates: bool = False         # a factory call: gets device= on device targets
+    unpack: int | None = None     # bind result items as target_0.. (count seen on the oracle)
 
     def to_json(self):
         d = {"op": self.op, "form": self.form, "args": self.args, "kwargs": self.kwargs,
@@ -41,13 +51,19 @@ class Statement:
             d["call"] = self.call
         if self.creates:
             d["creates"] = True
+        if self.unpack is not None:
+            d["unpack"] = self.unpack
         return d
 
     @classmethod
     def from_json(cls, d):
         return cls(op=d["op"], form=d["form"], args=list(d.get("args", [])),
                    kwargs=dict(d.get("kwargs", {})), target=d.get("target"),
-                   call=d.get("call"), creates=bool(d.get("creates", False)))
+                   call=d.get("call"), creates=bool(d.get("creates", False)),
+                   unpack=d.get("unpack"))
+
+    def unpacked_names(self):
+        return [f"{self.target}_{i}" for i in range(self.unpack or 0)] if self.target else []
 
     def uses(self):
         """Names of variables this statement reads."""
@@ -70,7 +86,7 @@ class Statement:
         """Names this statement binds (augmented assignment rebinds its first argument)."""
         if self.form == AUGMENTED:
             return [self.args[0]["var"]]
-        return [self.target] if self.target else []
+        return ([self.target] if self.target else []) + self.unpacked_names()
 
     def render(self, module="torch", device_expr=None):
         """This statement as one line of Python."""
@@ -87,9 +103,18 @@ class Statement:
             expr = f"-{args[0]}" if name == "neg" else f"{args[0]} {name} {args[1]}"
         elif self.form == AUGMENTED:
             return f"{args[0]} {name} {args[1]}"
+        elif self.form == GETITEM:
+            expr = f"{args[0]}[{render_index(self.args[1], module)}]"
+        elif self.form == SETITEM:
+            return f"{args[0]}[{render_index(self.args[1], module)}] = {args[2]}"
+        elif self.form == SETITEM_AUGMENTED:
+            return f"{args[0]}[{render_index(self.args[1], module)}] {name} {args[2]}"
         else:
             raise ValueError(f"unknown form {self.form!r}")
-        return f"{self.target} = {expr}" if self.target else expr
+        line = f"{self.target} = {expr}" if self.target else expr
+        if self.unpack:
+            line += f"\n{', '.join(self.unpacked_names())}{',' if self.unpack == 1 else ''} = {self.target}"
+        return line
 
 
 @dataclass
@@ -129,6 +154,10 @@ def render_value(v, module="torch"):
         if "tuple" in v:
             items = [render_value(x, module) for x in v["tuple"]]
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if "slice" in v:
+            return "slice(" + ", ".join(render_value(x, module) for x in v["slice"]) + ")"
+        if "ellipsis" in v:
+            return "..."
         raise ValueError(f"unknown encoded value {v!r}")
     if isinstance(v, list):
         return "[" + ", ".join(render_value(x, module) for x in v) + "]"
@@ -139,6 +168,21 @@ def render_value(v, module="torch"):
             return "float('inf')" if v > 0 else "float('-inf')"
         return repr(v)
     return repr(v)
+
+
+def render_index(v, module="torch"):
+    """An index as it is written inside brackets: v[1:3, ..., None]."""
+    def item(x):
+        if isinstance(x, dict) and "slice" in x:
+            start, stop, step = (("" if e is None else render_value(e, module)) for e in x["slice"])
+            return f"{start}:{stop}" + (f":{step}" if step else "")
+        return render_value(x, module)
+    if isinstance(v, dict) and "tuple" in v:
+        items = [item(x) for x in v["tuple"]]
+        if len(items) == 1:
+            return items[0] + ","
+        return ", ".join(items) if items else "()"
+    return item(v)
 
 
 def decode_value(v, env, module):
@@ -154,6 +198,10 @@ def decode_value(v, env, module):
             return [decode_value(x, env, module) for x in v["list"]]
         if "tuple" in v:
             return tuple(decode_value(x, env, module) for x in v["tuple"])
+        if "slice" in v:
+            return slice(*v["slice"])
+        if "ellipsis" in v:
+            return Ellipsis
         raise ValueError(f"unknown encoded value {v!r}")
     if isinstance(v, list):
         return [decode_value(x, env, module) for x in v]
@@ -176,7 +224,19 @@ def execute(stmt: Statement, env: dict, module, device=None):
     elif stmt.form == AUGMENTED:
         env[stmt.args[0]["var"]] = AUGMENTED_FUNCS[name](args[0], args[1])
         return
+    elif stmt.form == GETITEM:
+        result = args[0][args[1]]
+    elif stmt.form == SETITEM:
+        args[0][args[1]] = args[2]
+        return
+    elif stmt.form == SETITEM_AUGMENTED:
+        obj, index = args[0], args[1]
+        obj[index] = AUGMENTED_FUNCS[name](obj[index], args[2])
+        return
     else:
         raise ValueError(f"unknown form {stmt.form!r}")
     if stmt.target:
         env[stmt.target] = result
+        if stmt.unpack is not None:
+            for i, item in enumerate(result):
+                env[f"{stmt.target}_{i}"] = item

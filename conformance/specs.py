@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
-FORMS = {"function", "method", "operator", "augmented"}
+FORMS = {"function", "method", "operator", "augmented", "getitem", "setitem",
+         "setitem_augmented"}
 OUTPUTS = {"new", "view", "inplace", "maybe_view"}
 
 
@@ -27,6 +28,7 @@ class OpSpec:
     inplace_of: str | None = None
     schema: str | None = None
     call: str | None = None
+    multiple_outputs: bool = False
     source: str = ""
 
 
@@ -80,7 +82,7 @@ def _parse_op(raw, source, kinds):
     forms = tuple(raw.get("forms", ()))
     if not forms or not set(forms) <= FORMS:
         raise SpecError(f"{where}: forms must be a non-empty subset of {sorted(FORMS)}, got {forms}")
-    if ({"operator", "augmented"} & set(forms)) and not raw.get("operator"):
+    if ({"operator", "augmented", "setitem_augmented"} & set(forms)) and not raw.get("operator"):
         raise SpecError(f"{where}: operator/augmented forms need 'operator'")
     output = raw.get("output", "new")
     if output not in OUTPUTS:
@@ -92,14 +94,15 @@ def _parse_op(raw, source, kinds):
         if unknown:
             raise SpecError(f"{where}: unknown argument kind(s) {unknown}")
     known = {"name", "forms", "args", "kwargs", "output", "operator", "creates", "inplace_of",
-             "schema", "call"}
+             "schema", "call", "multiple_outputs"}
     extra = set(raw) - known
     if extra:
         raise SpecError(f"{where}: unknown key(s) {sorted(extra)}")
     return OpSpec(name=raw["name"], forms=forms, args=args, kwargs=kwargs, output=output,
                   operator=raw.get("operator"), creates=bool(raw.get("creates", False)),
                   inplace_of=raw.get("inplace_of"), schema=raw.get("schema"),
-                  call=raw.get("call"), source=source)
+                  call=raw.get("call"), multiple_outputs=bool(raw.get("multiple_outputs", False)),
+                  source=source)
 
 
 def load_ledger(spec_dir: Path = SPEC_DIR) -> list:

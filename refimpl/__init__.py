@@ -22,14 +22,14 @@ holds one area and cites the PyTorch source its rules were ported from:
   methods.py     binds each module's FUNCTIONS / METHODS / OPERATORS tables
 """
 from . import methods as _methods
-from .creation import arange, empty, eye, full, ones, tensor, zeros
-from .dtypes import (
+from .creation import arange, empty, eye, full, ones, tensor, zeros  # noqa: F401
+from .dtypes import (  # noqa: F401
     bfloat16, bool_ as bool, by_name as _dtype_by_name, dtype, float16, float32, float64,
     get_default_dtype, int8, int16, int32, int64, promote_types, result_type,
     set_default_dtype, uint8,
 )
-from .tensor import Size, Tensor, device
-from .views import channels_last, contiguous_format, memory_format, preserve_format
+from .tensor import Size, Tensor, device  # noqa: F401
+from .views import channels_last, contiguous_format, memory_format, preserve_format  # noqa: F401
 
 _methods.bind()
 globals().update(_methods.functions())

@@ -30,11 +30,17 @@ def _opmath(dtype):
 
 
 def result_dtype(inputs, promotion):
-    """promotion: 'default' (result_type), or 'int_to_float' (bool/int inputs give the
-    default float dtype, like exp and sigmoid: ELEMENTWISE_TYPE_PROMOTION_KIND.INT_TO_FLOAT)."""
+    """(common dtype the inputs are computed in, result dtype), by promotion kind
+    (torch/_prims_common ELEMENTWISE_TYPE_PROMOTION_KIND):
+      'default'       result_type of the inputs (add, mul, ...)
+      'int_to_float'  bool/int inputs give the default float dtype (exp, sigmoid, div)
+      'always_bool'   computed in the common dtype, result bool (comparisons, isnan)
+    """
     common = dtypes.result_type(*inputs)
     if promotion == "int_to_float" and common.kind != "float":
         return common, dtypes.get_default_dtype()
+    if promotion == "always_bool":
+        return common, dtypes.bool_
     return common, common
 
 

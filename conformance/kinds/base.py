@@ -1,0 +1,169 @@
+"""Shared pieces for argument kinds: the context a kind sees, value generators,
+and the markers OMIT (leave the argument out) and Splat (spread into the call).
+
+An argument kind is a function `k_<name>(ctx)` returning an encoded argument value
+(see conformance/program.py), a Splat of them, or OMIT. Specs name kinds in `args`
+and `kwargs`; every module in this package contributes its `k_` functions.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..program import METHOD
+
+OMIT = object()
+INVALID_P = 0.06     # chance an argument kind is invalid on purpose
+DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
+          "float32", "float64"]
+INT_RANGES = {"uint8": (0, 255), "int8": (-128, 127), "int16": (-2**15, 2**15 - 1),
+              "int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1)}
+FLOAT_EDGES = [float("nan"), float("inf"), float("-inf"), -0.0, 1e30, -1e30, 1e-30, 1e-8,
+               65504.0, 3.3895e38, -3.3895e38, 88.75, -104.0, 11.1, 710.0, 1e-45, 0.1]
+
+
+class Splat(list):
+    """Arguments spliced into the call (f(*sizes) rather than f(sizes))."""
+
+
+@dataclass
+class Ctx:
+    """What an argument kind sees: the generator (live env, chooser), the call form,
+    the chosen `self` tensor and the arguments drawn so far."""
+    gen: "object"
+    form: str = METHOD
+    self_name: str | None = None
+    data_dtype: str | None = None
+    args: list = field(default_factory=list)
+
+    @property
+    def gen_op_creates(self):
+        return self.gen.current_op.creates
+
+    @property
+    def self_t(self):
+        return self.gen.env[self.self_name]
+
+    @property
+    def c(self):
+        return self.gen.chooser
+
+
+def _invalid(ctx):
+    return ctx.c.boolean(INVALID_P)
+
+
+# --- values ------------------------------------------------------------------------------
+def _float_value(c, flavor):
+    if flavor == "edge" and c.boolean(0.3):
+        return c.choice(FLOAT_EDGES)
+    if flavor == "random":
+        return c.integer(-4000, 4000) / 1000.0
+    return c.integer(-12, 12) / 4.0
+
+
+def _int_value(c, dtype):
+    lo, hi = INT_RANGES[dtype]
+    if c.boolean(0.15):
+        return c.choice([lo, hi, lo + 1, hi - 1, 0])
+    return c.integer(max(lo, -9), min(hi, 9))
+
+
+def _element(c, dtype, flavor):
+    if dtype == "bool":
+        return c.boolean()
+    if dtype in INT_RANGES:
+        return _int_value(c, dtype)
+    return _float_value(c, flavor)
+
+
+def _scalar(c):
+    kind = c.integer(0, 9)
+    if kind <= 3:
+        return c.choice([2, -1, 0, 3, 7, 100, 300, -129])
+    if kind <= 7:
+        return c.choice([0.5, -2.25, 1.0, float("nan"), float("inf"), -0.0, 1e30, 3.75])
+    return c.boolean()
+
+
+def _shape(c, max_numel=120):
+    ndim = c.choice([0, 1, 1, 2, 2, 2, 3, 3, 4])
+    sizes = []
+    for _ in range(ndim):
+        sizes.append(c.choice([0, 1, 1, 2, 2, 3, 3, 4, 5]))
+    while math.prod(sizes) > max_numel:
+        sizes[sizes.index(max(sizes))] -= 1
+    return sizes
+
+
+def _nest(flat, shape):
+    if not shape:
+        return flat[0]
+    if shape[0] == 0:
+        return []
+    step = len(flat) // shape[0] if shape[0] else 0
+    return [_nest(flat[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
+
+
+def _as_shape_arg(ctx, sizes):
+    """A shape passed as separate ints (methods and factories only), a tuple or a list."""
+    c = ctx.c
+    form = c.integer(0, 2)
+    if form == 0 and sizes and (ctx.form == METHOD or ctx.gen_op_creates):
+        return Splat(sizes)
+    return {"tuple": list(sizes)} if form == 1 else {"list": list(sizes)}
+
+
+# --- argument kinds ------------------------------------------------------------------------
+
+
+def _dim(ctx, ndim):
+    c = ctx.c
+    n = max(ndim, 1)
+    if _invalid(ctx):
+        return c.choice([n, -n - 1])
+    return c.integer(-n, n - 1)
+
+
+def _factorize(c, numel):
+    """A random shape (0-4 dims) with exactly numel elements."""
+    if numel == 0:
+        dims = [0] + [c.integer(1, 3) for _ in range(c.integer(0, 2))]
+        return [dims[i] for i in sorted(range(len(dims)), key=lambda _: c.integer(0, 9))]
+    dims, rest = [], numel
+    for _ in range(c.integer(0, 3)):
+        divisors = [d for d in range(1, rest + 1) if rest % d == 0]
+        d = c.choice(divisors)
+        dims.append(d)
+        rest //= d
+    dims.append(rest)
+    if numel == 1 and c.boolean(0.3):
+        return []
+    return [dims[i] for i in sorted(range(len(dims)), key=lambda _: c.integer(0, 9))]
+
+
+def _broadcastable(a, b, exact_to=None):
+    ndim = max(len(a), len(b))
+    a = [1] * (ndim - len(a)) + list(a)
+    b = [1] * (ndim - len(b)) + list(b)
+    out = []
+    for x, y in zip(a, b):
+        if x != y and x != 1 and y != 1:
+            return False
+        out.append(x if x != 1 else y)
+    return exact_to is None or tuple(out) == tuple(exact_to)
+
+
+def _other(ctx, inplace):
+    """A second operand for self: a Python scalar, or a live tensor that broadcasts with
+    self (to exactly self's shape when inplace); any tensor when invalid on purpose."""
+    c = ctx.c
+    if c.boolean(0.35):
+        return _scalar(c)
+    shape = tuple(ctx.self_t.shape)
+    candidates = [n for n in ctx.gen.tensor_names()
+                  if _broadcastable(shape, ctx.gen.env[n].shape, shape if inplace else None)]
+    if not candidates or _invalid(ctx):
+        candidates = ctx.gen.tensor_names()
+    pick = candidates[-1] if c.boolean(0.3) else c.choice(candidates)
+    return {"var": pick}
