@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from .base import (
-    DTYPES, FLOAT_EDGES, INT_RANGES, OMIT, Splat, _as_shape_arg, _broadcastable, _dim,
+    DTYPES, FLOAT_EDGES, INT_RANGES, OMIT, Splat, _as_shape_arg, _dim,
     _factorize, _invalid, _nest, _element, _other, _scalar, _shape,
 )
 
