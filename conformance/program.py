@@ -13,7 +13,7 @@ Argument values are encoded so the three uses agree:
   {"ellipsis": true}                  ...
   any JSON scalar / nested list       a Python literal (floats may be nan/inf/-0.0; null is None)
 
-Forms: function `torch.f(a, ...)`, method `a.f(...)`, operator `a + b`, augmented
+Forms: function `torch.f(a, ...)`, method `a.f(...)`, attribute `a.T`, operator `a + b`, augmented
 `a += b`, getitem `a[index]`, setitem `a[index] = value`, and setitem_augmented
 `a[index] += value`. A statement with `unpack` = n binds its result's items as
 `<target>_0` ... `<target>_{n-1}` too (split, unbind, max(dim), ...).
@@ -29,8 +29,25 @@ from dataclasses import dataclass, field
 FUNCTION, METHOD, OPERATOR, AUGMENTED = "function", "method", "operator", "augmented"
 GETITEM, SETITEM, SETITEM_AUGMENTED = "getitem", "setitem", "setitem_augmented"
 
-OPERATOR_FUNCS = {"+": operator.add, "*": operator.mul, "-": operator.sub, "neg": operator.neg}
-AUGMENTED_FUNCS = {"+=": operator.iadd, "*=": operator.imul, "-=": operator.isub}
+ATTRIBUTE = "attribute"   # v1.T, v1.mT
+
+# operator symbol -> (function, how it is written)
+OPERATORS = {
+    "+": (operator.add, "{0} + {1}"), "-": (operator.sub, "{0} - {1}"),
+    "*": (operator.mul, "{0} * {1}"), "/": (operator.truediv, "{0} / {1}"),
+    "//": (operator.floordiv, "{0} // {1}"), "%": (operator.mod, "{0} % {1}"),
+    "**": (operator.pow, "{0} ** {1}"), "@": (operator.matmul, "{0} @ {1}"),
+    "==": (operator.eq, "{0} == {1}"), "!=": (operator.ne, "{0} != {1}"),
+    "<": (operator.lt, "{0} < {1}"), "<=": (operator.le, "{0} <= {1}"),
+    ">": (operator.gt, "{0} > {1}"), ">=": (operator.ge, "{0} >= {1}"),
+    "&": (operator.and_, "{0} & {1}"), "|": (operator.or_, "{0} | {1}"),
+    "^": (operator.xor, "{0} ^ {1}"),
+    "neg": (operator.neg, "-{0}"), "abs": (abs, "abs({0})"), "~": (operator.invert, "~{0}"),
+}
+AUGMENTED_FUNCS = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul,
+                   "/=": operator.itruediv, "//=": operator.ifloordiv, "%=": operator.imod,
+                   "**=": operator.ipow, "@=": operator.imatmul, "&=": operator.iand,
+                   "|=": operator.ior, "^=": operator.ixor}
 
 
 @dataclass
@@ -100,7 +117,9 @@ class Statement:
         elif self.form == METHOD:
             expr = f"{args[0]}.{name}({', '.join(args[1:] + kwargs)})"
         elif self.form == OPERATOR:
-            expr = f"-{args[0]}" if name == "neg" else f"{args[0]} {name} {args[1]}"
+            expr = OPERATORS[name][1].format(*args)
+        elif self.form == ATTRIBUTE:
+            expr = f"{args[0]}.{name}"
         elif self.form == AUGMENTED:
             return f"{args[0]} {name} {args[1]}"
         elif self.form == GETITEM:
@@ -220,7 +239,9 @@ def execute(stmt: Statement, env: dict, module, device=None):
     elif stmt.form == METHOD:
         result = getattr(args[0], name)(*args[1:], **kwargs)
     elif stmt.form == OPERATOR:
-        result = OPERATOR_FUNCS[name](*args)
+        result = OPERATORS[name][0](*args)
+    elif stmt.form == ATTRIBUTE:
+        result = getattr(args[0], name)
     elif stmt.form == AUGMENTED:
         env[stmt.args[0]["var"]] = AUGMENTED_FUNCS[name](args[0], args[1])
         return

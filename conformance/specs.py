@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
-FORMS = {"function", "method", "operator", "augmented", "getitem", "setitem",
+FORMS = {"function", "method", "attribute", "operator", "augmented", "getitem", "setitem",
          "setitem_augmented"}
 OUTPUTS = {"new", "view", "inplace", "maybe_view"}
 
@@ -84,6 +84,10 @@ def _parse_op(raw, source, kinds):
         raise SpecError(f"{where}: forms must be a non-empty subset of {sorted(FORMS)}, got {forms}")
     if ({"operator", "augmented", "setitem_augmented"} & set(forms)) and not raw.get("operator"):
         raise SpecError(f"{where}: operator/augmented forms need 'operator'")
+    from .program import AUGMENTED_FUNCS, OPERATORS
+    symbol = raw.get("operator")
+    if symbol is not None and symbol not in OPERATORS and symbol not in AUGMENTED_FUNCS:
+        raise SpecError(f"{where}: unknown operator {symbol!r}")
     output = raw.get("output", "new")
     if output not in OUTPUTS:
         raise SpecError(f"{where}: output must be one of {sorted(OUTPUTS)}, got {output!r}")
