@@ -20,6 +20,9 @@ from .specs import load_ledger, load_ops, select_ops
 from .targets import parse_target
 
 
+PROGRESS_EVERY = 10.0  # seconds between progress records in results.jsonl
+
+
 @dataclass
 class Config:
     targets: list = field(default_factory=lambda: ["torch:cpu"])
@@ -32,6 +35,7 @@ class Config:
     shrink_seconds: float = 10.0
     spec_dir: Path | None = None
     stop_when: object = None    # callable(campaign) -> bool, checked after each program
+    progress_every: float = PROGRESS_EVERY
 
 
 class Campaign:
@@ -77,9 +81,13 @@ class Campaign:
     def run(self):
         self._open_results()
         rng = random.Random(self.seed)
-        t0 = time.monotonic()
+        t0 = self._t0 = time.monotonic()
+        next_progress = t0 + self.config.progress_every
         try:
             while not self._done(t0):
+                if time.monotonic() >= next_progress:  # what a crash would otherwise lose
+                    self._log(self._totals("progress"))
+                    next_progress += self.config.progress_every
                 program = generate(self.all_ops, RandomChooser(rng), self.oracle,
                                    max_statements=self.config.max_statements,
                                    reported_ops=self.reported)
@@ -98,13 +106,22 @@ class Campaign:
         finally:
             self.elapsed = time.monotonic() - t0
             summary = self.summary()
-            self._log({"type": "end", "programs": self.programs, "statements": self.statements,
-                       "seconds": self.elapsed, "interrupted": self.interrupted})
+            self._log(self._totals("end"))
             if self._results is not None:
                 self._results.close()
             if self.config.report_dir is not None:
                 self.write_report(summary)
         return summary
+
+    def _totals(self, kind):
+        """A results.jsonl record of the counts so far (progress, or the end of the run)."""
+        return {"type": kind, "programs": self.programs, "statements": self.statements,
+                "seconds": round(self.elapsed if kind == "end" else time.monotonic() - self._t0, 3),
+                "interrupted": self.interrupted, "coverage": dict(self.coverage),
+                "targets": [t.spec for t in self.targets],
+                "failure_counts": {f["id"]: f["count"] for f in self.failures.values()},
+                "torch_version": ", ".join(sorted({t.torch_version() for t in self.targets})),
+                "possibly_fixed": self.possibly_fixed() if kind == "end" else []}
 
     def _done(self, t0):
         if self.config.stop_when is not None and self.config.stop_when(self):

@@ -49,10 +49,15 @@ def build_parser():
     f.add_argument("--report", metavar="DIR", default="reports/latest", help="report directory")
     f.add_argument("--max-statements", type=_positive(int), default=12)
     f.add_argument("--specs", metavar="DIR", help="spec directory (default: the bundled specs/)")
+    f.add_argument("--progress-every", type=_positive(float), default=10.0, metavar="SECONDS",
+                   help="how often results.jsonl records the counts so far")
     r = sub.add_parser("replay", help="replay a program (JSON) or a results.jsonl failure")
     r.add_argument("file")
     r.add_argument("--target", default="torch:cpu", metavar="MODULE[:DEVICE]")
     r.add_argument("--id", help="failure id inside a results.jsonl")
+    m = sub.add_parser("report", help="merge runs (or rebuild one run's report) from results.jsonl")
+    m.add_argument("runs", nargs="+", metavar="RUN_DIR")
+    m.add_argument("--out", required=True, metavar="DIR")
     sub.add_parser("ops", help="list the declared ops")
     return p
 
@@ -64,6 +69,8 @@ def main(argv=None):
             return _fuzz(args)
         if args.command == "replay":
             return _replay(args)
+        if args.command == "report":
+            return _report(args)
         return _list_ops()
     except (TargetError, SpecError) as e:
         print(f"torch-conformance: error: {e}", file=sys.stderr)
@@ -75,7 +82,8 @@ def _fuzz(args):
     config = Config(targets=args.target or ["torch:cpu"], seconds=args.seconds,
                     examples=args.examples, seed=args.seed, ops=args.ops,
                     report_dir=Path(args.report), max_statements=args.max_statements,
-                    spec_dir=Path(args.specs) if args.specs else None)
+                    spec_dir=Path(args.specs) if args.specs else None,
+                    progress_every=args.progress_every)
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
     campaign = Campaign(config)
@@ -126,6 +134,19 @@ def _replay(args):
     for m in divergence.mismatches:
         print("  " + m.detail()[:300])
     return EXIT_DIVERGED
+
+
+def _report(args):
+    from .merge import MergeError, merge
+    try:
+        summary = merge(args.runs, Path(args.out))
+    except MergeError as e:
+        print(f"torch-conformance: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    c = summary["counts"]
+    print(f"{len(args.runs)} run(s): {summary['programs']} programs, {summary['statements']} "
+          f"statements; {c['new']} new, {c['known']} known; report: {Path(args.out) / 'index.html'}")
+    return EXIT_DIVERGED if c["new"] else EXIT_OK
 
 
 def _list_ops():

@@ -1,0 +1,115 @@
+"""Merge the results of several runs (machines, nights, or one run that crashed) into
+one report. Reads each run's results.jsonl (start, progress, failure and end records)
+and repros/, so a run that died before writing summary.json still counts."""
+from __future__ import annotations
+
+import collections
+import json
+from pathlib import Path
+
+from . import report
+from .observe import ALL_PROPERTIES
+
+
+class MergeError(Exception):
+    """A run directory that cannot be read."""
+
+
+def read_run(run_dir: Path):
+    path = run_dir / "results.jsonl"
+    if not path.is_file():
+        raise MergeError(f"{run_dir}: no results.jsonl")
+    start, totals, failures = None, None, []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            if n == len(lines):
+                break  # a run killed mid-write: keep everything before the torn line
+            raise MergeError(f"{path}:{n}: not a JSON record") from None
+        kind = record.get("type")
+        if kind == "start":
+            start = record
+        elif kind in ("progress", "end"):
+            totals = record
+        elif kind == "failure":
+            repro = run_dir / record.get("repro", "")
+            record["_repro_text"] = repro.read_text(encoding="utf-8") if repro.is_file() else None
+            failures.append(record)
+    counts = (totals or {}).get("failure_counts", {})
+    for f in failures:  # a failure is logged when first seen; later records count repeats
+        f["count"] = counts.get(f["id"], f.get("count", 1))
+    return start or {}, totals, failures
+
+
+def merge(run_dirs, out_dir: Path):
+    """Write out_dir/{summary.json,index.html,junit.xml,repros/} for the runs together."""
+    runs = [(Path(d), *read_run(Path(d))) for d in run_dirs]
+    programs = statements = 0
+    seconds = 0.0
+    coverage = collections.Counter()
+    targets, versions, seeds, errors = [], set(), [], []
+    merged = {}
+    fixed_candidates, matched = {}, set()
+    for run_dir, start, totals, failures in runs:
+        seeds.append(str(start.get("seed", "?")))
+        for t in (totals or {}).get("targets", start.get("targets", [])):
+            if t not in targets:
+                targets.append(t)
+        if totals is None or totals.get("type") != "end":
+            errors.append({"target": ", ".join(start.get("targets", [])) or str(run_dir),
+                           "message": f"run {run_dir} has no end record: it crashed or was "
+                                      "killed; counts are from its last progress record"})
+        if totals:
+            programs += totals.get("programs", 0)
+            statements += totals.get("statements", 0)
+            seconds += totals.get("seconds", 0.0)
+            coverage.update(totals.get("coverage", {}))
+            versions.update(v for v in totals.get("torch_version", "").split(", ") if v)
+            for entry in totals.get("possibly_fixed", []):
+                fixed_candidates[entry["ledger_id"]] = entry
+        for f in failures:
+            if f.get("ledger_id"):
+                matched.add(f["ledger_id"])
+            key = (f["target"], f["op"], f["property"])
+            if key not in merged:
+                merged[key] = dict(f)
+            else:
+                kept = merged[key]
+                count = kept["count"] + f.get("count", 1)
+                if f.get("program_length", 99) < kept.get("program_length", 99):
+                    merged[key] = dict(f)
+                merged[key]["count"] = count
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "repros").mkdir(exist_ok=True)
+    failures_out = []
+    for i, f in enumerate(sorted(merged.values(), key=lambda f: (f["status"], f["target"], f["op"])), 1):
+        fid = f"f{i:04d}"
+        text = f.pop("_repro_text")
+        f.pop("type", None)
+        f["id"], f["repro"] = fid, f"repros/{fid}.py"
+        if text is not None:
+            (out_dir / f["repro"]).write_text(text, encoding="utf-8")
+        failures_out.append({k: v for k, v in f.items() if k != "program"})
+    counts = collections.Counter(f["status"] for f in failures_out)
+    fixed = [e for lid, e in fixed_candidates.items() if lid not in matched]
+    summary = {
+        "tool": "torch-conformance", "started": runs[0][1].get("started", "") if runs else "",
+        "seconds": round(seconds, 3), "seed": ", ".join(seeds), "oracle": "refimpl",
+        "targets": targets, "torch_version": ", ".join(sorted(versions)),
+        "programs": programs, "statements": statements,
+        "merged_runs": [str(r[0]) for r in runs],
+        "properties": list(ALL_PROPERTIES),
+        "counts": {"new": counts.get("new", 0), "known": counts.get("known", 0),
+                   "possibly_fixed": len(fixed)},
+        "failures": failures_out, "possibly_fixed": fixed,
+        "coverage": dict(sorted(coverage.items())), "target_errors": errors,
+    }
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True),
+                                          encoding="utf-8")
+    report.write_html(out_dir, summary)
+    report.write_junit(out_dir, summary)
+    return summary

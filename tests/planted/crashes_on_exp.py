@@ -1,0 +1,15 @@
+"""A target that dies like a segfault (no Python exception) when exp is called: the
+campaign's results.jsonl must keep what was gathered, and `report` must rebuild it."""
+import os
+
+import torch
+
+from ._base import make_tensor_class, module_getattr
+
+
+def _die(*args, **kwargs):
+    os._exit(139)
+
+
+PlantedTensor = make_tensor_class("CrashesOnExp", {torch.Tensor.exp: _die, torch.exp: _die})
+__getattr__ = module_getattr(PlantedTensor)
