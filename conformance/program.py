@@ -117,6 +117,8 @@ class Statement:
         elif self.form == METHOD:
             expr = f"{args[0]}.{name}({', '.join(args[1:] + kwargs)})"
         elif self.form == OPERATOR:
+            if name == "**" and args[0].startswith("-"):
+                args[0] = f"({args[0]})"  # -1 ** v1 would be -(1 ** v1)
             expr = OPERATORS[name][1].format(*args)
         elif self.form == ATTRIBUTE:
             expr = f"{args[0]}.{name}"

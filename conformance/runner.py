@@ -55,14 +55,18 @@ def compare_step(oracle_error, target_error, oracle_snap, target_snap):
 
 
 def sync_float_values(oracle_env, oracle_snap, target_snap):
-    """Copy the target's (already judged close) float values into the oracle's tensors."""
+    """Copy the target's (already judged close) float values into the oracle's tensors,
+    and the target's values of elements the oracle leaves unspecified (torch.empty),
+    whatever the dtype: later statements are judged from what the target holds."""
     for name, t in oracle_env.items():
         obs = oracle_snap.get(name)
-        if obs is None or "values" not in obs or not t.dtype.is_floating_point or not t.numel():
+        if obs is None or "values" not in obs or not t.numel():
+            continue
+        if not t.dtype.is_floating_point and obs.get("_undefined") is None:
             continue
         theirs = target_snap[name]["values"]
         if theirs != obs["values"]:
-            t._write(np.asarray(theirs, dtype=np.float64))
+            t._write(np.asarray(theirs, dtype=np.float64 if t.dtype.is_floating_point else None))
 
 
 def run_lockstep(program: Program, oracle, target, sync=True):

@@ -2,7 +2,8 @@
 
 Same way = a divergence at a statement of the same op on the same property. Steps:
 cut everything after the divergence, delete statements (with the statements that
-use what they define), simplify tensor literals, then renumber the variables.
+use what they define, or else with their uses pointed at their input), simplify
+tensor literals, then renumber the variables.
 """
 from __future__ import annotations
 
@@ -34,6 +35,27 @@ def _without(statements, index):
     return kept
 
 
+def _bypassed(statements, index):
+    """statements minus statements[index], whose result is replaced by its input wherever
+    it is used (v1 = v0.view(..); v2 = v1.t() becomes v2 = v0.t()), or None."""
+    stmt = statements[index]
+    first = stmt.args[0] if stmt.args else None
+    if not (stmt.target and not stmt.unpack and isinstance(first, dict) and "var" in first):
+        return None
+
+    def rename(v):
+        if isinstance(v, dict):
+            if v.get("var") == stmt.target:
+                return {"var": first["var"]}
+            return {k: rename(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [rename(x) for x in v]
+        return v
+    return [s if i < index else Statement(s.op, s.form, rename(s.args), rename(s.kwargs),
+                                          s.target, s.call, s.creates, s.unpack)
+            for i, s in enumerate(statements) if i != index]
+
+
 def _simplified_literals(stmt):
     """Candidate replacements for a tensor(...) statement with simpler data."""
     if stmt.op != "tensor" or not stmt.args:
@@ -56,11 +78,14 @@ def _simplified_literals(stmt):
 
 def renumber(program: Program) -> Program:
     """Rename variables v0, v1, ... in order of first definition."""
-    mapping = {}
+    mapping, count = {}, 0
     for s in program.statements:
+        unpacked = s.unpacked_names()
         for name in s.defines():
-            if name not in mapping:
-                mapping[name] = f"v{len(mapping)}"
+            if name not in mapping and name not in unpacked:
+                mapping[name], count = f"v{count}", count + 1
+        for i, name in enumerate(unpacked):  # split's items follow their tuple: v3 -> v3_0
+            mapping[name] = f"{mapping[s.target]}_{i}"
 
     def rename(v):
         if isinstance(v, dict):
@@ -72,7 +97,7 @@ def renumber(program: Program) -> Program:
         return v
     return Program([Statement(s.op, s.form, rename(s.args), rename(s.kwargs),
                               mapping.get(s.target, s.target) if s.target else None,
-                              s.call, s.creates) for s in program.statements])
+                              s.call, s.creates, s.unpack) for s in program.statements])
 
 
 def shrink(program: Program, index: int, oracle, target, predicate, seconds=10.0):
@@ -94,6 +119,10 @@ def shrink(program: Program, index: int, oracle, target, predicate, seconds=10.0
             candidate = Program(_without(best.statements, i))
             if candidate.statements and holds(candidate):
                 best, changed = candidate, True
+                continue
+            bypassed = _bypassed(best.statements, i)
+            if bypassed and holds(Program(bypassed)):
+                best, changed = Program(bypassed), True
     for i, stmt in enumerate(best.statements):
         for simpler in _simplified_literals(stmt):
             if time.monotonic() > deadline:

@@ -22,7 +22,10 @@ holds one area and cites the PyTorch source its rules were ported from:
   methods.py     binds each module's FUNCTIONS / METHODS / OPERATORS tables
 """
 from . import methods as _methods
-from .creation import arange, empty, eye, full, ones, tensor, zeros  # noqa: F401
+from .creation import (  # noqa: F401
+    arange, as_tensor, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, tensor,
+    zeros, zeros_like,
+)
 from .dtypes import (  # noqa: F401
     bfloat16, bool_ as bool, by_name as _dtype_by_name, dtype, float16, float32, float64,
     get_default_dtype, int8, int16, int32, int64, promote_types, result_type,

@@ -6,10 +6,12 @@ aten/src/ATen/native/RangeFactories.cpp (arange size and errors).
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, layout, views
+from .storage import to_dtype_array, unspecified_conversions
 from .tensor import Tensor, device as _device
 
 _INT_RANGES = {
@@ -194,9 +196,168 @@ def ones(*size, dtype=None, device=None, requires_grad=False):
                 device=device, requires_grad=requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
-    # values are undefined in PyTorch; refimpl fills zeros
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """torch.empty: the values are whatever the allocator hands out, so every element is
+    unspecified (refimpl stores zeros, marked undefined)."""
+    _check_device(device)
+    size = _parse_size(size, "empty")
+    dtype = dtype or dtypes.get_default_dtype()
+    strides = _memory_format_strides(size, None, memory_format or views.contiguous_format,
+                                     preserve_ok=False)
+    t = Tensor._from_array(np.zeros(size), dtype, strides, np.ones(size, dtype=bool))
+    if requires_grad:
+        _factory_requires_grad(t)
+    return t
+
+
+def _memory_format_strides(sizes, strides, memory_format, preserve_ok=True):
+    """Strides of a new tensor of `sizes` in `memory_format`; preserve_format keeps the
+    layout of the tensor it is made like (TensorFactories.cpp empty_like), which
+    torch.empty refuses ("unsupported memory format Preserve")."""
+    if memory_format is views.preserve_format:
+        if not preserve_ok:
+            raise RuntimeError("unsupported memory format Preserve")
+        return layout.preserve_format_strides(sizes, strides)
+    if memory_format is views.channels_last:
+        if len(sizes) != 4:
+            raise RuntimeError("required rank 4 tensor to use channels_last format")
+        return layout.channels_last_strides(sizes)
+    return layout.contiguous_strides(sizes)
+
+
+# --- *_like (TensorFactories.cpp empty_like, then fill_) ----------------------------------------
+def _like(input, values, dtype, memory_format, undefined=None):
+    dtype = dtype or input.dtype
+    strides = _memory_format_strides(input._sizes, input._strides,
+                                     memory_format or views.preserve_format)
+    return Tensor._from_array(np.broadcast_to(np.asarray(values), input._sizes), dtype, strides,
+                              undefined)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    _check_device(device)
+    t = _like(input, 0, dtype, memory_format, np.ones(input._sizes, dtype=bool))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    _check_device(device)
+    t = _like(input, 0, dtype, memory_format)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    _check_device(device)
+    t = _like(input, 1, dtype, memory_format)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
+              memory_format=None):
+    _check_device(device)
+    target = dtype or input.dtype
+    _memory_format_strides(input._sizes, input._strides,  # empty_like first, then fill_
+                           memory_format or views.preserve_format)
+    # the fill's checked conversion, as full() does it (a one-element fill of a reduced
+    # float type takes fill_'s unchecked scalar path)
+    checked = ("float32",) + (("float16", "bfloat16") if input.numel() != 1 else ())
+    check_convertible(fill_value, target, c_name=True, check_floats=checked)
+    t = _like(input, fill_value, dtype, memory_format)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+# --- as_tensor ---------------------------------------------------------------------------------
+def as_tensor(data, dtype=None, device=None):
+    """torch.as_tensor (torch/csrc/utils/tensor_new.cpp as_tensor): a tensor is returned
+    itself when no conversion is needed (same object, same storage), otherwise converted
+    with .to(dtype) (preserve_format strides); other data is copied like torch.tensor."""
+    _check_device(device)
+    if isinstance(data, Tensor):
+        if dtype is None or dtype is data.dtype:
+            return data
+        values = data._values()
+        undefined = data._undefined_mask()
+        bad = unspecified_conversions(values, dtype)
+        if bad is not None:
+            undefined = bad if undefined is None else (undefined | bad)
+        return Tensor._from_array(values, dtype,
+                                  layout.preserve_format_strides(data._sizes, data._strides),
+                                  undefined)
+    return tensor(data, dtype=dtype)
+
+
+# --- linspace (RangeFactories.cpp linspace_out, cpu/RangeFactoriesKernel.cpp) ---------------------
+def _linspace_values(start, end, steps, dtype, fused):
+    """The kernel's scalar loop: start + step*i for the first half, end - step*(steps-1-i)
+    for the second. Integer dtypes compute in double and truncate; float/double compute in
+    their own type (fused multiply-add or not: `fused`); half/bfloat16 round every
+    operation to their type."""
+    half = steps // 2
+    idx = range(steps)
+    if dtype.kind == "int":
+        step = (float(end) - float(start)) / (steps - 1)
+        if fused:
+            return [float(Fraction(start) + Fraction(step) * i) if i < half else
+                    float(Fraction(end) - Fraction(step) * (steps - 1 - i)) for i in idx]
+        return [start + step * i if i < half else end - step * (steps - 1 - i) for i in idx]
+    if dtype.name in ("float16", "bfloat16"):
+        def r(x):  # one c10::Half / c10::BFloat16 operation: computed in float, rounded
+            return float(to_dtype_array(np.array(x, dtype=np.float32), dtype).astype(np.float32))
+        s, e = r(start), r(end)
+        step = r(r(e - s) / r(steps - 1))
+        return [r(s + r(step * r(i))) if i < half else r(e - r(step * r(steps - 1 - i)))
+                for i in idx]
+    np_t = np.float32 if dtype.name == "float32" else np.float64
+    s, e = np_t(start), np_t(end)
+    with np.errstate(all="ignore"):
+        step = np_t(np_t(e - s) / np_t(steps - 1))
+        out = []
+        for i in idx:
+            base, n, sign = (s, i, 1) if i < half else (e, steps - 1 - i, -1)
+            if fused and math.isfinite(base) and math.isfinite(step):
+                exact = Fraction(float(base)) + sign * Fraction(float(step)) * n
+                out.append(float(np_t(float(exact))))
+            else:
+                out.append(float(np_t(base + np_t(sign) * np_t(step * np_t(n)))))
+    return out
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dtype = dtype or dtypes.get_default_dtype()
+    undefined = None
+    if steps == 0:
+        values = np.zeros(0)
+    elif steps == 1:
+        # result.fill_(start)
+        check_convertible(start, dtype, c_name=True, check_floats=("float32",))
+        values = np.array([start], dtype=np.float64 if isinstance(start, float) else np.int64)
+    else:
+        if dtype is dtypes.bool_:
+            raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
+        floats = ("float16", "bfloat16", "float32")
+        check_convertible(start, dtype, c_name=True, check_floats=floats)
+        check_convertible(end, dtype, c_name=True, check_floats=floats)
+        if dtype.kind == "int":
+            # Scalar::to<int>: floats truncate, negative ints wrap into unsigned types
+            start, end = (int(to_dtype_array(np.array(int(v)), dtype)) for v in (start, end))
+        fused = np.array(_linspace_values(start, end, steps, dtype, True))
+        unfused = np.array(_linspace_values(start, end, steps, dtype, False))
+        values = fused
+        # Whether the compiler contracts start + step * i into a fused multiply-add is
+        # up to the build (torch 2.13 CPU: fused): where it matters the value is unspecified
+        a = to_dtype_array(fused, dtype).astype(np.float64)
+        b = to_dtype_array(unfused, dtype).astype(np.float64)
+        rtol, atol = dtypes.TOLERANCE.get(dtype.name, (0, 0))
+        with np.errstate(all="ignore"):
+            same = (a == b) | (np.isnan(a) & np.isnan(b)) | (np.abs(a - b) <= atol + rtol * np.abs(a))
+        undefined = ~same if not same.all() else None
+    t = Tensor._from_array(values.reshape(steps), dtype, undefined=undefined)
+    if requires_grad:
+        _factory_requires_grad(t)
+    return t
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):

@@ -109,6 +109,18 @@ def _reads_what_it_writes(out, inputs):
     return False
 
 
+def _self_overlapping(out):
+    """Elements of an output that share memory with another of its elements (an
+    as_strided view, overlap too hard to refuse): each is written more than once, in
+    an order PyTorch leaves unspecified. None if there are none."""
+    if out.numel() < 2 or layout.is_non_overlapping_and_dense(out._sizes, out._strides):
+        return None
+    idx = out._index_array()
+    _, inverse, counts = np.unique(idx.ravel(), return_inverse=True, return_counts=True)
+    shared = (counts[inverse] > 1).reshape(idx.shape)
+    return shared if shared.any() else None
+
+
 def _numel(x):
     return x.numel() if isinstance(x, Tensor) else 1
 
@@ -169,6 +181,9 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
     if out is not None:
         if _reads_what_it_writes(out, inputs):
             undefined = np.ones(shape, dtype=bool)
+        shared = _self_overlapping(out)
+        if shared is not None:
+            undefined = shared if undefined is None else (undefined | shared)
         out._write(values, undefined)
         out._version_counter.bump()
         return out

@@ -300,10 +300,6 @@ def infer_size(shape, numel):
                     "unspecified dimension size -1 can be any value and is ambiguous")
             result[infer_dim] = numel // new_size
         return tuple(result)
-    if infer_dim is not None and new_size == 0:
-        raise RuntimeError(
-            f"cannot reshape tensor of 0 elements into shape {shape_str} because the "
-            "unspecified dimension size -1 can be any value and is ambiguous")
     raise RuntimeError(f"shape '{shape_str}' is invalid for input of size {numel}")
 
 

@@ -1,6 +1,326 @@
-"""Linear algebra (matmul, mm, bmm, mv, dot, outer)."""
+"""Linear algebra (matmul, mm, bmm, mv, dot, outer).
+
+Ported from aten/src/ATen/native/LinearAlgebra.cpp (matmul's _matmul_impl and
+should_fold, addmm_impl_cpu_, addmv_out / mv, common_checks_baddbmm_bmm, outer) and
+aten/src/ATen/native/Blas.cpp (dot_check). Every result is allocated contiguous.
+
+Float dot products are accumulated by BLAS in an order PyTorch does not specify
+(blocked, vectorized, fused multiply-add): the oracle computes the exact sum of the
+products rounded once, and marks unspecified any result whose forward or backward
+accumulation in the kernel's accumulation type is not close to it (as sum does).
+Integer products wrap in the result dtype, whatever the order.
+"""
 from __future__ import annotations
 
-FUNCTIONS: dict = {}
-METHODS: dict = {}
-OPERATORS: dict = {}
+import math
+
+import numpy as np
+
+from . import dtypes
+from .reductions import _exact_sum, _order_sensitive
+from .tensor import Tensor
+
+# c10's typeMeta names, used by mm's dtype message
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+              "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
+              "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+              "bool": "bool"}
+
+
+def _not_implemented(kernel, dtype):
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy_name}'")
+
+
+def _contract(a: np.ndarray, b: np.ndarray, dtype, undefined=None):
+    """a (..., n, k) @ b (..., k, p) -> (values in the result dtype, unspecified mask)."""
+    n, k = a.shape[-2], a.shape[-1]
+    p = b.shape[-1]
+    out_shape = a.shape[:-1] + (p,)
+    if dtype.kind != "float":
+        with np.errstate(all="ignore"):
+            values = np.matmul(a.astype(np.int64), b.astype(np.int64)) if k else \
+                np.zeros(out_shape, dtype=np.int64)
+        return values, undefined
+    if k == 0 or n == 0 or p == 0 or math.prod(out_shape) == 0:
+        return np.zeros(out_shape), undefined
+    with np.errstate(all="ignore"):
+        products = a.astype(np.float64)[..., :, :, None] * b.astype(np.float64)[..., None, :, :]
+        k_axis = products.ndim - 2
+        exact = _exact_sum(products, (k_axis,))
+        order = _order_sensitive(products, exact, (k_axis,), dtype)
+        loose = _error_bound_exceeds_tolerance(products, exact, k_axis, dtype)
+    for mask in (order, loose):
+        if mask is not None:
+            undefined = mask if undefined is None else (undefined | mask)
+    return exact, undefined
+
+
+def _error_bound_exceeds_tolerance(products, exact, k_axis, dtype):
+    """Where some accumulation order (with or without fused multiply-add) may land
+    outside the comparison tolerance: the classic bound on a k-term dot product,
+    (k + 1) * u * sum|a_i * b_i| (u the accumulation type's unit roundoff), exceeds
+    atol + rtol * |exact| (cancellation); or the terms are large enough for a partial
+    sum to overflow the accumulation type."""
+    k = products.shape[k_axis]
+    finite = np.isfinite(products).all(axis=k_axis)
+    absum = np.abs(products).sum(axis=k_axis)
+    if dtype is dtypes.float64:
+        u, largest = 2.0 ** -53, np.finfo(np.float64).max
+    else:
+        u, largest = 2.0 ** -24, float(np.finfo(np.float32).max)
+    rtol, atol = dtypes.TOLERANCE[dtype.name]
+    loose = finite & (((k + 1) * u * absum > atol + rtol * np.abs(exact)) | (absum > largest))
+    return loose if loose.any() else None
+
+
+def _operand_mask(a, b, out_shape_fn):
+    """Unspecified inputs: every output they are contracted into is unspecified."""
+    ma, mb = a._undefined_mask(), b._undefined_mask()
+    if ma is None and mb is None:
+        return None
+    return out_shape_fn(ma, mb)
+
+
+def _result(values, dtype, undefined):
+    return Tensor._from_array(np.asarray(values), dtype, None, undefined)
+
+
+# --- dot -----------------------------------------------------------------------------------
+def dot(input: Tensor, other: Tensor):
+    """dot_check (Blas.cpp): 1-d, same dtype, same size; no bool kernel."""
+    if input.dim() != 1 or other.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
+    if input.dtype is not other.dtype:
+        raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                           f"{input.dtype.legacy_name} and {other.dtype.legacy_name}")
+    if input.numel() != other.numel():
+        n, m = input.numel(), other.numel()
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to "
+                           f"have the same number of elements, but got {n} and {m} elements "
+                           "respectively")
+    if input.dtype is dtypes.bool_:
+        raise _not_implemented("dot", input.dtype)
+    a = input._values().reshape(1, -1)
+    b = other._values().reshape(-1, 1)
+    mask = _operand_mask(input, other, lambda ma, mb: np.asarray(
+        (ma is not None and ma.any()) or (mb is not None and mb.any())))
+    values, undefined = _contract(a, b, input.dtype)
+    undefined = _merge_masks(undefined, None if mask is None else np.reshape(mask, (1, 1)))
+    return _result(values.reshape(()), input.dtype,
+                   None if undefined is None else np.reshape(undefined, ()))
+
+
+def _merge_masks(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a | b
+
+
+def _row_col_mask(a_mask, b_mask, a_shape, b_shape):
+    """(…, n, k) and (…, k, p) masks -> (…, n, p): any unspecified operand in the row/col."""
+    out = None
+    if a_mask is not None:
+        out = np.broadcast_to(a_mask, a_shape).any(axis=-1)[..., :, None]
+    if b_mask is not None:
+        m = np.broadcast_to(b_mask, b_shape).any(axis=-2)[..., None, :]
+        out = m if out is None else (out | m)
+    return out
+
+
+def _matmul_values(a: Tensor, b: Tensor, a_shape, b_shape, dtype):
+    """Values of a (reshaped to a_shape: …, n, k) @ b (b_shape: …, k, p)."""
+    av = a._values().reshape(a_shape)
+    bv = b._values().reshape(b_shape)
+    am, bm = a._undefined_mask(), b._undefined_mask()
+    mask = _row_col_mask(None if am is None else am.reshape(a_shape),
+                         None if bm is None else bm.reshape(b_shape), a_shape, b_shape)
+    values, undefined = _contract(av, bv, dtype)
+    if mask is not None:
+        mask = np.broadcast_to(mask, np.shape(values))
+    return values, _merge_masks(undefined, mask)
+
+
+# --- mm ------------------------------------------------------------------------------------
+def mm(input: Tensor, mat2: Tensor):
+    """mm meta (LinearAlgebra.cpp): both matrices, shapes that multiply, same dtype; the
+    CPU kernel (addmm_impl_cpu_) returns zeros before dispatching when the result is empty
+    or the inner size is 0."""
+    if input.dim() != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.dim() != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    (n, k), (k2, p) = input.shape, mat2.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{p})")
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                           f"{_CPP_NAMES[input.dtype.name]} != {_CPP_NAMES[mat2.dtype.name]}")
+    if input.dtype is dtypes.bool_ and n * p and k:
+        raise _not_implemented("addmm_impl_cpu_", input.dtype)
+    values, undefined = _matmul_values(input, mat2, (n, k), (k, p), input.dtype)
+    return _result(values, input.dtype, undefined)
+
+
+# --- mv ------------------------------------------------------------------------------------
+def mv(input: Tensor, vec: Tensor):
+    """mv = addmv_(empty({self.size(0)}, vec.options()), self, vec, 0, 1)."""
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if not (input.dim() == 2 and vec.dim() == 1):
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.dim()}, {vec.dim()}")
+    n, k = input.shape
+    if k != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k}), vec ({vec.shape[0]})")
+    if input.dtype is not vec.dtype:
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{vec.dtype.legacy_name}, {input.dtype.legacy_name}, and "
+                           f"{vec.dtype.legacy_name}")
+    if input.dtype is dtypes.bool_ and input.numel():
+        raise _not_implemented("addmv_impl_cpu", input.dtype)
+    values, undefined = _matmul_values(input, vec, (n, k), (k, 1), input.dtype)
+    return _result(values.reshape(n), input.dtype,
+                   None if undefined is None else undefined.reshape(n))
+
+
+# --- bmm -----------------------------------------------------------------------------------
+def bmm(input: Tensor, mat2: Tensor):
+    """common_checks_baddbmm_bmm, then the result dtype check; no bool kernel unless the
+    result is empty or the inner size is 0."""
+    if input.dim() != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.dim() != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    bs, n, k = input.shape
+    if mat2.shape[0] != bs or mat2.shape[1] != k:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{bs}, {k}] "
+            f"but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+    # the result takes batch2's options; an empty result or inner size returns before
+    # the kernel checks the dtypes (bmm_out_or_baddbmm_)
+    p = mat2.shape[2]
+    out_dtype = mat2.dtype
+    if bs * n * p == 0 or k == 0:
+        return _result(np.zeros((bs, n, p), dtype=out_dtype.np_storage), out_dtype, None)
+    # the kernel is dispatched on batch1's dtype, then reads batch2 as that type
+    if input.dtype is dtypes.bool_:
+        raise _not_implemented("bmm", input.dtype)
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype.legacy_name} but found "
+                           f"{mat2.dtype.legacy_name}")
+    values, undefined = _matmul_values(input, mat2, (bs, n, k), (bs, k, p), input.dtype)
+    return _result(values, input.dtype, undefined)
+
+
+# --- outer ---------------------------------------------------------------------------------
+def outer(input: Tensor, vec2: Tensor):
+    """outer (LinearAlgebra.cpp): self.reshape({n, 1}) * vec2, so it promotes."""
+    if input.dim() != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument self, but got {input.dim()}-D")
+    if vec2.dim() != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {vec2.dim()}-D")
+    return input.reshape(input.shape[0], 1) * vec2
+
+
+# --- matmul --------------------------------------------------------------------------------
+def _should_fold(t1: Tensor, t2: Tensor) -> bool:
+    """should_fold (no grad, no out): fold the batch of the larger operand into mm/mv
+    when that needs no copy."""
+    larger_first = t1.dim() >= t2.dim()
+    if larger_first:
+        sizes, strides = t1.shape, t1.stride()
+    else:
+        sizes = tuple(t2.shape[:-2]) + (t2.shape[-1], t2.shape[-2])
+        strides = tuple(t2.stride()[:-2]) + (t2.stride()[-1], t2.stride()[-2])
+    dim_t1 = len(sizes)
+    dim_t2 = t2.dim() if larger_first else t1.dim()
+    if not (dim_t1 >= 3 and dim_t2 <= 2):
+        return False
+    if t1.dim() == 2:
+        return False
+    if math.prod(sizes) == 0:
+        return True
+    return all(strides[i] == strides[i + 1] * sizes[i + 1] for i in range(dim_t1 - 2))
+
+
+def _mT(t: Tensor):
+    return t.transpose(-2, -1)
+
+
+def _unsqueeze(t: Tensor, d):
+    """at::unsqueeze: the new dim's stride is sizes[d] * strides[d] (1 at the end)."""
+    sizes, strides = list(t.shape), list(t.stride())
+    stride = 1 if d >= len(sizes) else sizes[d] * strides[d]
+    return t._view(sizes[:d] + [1] + sizes[d:], strides[:d] + [stride] + strides[d:])
+
+
+def _squeeze(t: Tensor, d):
+    d = d % t.dim()
+    if t.shape[d] != 1:
+        return t
+    sizes, strides = list(t.shape), list(t.stride())
+    return t._view(sizes[:d] + sizes[d + 1:], strides[:d] + strides[d + 1:])
+
+
+def matmul(input: Tensor, other: Tensor):
+    """_matmul_impl: dot / mv / mm by rank, mm or mv on a folded batch when should_fold,
+    else bmm on broadcast batches; errors come from whichever op it dispatches to."""
+    d1, d2 = input.dim(), other.dim()
+    if d1 == 0 or d2 == 0:
+        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                           f"{d1}D and {d2}D")
+    if d1 == 1 and d2 == 1:
+        return dot(input, other)
+    if d1 == 2 and d2 == 1:
+        return mv(input, other)
+    if d1 == 1 and d2 == 2:
+        # tensor1.unsqueeze(0).mm(tensor2).squeeze_(0): the in-place squeeze_ bumps the
+        # result's version counter
+        out = _squeeze(mm(_unsqueeze(input, 0), other), 0)
+        out._version_counter.bump()
+        return out
+    if d1 == 2 and d2 == 2:
+        return mm(input, other)
+    if _should_fold(input, other):
+        transpose = d2 > d1
+        t1 = _mT(other) if transpose else input
+        t2 = (input.t() if d1 == 2 else input) if transpose else other
+        out_shape = list(t1.shape[:-1])
+        folded = math.prod(out_shape)
+        if t2.dim() == 2:
+            out_shape.append(t2.shape[1])
+        t1_folded = t1.reshape(folded, t1.shape[-1])
+        if t2.dim() == 2:
+            out = mm(t1_folded, t2).reshape(*out_shape)
+            return _mT(out).contiguous() if transpose else out
+        return mv(t1_folded, t2).reshape(*out_shape)
+    # batched: broadcast the batch dims and call bmm
+    from .layout import _binary_infer_size
+    n = input.shape[-2] if d1 > 1 else 1
+    m1 = input.shape[-1]
+    batch_a = tuple(input.shape[:-2]) if d1 > 1 else ()
+    m2 = other.shape[-2] if d2 > 1 else other.shape[0]
+    p = other.shape[-1] if d2 > 1 else 1
+    batch_b = tuple(other.shape[:-2]) if d2 > 1 else ()
+    batch = tuple(_binary_infer_size(batch_a, batch_b))
+    bp = math.prod(batch)
+    a = input.expand(*batch, n, m1).reshape(bp, n, m1)
+    if d2 == 1:
+        b = _unsqueeze(other.expand(*batch, m2).reshape(bp, m2), 2)
+    else:
+        b = other.expand(*batch, m2, p).reshape(bp, m2, p)
+    out_shape = list(batch) + ([n] if d1 > 1 else []) + ([p] if d2 > 1 else [])
+    out = bmm(a, b)
+    if d2 == 1:
+        out = _squeeze(out, -1)
+    return out.reshape(*out_shape)
+
+
+def _rmatmul(self, other):
+    return matmul(other, self)
+
+
+FUNCTIONS = {"matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "outer": outer}
+METHODS = dict(FUNCTIONS)
+OPERATORS = {"__matmul__": matmul, "__rmatmul__": _rmatmul}

@@ -90,6 +90,14 @@ def narrow(self: Tensor, dim, start, length):
     return self._view(sizes, self._strides, self._offset + start * self._strides[d])
 
 
+def _type_string(self: Tensor):
+    """TensorBase::toString as these messages print it: the legacy torch.<X>Tensor name,
+    or CPU<X>Type for dtypes without a legacy tensor type (bool, bfloat16)."""
+    if self.dtype.name in ("bool", "bfloat16"):
+        return f"CPU{self.dtype.legacy_name}Type"
+    return f"torch.{self.dtype.legacy_name}Tensor"
+
+
 def expand(self: Tensor, *sizes):
     """inferExpandGeometry (aten/src/ATen/ExpandUtils.cpp)."""
     sizes = _shape_arg(sizes)
@@ -99,7 +107,7 @@ def expand(self: Tensor, *sizes):
     ndim, tdim = len(sizes), self.dim()
     if ndim < tdim:
         raise RuntimeError(
-            f"expand(torch.{self.dtype.legacy_name}Tensor{{{list(self._sizes)}}}, size=[{', '.join(map(str, sizes))}]): "
+            f"expand({_type_string(self)}{{{list(self._sizes)}}}, size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided (%d) must be greater or equal to the number of "
             "dimensions in the tensor (%d)" % (ndim, tdim))
     out_sizes, out_strides = [0] * ndim, [0] * ndim

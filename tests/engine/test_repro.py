@@ -19,7 +19,7 @@ CASES = [
 def test_repro_reproduces_and_is_short(module, ops, tmp_path, python, repo_env):
     target = f"tests.planted.{module}"
     summary = Campaign(Config(targets=[target], examples=300, seed=11, ops=ops,
-                              report_dir=tmp_path, shrink_seconds=5.0)).run()
+                              report_dir=tmp_path, shrink_seconds=60.0)).run()
     assert summary["failures"], "the planted bug must be found"
     for failure in summary["failures"]:
         script = tmp_path / failure["repro"]
