@@ -10,7 +10,7 @@ import json
 import textwrap
 
 from .compare import TOLERANCES, normalize_message
-from .runner import run_statement
+from .runner import UNINITIALIZED, run_statement
 
 _PROPERTY_CODE = {
     "shape": "tuple({v}.shape)",
@@ -87,6 +87,9 @@ def render(program, divergence, target, errors, torch_version="unknown"):
                       f"    pass  # raises on the oracle too: {_oneline(errors[i][1])}"]
         else:
             lines.append(code)
+        if i != last and stmt.op in UNINITIALIZED and errors[i] is None:
+            lines.append(f"{stmt.target}.untyped_storage().fill_(0)  # as the fuzzer does: "
+                         "torch.empty's values are unspecified")
     check = _check_lines(m, divergence)
     header = textwrap.dedent(f'''\
         # torch-conformance repro: {target.spec}  op={divergence.op}  property={m.property}

@@ -6,6 +6,7 @@ and rounding differences do not accumulate along a program into false divergence
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,10 +16,26 @@ from .observe import snapshot
 from .program import Program, execute
 
 
+# Factories whose values PyTorch leaves uninitialized. refimpl marks them unspecified; on
+# targets the runner zeroes the new storage (a storage-level write: no version bump), so
+# that runs and repro scripts are reproducible instead of depending on leftover memory.
+UNINITIALIZED = frozenset({"empty", "empty_like"})
+
+
+def zero_uninitialized(stmt, env, target):
+    result = env.get(stmt.target) if stmt.target else None
+    if stmt.op in UNINITIALIZED and not target.is_refimpl and result is not None:
+        result.untyped_storage().fill_(0)
+
+
 def run_statement(stmt, env, target):
-    """Execute one statement; return the error it raised as (class name, message), or None."""
+    """Execute one statement; return the error it raised as (class name, message), or None.
+    Warnings (deprecations such as x.T on 3-d tensors) are not compared and not shown."""
     try:
-        execute(stmt, env, target.module, target.device)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            execute(stmt, env, target.module, target.device)
+        zero_uninitialized(stmt, env, target)
     except Exception as e:  # noqa: BLE001 - raising is an observed behaviour
         return (type(e).__name__, str(e))
     return None

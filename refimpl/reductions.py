@@ -126,6 +126,9 @@ def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
         undefined = m if undefined is None else (undefined | m)
     if keepdim and undefined is not None:
         undefined = np.expand_dims(undefined, axes)
+    if compute is np.float64:
+        # the kernel accumulates from +0.0, so a sum of -0.0s is +0.0
+        reduced = np.asarray(reduced) + 0.0
     return Tensor._from_array(np.asarray(reduced), out_dtype, None, undefined)
 
 
