@@ -314,8 +314,11 @@ def _linspace_values(start, end, steps, dtype, fused):
         out = []
         for i in idx:
             base, n, sign = (s, i, 1) if i < half else (e, steps - 1 - i, -1)
-            if fused and math.isfinite(base) and math.isfinite(step):
-                exact = Fraction(float(base)) + sign * Fraction(float(step)) * n
+            exact = (Fraction(float(base)) + sign * Fraction(float(step)) * n
+                     if math.isfinite(base) and math.isfinite(step) else None)
+            # an exact zero keeps IEEE's sign rules (-0.0 - 0.0 is -0.0), which the
+            # unfused expression computes exactly; otherwise fused means one rounding
+            if fused and exact is not None and exact != 0:
                 out.append(float(np_t(float(exact))))
             else:
                 out.append(float(np_t(base + np_t(sign) * np_t(step * np_t(n)))))

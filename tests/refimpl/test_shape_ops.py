@@ -380,3 +380,14 @@ def test_inplace_on_self_overlapping_view_is_unspecified_where_it_overlaps():
         for j in range(2):
             if not mask[i][j]:
                 assert rv.tolist()[i][j] == tv.tolist()[i][j]
+
+
+@pytest.mark.parametrize("args", [(-15, -0.0, 5), (-0.0, 15, 5), (-0.0, -0.0, 3), (5, -0.0, 2),
+                                  (-15, -0.0, 4), (-0.0, -0.0, 4)])
+def test_linspace_keeps_the_sign_of_zero(args):
+    """Found by the fuzzer: rsqrt(linspace(-15, -0.0, 5))[-1] is -inf in torch."""
+    import math
+    ours = refimpl.linspace(*args).tolist()
+    theirs = torch.linspace(*args).tolist()
+    assert [math.copysign(1, x) for x in ours] == [math.copysign(1, x) for x in theirs]
+    assert ours == theirs
