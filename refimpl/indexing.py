@@ -1014,7 +1014,22 @@ def _scatter_into(out: Tensor, dim, index, src, accumulate, name):
         else:
             _put(out, storage_pos, order_vals.astype(out._storage.data.dtype), order_und, accumulate)
     if error is not None:
+        _mark_reachable_unspecified(out, dim, index, flat)
         raise error
+
+
+def _mark_reachable_unspecified(out, dim, index, flat):
+    """After an out-of-bounds index the kernel stops wherever its visiting order had got
+    to; PyTorch does not specify that order (it depends on layouts and vectorization), so
+    every element an in-bounds index could have written is unspecified."""
+    idx = index._values().astype(np.int64).reshape(flat.shape)
+    valid = (idx >= 0) & (idx < _nonempty_size(out, dim))
+    positions = out._index_array().reshape(-1)[flat[valid]]
+    if positions.size:
+        storage = out._storage
+        if storage.undefined is None:
+            storage.undefined = np.zeros(storage.data.shape, dtype=bool)
+        storage.undefined[positions] = True
 
 
 def _accumulate_float(out, positions, vals, vund, round_once=False):
