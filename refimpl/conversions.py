@@ -20,7 +20,9 @@ from .elementwise import _reads_what_it_writes, check_writable
 from .storage import to_dtype_array, unspecified_conversions
 from .tensor import Tensor
 from .tensor import device as _device
-from .views import channels_last, clone, contiguous_format, preserve_format
+from .views import (
+    channels_last, clone, contiguous_format, memory_format_strides, preserve_format,
+)
 
 
 # --- copy_ ------------------------------------------------------------------------------------
@@ -86,32 +88,14 @@ def copy_(self: Tensor, src, non_blocking=False):
 
 
 # --- to and friends ---------------------------------------------------------------------------
-def _is_channels_last_strides(sizes, strides, order):
-    """is_channels_last_strides_2d_s4 / _3d_s5 (c10/core/MemoryFormat.h)."""
-    minimum = 0
-    if strides[1] == 0:
-        return False
-    for d in order:
-        if sizes[d] == 0:
-            return False
-        if strides[d] < minimum:
-            return False
-        if d == 0 and minimum == strides[1]:
-            return False
-        minimum = strides[d]
-        if sizes[d] > 1:
-            minimum *= sizes[d]
-    return True
-
-
 def suggest_memory_format(t: Tensor):
     """TensorBase::suggest_memory_format: channels_last when a 4-d tensor's strides are
     channels-last-like; a 5-d channels-last-3d-like tensor is neither of the formats
     refimpl names (it never equals contiguous_format)."""
-    if t.dim() == 4 and _is_channels_last_strides(t._sizes, t._strides, (1, 3, 2, 0)):
+    if t.dim() == 4 and layout.is_channels_last_strides(t._sizes, t._strides, (1, 3, 2, 0)):
         return channels_last
     if (t.dim() == 5 and not layout.is_contiguous(t._sizes, t._strides)
-            and _is_channels_last_strides(t._sizes, t._strides, (1, 4, 3, 2, 0))):
+            and layout.is_channels_last_strides(t._sizes, t._strides, (1, 4, 3, 2, 0))):
         return "channels_last_3d"
     return contiguous_format
 
@@ -120,16 +104,7 @@ def _to_copy(self: Tensor, dtype, memory_format):
     """_to_copy: preserve_format keeps dense strides (or infers dense ones); other
     formats allocate with at::empty(sizes, memory_format). The copy is not an
     in-place op of the user's, so the new tensor's version stays 0."""
-    if memory_format is preserve_format:
-        strides = layout.preserve_format_strides(self._sizes, self._strides)
-    elif memory_format is contiguous_format:
-        strides = layout.contiguous_strides(self._sizes)
-    elif memory_format is channels_last:
-        if self.dim() != 4:
-            raise RuntimeError("required rank 4 tensor to use channels_last format")
-        strides = layout.channels_last_strides(self._sizes)
-    else:
-        raise RuntimeError(f"unsupported memory format {memory_format}")
+    strides = memory_format_strides(self, memory_format)
     values, undefined = _converted(self._values(), dtype, self._undefined_mask())
     return Tensor._from_array(values, dtype, strides, undefined)
 

@@ -472,10 +472,21 @@ def _index_put_sequential(self, info, values, order_strides, accumulate):
     idx_pos = [np.broadcast_to(t._index_array(), shape).reshape(-1) for t in info.indices]
     val_pos = np.broadcast_to(values._index_array(), shape).reshape(-1) if values.numel() else None
     data = self._storage.data
+    # cpu_index_kernel (aten/src/ATen/native/cpu/IndexKernel.cpp): when every index is
+    # constant along the inner loop (is_constant_index), it is read once per inner loop;
+    # otherwise once per element. Either way it is read from memory earlier writes changed.
+    inner = min((d for d in range(len(shape)) if shape[d] > 1),
+                key=lambda d: order_strides[d], default=None)
+    constant = inner is not None and all(
+        np.all(np.diff(pos.reshape(shape), axis=inner) == 0) for pos in idx_pos)
+    coords = np.indices(shape).reshape(len(shape), -1)[inner] if constant else None
+    current = None
     for e in order.tolist():
         p = int(base[e])
+        if current is None or not constant or coords[e] == 0:
+            current = [int(t._storage.data[idx_pos[k][e]]) for k, t in enumerate(info.indices)]
         for k, t in enumerate(info.indices):
-            v = int(t._storage.data[idx_pos[k][e]])
+            v = current[k]
             size = info.indexed_sizes[k]
             if not -size <= v < size:
                 raise IndexError(f"index {v} is out of bounds for dimension {k} with size {size}")

@@ -15,30 +15,11 @@ from .storage import to_dtype_array
 from .tensor import Tensor
 
 
-def _is_channels_last_strides(sizes, strides, order):
-    """is_channels_last_strides_2d_s4 / _3d_s5: strides increasing in `order`, with the
-    ambiguous N111-like cases falling back to contiguous."""
-    minimum = 0
-    if strides[1] == 0:
-        return False
-    for d in order:
-        if sizes[d] == 0:
-            return False
-        if strides[d] < minimum:
-            return False
-        if d == 0 and minimum == strides[1]:
-            return False
-        minimum = strides[d]
-        if sizes[d] > 1:
-            minimum *= sizes[d]
-    return True
-
-
 def suggest_memory_format(t: Tensor) -> str:
     """TensorBase::suggest_memory_format for strided tensors."""
-    if t.dim() == 4 and _is_channels_last_strides(t._sizes, t._strides, (1, 3, 2, 0)):
+    if t.dim() == 4 and layout.is_channels_last_strides(t._sizes, t._strides, (1, 3, 2, 0)):
         return "channels_last"
-    if t.dim() == 5 and _is_channels_last_strides(t._sizes, t._strides, (1, 4, 3, 2, 0)):
+    if t.dim() == 5 and layout.is_channels_last_strides(t._sizes, t._strides, (1, 4, 3, 2, 0)):
         return "channels_last_3d"
     return "contiguous"
 

@@ -315,3 +315,21 @@ def wrap_dim(dim, ndim, scalar_ok=True):
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
     return dim + ndim if dim < 0 else dim
+
+
+def is_channels_last_strides(sizes, strides, order):
+    """is_channels_last_strides_2d_s4 / _3d_s5 (c10/core/MemoryFormat.h)."""
+    minimum = 0
+    if strides[1] == 0:
+        return False
+    for d in order:
+        if sizes[d] == 0:
+            return False
+        if strides[d] < minimum:
+            return False
+        if d == 0 and minimum == strides[1]:
+            return False
+        minimum = strides[d]
+        if sizes[d] > 1:
+            minimum *= sizes[d]
+    return True

@@ -153,18 +153,21 @@ preserve_format = memory_format("preserve_format")
 channels_last = memory_format("channels_last")
 
 
-def clone(self: Tensor, memory_format=None):
-    memory_format = memory_format or preserve_format
+def memory_format_strides(self: Tensor, memory_format):
+    """Strides of a new tensor like self in memory_format (empty_like's rules)."""
     if memory_format is preserve_format:
-        strides = layout.preserve_format_strides(self._sizes, self._strides)
-    elif memory_format is contiguous_format:
-        strides = layout.contiguous_strides(self._sizes)
-    elif memory_format is channels_last:
+        return layout.preserve_format_strides(self._sizes, self._strides)
+    if memory_format is contiguous_format:
+        return layout.contiguous_strides(self._sizes)
+    if memory_format is channels_last:
         if self.dim() != 4:
             raise RuntimeError("required rank 4 tensor to use channels_last format")
-        strides = layout.channels_last_strides(self._sizes)
-    else:
-        raise RuntimeError(f"unsupported memory format {memory_format}")
+        return layout.channels_last_strides(self._sizes)
+    raise RuntimeError(f"unsupported memory format {memory_format}")
+
+
+def clone(self: Tensor, memory_format=None):
+    strides = memory_format_strides(self, memory_format or preserve_format)
     return Tensor._from_array(self._values(), self.dtype, strides, self._undefined_mask())
 
 

@@ -256,6 +256,12 @@ PARTIAL = [  # (label, make self, the call on it)
     ("masked_scatter_ from itself", lambda m: m.arange(6), lambda m, x: x.masked_scatter_(x > 2, x)),
     ("index_put_ index aliasing self", lambda m: m.eye(4, 2, dtype=m.int64),
      lambda m, x: x[:, 0].__setitem__((True, True, x), x[:, 0][True, True, x] + 7)),
+    # found by the 300 s campaign: an index constant along the inner loop is read once per loop
+    ("index_put_ constant index aliasing self", lambda m: m.nonzero(m.eye(4, dtype=m.int64)),
+     lambda m, x: x.index_put_((m.diagonal(x, 0),), T(m, [5, 5]), accumulate=True)),
+    ("index_put_ constant index aliasing self, no accumulate",
+     lambda m: m.nonzero(m.eye(4, dtype=m.int64)),
+     lambda m, x: x.index_put_((m.diagonal(x, 0),), T(m, [5, 5]))),
     ("nonzero strides", lambda m: m.ones(2, 2), lambda m, x: m.nonzero(x)),
     ("nonzero 0-dim", lambda m: m.zeros(()), lambda m, x: m.nonzero(x)),
     ("take strides", lambda m: m.arange(6), lambda m, x: x.take(m.nonzero(m.ones(3, 2)))),
