@@ -562,7 +562,8 @@ def cumsum(input: Tensor, dim, *, dtype=None):
         if input.dim() == 0 or raw.size == 0:
             values = converted
         elif out_dtype.kind == "float":
-            values = np.cumsum(converted.astype(_CUM_ACC[out_dtype.name]), axis=d)
+            # the running sum starts from +0.0, so it is never -0.0 (cpu_cum_base_kernel)
+            values = np.cumsum(converted.astype(_CUM_ACC[out_dtype.name]), axis=d) + 0.0
         else:
             values = np.cumsum(converted.astype(np.int64), axis=d)
     return Tensor._from_array(np.asarray(values), out_dtype, None, mask)

@@ -234,3 +234,14 @@ def test_sum_into_narrower_dtype(dims, dtype):
     agrees with torch or is marked unspecified."""
     big = [[[[7e4, 7e4, -7e4, 1.0]] * 3] * 3] * 3
     same(f"x.sum({dims}, dtype=m.{dtype})", x=(big, "float32"))
+
+
+@pytest.mark.parametrize("expr", [
+    "m.tensor([-0.0, -0.0]).cumsum(0)", "m.tensor([-0.0], dtype=m.bfloat16).cumsum(0)",
+    "m.tensor(-0.0).sum((0,))", "m.tensor([-0.0, -0.0]).sum()", "m.tensor([[-0.0], [-0.0]]).sum(1)",
+])
+def test_sums_start_from_positive_zero(expr):
+    """Found by the fuzzer (rsqrt of a sum/cumsum of -0.0 is +inf in torch)."""
+    def signs(t):
+        return [math.copysign(1, x) for x in t.reshape(-1).tolist()]
+    assert signs(eval(expr, {"m": refimpl})) == signs(eval(expr, {"m": torch}))
