@@ -33,6 +33,7 @@ from .elementwise import (
     has_internal_overlap, overlap_status,
 )
 from .storage import to_dtype_array, unspecified_conversions
+from .shape_ops import unsqueeze as _unsqueeze
 from .tensor import Tensor
 from . import views
 
@@ -83,16 +84,6 @@ def _slice(t: Tensor, dim, start, stop, step):
     sizes[dim] = (stop - start + step - 1) // step
     strides[dim] *= step
     return t._view(sizes, strides, t._offset + start * t._strides[dim])
-
-
-def _unsqueeze(t: Tensor, dim):
-    """inferUnsqueezeGeometry (TensorShape.cpp)."""
-    dim = layout.wrap_dim(dim, t.dim() + 1)
-    sizes, strides = list(t._sizes), list(t._strides)
-    stride = 1 if dim >= t.dim() else sizes[dim] * strides[dim]
-    sizes.insert(dim, 1)
-    strides.insert(dim, stride)
-    return t._view(sizes, strides)
 
 
 def _alias(t: Tensor):

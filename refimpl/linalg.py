@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from . import dtypes
-from .reductions import _exact_sum, _order_sensitive
+from .reductions import _exact_sum, _merge, _order_sensitive
 from .tensor import Tensor
 
 # c10's typeMeta names, used by mm's dtype message
@@ -105,17 +105,9 @@ def dot(input: Tensor, other: Tensor):
     mask = _operand_mask(input, other, lambda ma, mb: np.asarray(
         (ma is not None and ma.any()) or (mb is not None and mb.any())))
     values, undefined = _contract(a, b, input.dtype)
-    undefined = _merge_masks(undefined, None if mask is None else np.reshape(mask, (1, 1)))
+    undefined = _merge(undefined, None if mask is None else np.reshape(mask, (1, 1)))
     return _result(values.reshape(()), input.dtype,
                    None if undefined is None else np.reshape(undefined, ()))
-
-
-def _merge_masks(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a | b
 
 
 def _row_col_mask(a_mask, b_mask, a_shape, b_shape):
@@ -139,7 +131,7 @@ def _matmul_values(a: Tensor, b: Tensor, a_shape, b_shape, dtype):
     values, undefined = _contract(av, bv, dtype)
     if mask is not None:
         mask = np.broadcast_to(mask, np.shape(values))
-    return values, _merge_masks(undefined, mask)
+    return values, _merge(undefined, mask)
 
 
 # --- mm ------------------------------------------------------------------------------------
