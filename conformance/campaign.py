@@ -51,6 +51,7 @@ class Campaign:
         self.seed = config.seed if config.seed is not None else random.SystemRandom().randrange(2**32)
         self.failures = {}                      # (target, op, property) -> failure record
         self.coverage = collections.Counter()   # statements per op (generated and run)
+        self.spellings = collections.Counter()  # statements per call spelling (keywords, out=, ...)
         self.exercised = collections.Counter()  # (target, op) statements run
         self.matched_ledger = set()
         self.programs = 0
@@ -94,6 +95,7 @@ class Campaign:
                 self.programs += 1
                 for stmt in program.statements:
                     self.coverage[stmt.op] += 1
+                    self.spellings[stmt.spelling or stmt.form] += 1
                 for target in self.targets:
                     divergence, ran = run_lockstep(program, self.oracle, target)
                     self.statements += ran
@@ -205,6 +207,7 @@ class Campaign:
             "failures": [{k: v for k, v in f.items() if k != "program"} for f in failures],
             "possibly_fixed": fixed,
             "coverage": dict(sorted(self.coverage.items())),
+            "spellings": dict(sorted(self.spellings.items())),
             "target_errors": [],
         }
 
@@ -214,7 +217,3 @@ class Campaign:
         (d / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True), encoding="utf-8")
         report.write_html(d, summary)
         report.write_junit(d, summary)
-
-
-def run_campaign(config: Config):
-    return Campaign(config).run()

@@ -51,7 +51,8 @@ def compare_errors(expected, actual):
 
 
 def values_equal(expected, actual, dtype, undefined=None):
-    """NaN-aware comparison with the dtype's tolerance; unspecified positions skipped."""
+    """NaN-aware comparison with the dtype's tolerance (the sign of a zero exact);
+    unspecified positions skipped."""
     if isinstance(expected, ObservationError) or isinstance(actual, ObservationError):
         return expected == actual
     try:
@@ -73,7 +74,25 @@ def values_equal(expected, actual, dtype, undefined=None):
         both_nan = np.isnan(e) & np.isnan(a)
         exact = e == a  # also covers equal infinities
         close = np.abs(e - a) <= atol + rtol * np.abs(e)
-    return bool(np.all(both_nan | exact | (close & np.isfinite(e) & np.isfinite(a))))
+        # two zeros are the same value only with the same sign (1 / -0.0 is -inf):
+        # a lost sign of zero is a divergence, whatever the tolerance
+        zeros_differ = (e == 0) & (a == 0) & (np.signbit(e) != np.signbit(a))
+    return bool(np.all((both_nan | exact | (close & np.isfinite(e) & np.isfinite(a)))
+                       & ~zeros_differ))
+
+
+def identical(expected, actual):
+    """expected == actual, except that floats are the same value only when their zeros
+    have the same sign (-0.0 == 0.0 in Python) and NaN is the same as NaN; applied
+    through nested lists and tuples."""
+    if isinstance(expected, float) and isinstance(actual, float):
+        if expected != expected:
+            return actual != actual
+        return expected == actual and math.copysign(1.0, expected) == math.copysign(1.0, actual)
+    if isinstance(expected, (list, tuple)) and isinstance(actual, (list, tuple)):
+        return (type(expected) is type(actual) and len(expected) == len(actual)
+                and all(identical(e, a) for e, a in zip(expected, actual)))
+    return expected == actual
 
 
 def compare_snapshots(expected: dict, actual: dict):
@@ -85,15 +104,15 @@ def compare_snapshots(expected: dict, actual: dict):
             out.append(Mismatch(name, "value", "<defined>", "<undefined>"))
             continue
         if "value" in eobs or "value" in aobs:
-            if eobs.get("value", "<tensor>") != aobs.get("value", "<tensor>"):
+            if not identical(eobs.get("value", "<tensor>"), aobs.get("value", "<tensor>")):
                 out.append(Mismatch(name, "value", eobs.get("value", "<tensor>"),
                                     aobs.get("value", "<tensor>")))
             continue
         for prop in TENSOR_PROPERTIES:
             ev, av = eobs[prop], aobs[prop]
             if prop == "values":
-                if ev == av and eobs.get("_undefined") is None:
-                    continue  # the common case, without numpy (NaN never takes it)
+                if eobs.get("_undefined") is None and identical(ev, av):
+                    continue  # the common case, without numpy
                 if eobs["shape"] != aobs["shape"] or eobs["dtype"] != aobs["dtype"]:
                     same = _values_loose(ev, av)
                 else:
@@ -111,12 +130,3 @@ def _values_loose(ev, av):
         return values_equal(ev, av, "float64")
     except Exception:  # noqa: BLE001
         return False
-
-
-def isclose_scalar(a, b, dtype):
-    rtol, atol = TOLERANCES.get(dtype, (0, 0))
-    if isinstance(a, float) and isinstance(b, float):
-        if math.isnan(a) and math.isnan(b):
-            return True
-        return a == b or abs(a - b) <= atol + rtol * abs(a)
-    return a == b

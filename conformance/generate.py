@@ -17,6 +17,7 @@ from .program import (
     AUGMENTED, FUNCTION, METHOD, OPERATOR, SETITEM_AUGMENTED, Program, Statement,
 )
 from .runner import run_statement
+from .spelling import respell
 
 
 class RandomChooser:
@@ -121,10 +122,11 @@ class Generator:
                     kwargs[key] = v
         if form == OPERATOR and len(args) == 2 and not isinstance(args[1], dict) and c.boolean(0.3):
             args = [args[1], args[0]]  # scalar on the left: 2 + t
+        args, kwargs, spelling = respell(self, op, form, args, kwargs)
         target = None if op.output == "inplace" else self._new_var()
         call = op.operator if form in (OPERATOR, AUGMENTED, SETITEM_AUGMENTED) else op.call
         return Statement(op=op.name, form=form, args=args, kwargs=kwargs, target=target,
-                         call=call, creates=op.creates)
+                         call=call, creates=op.creates, spelling=spelling)
 
     def _new_var(self):
         name = f"v{self._next_var}"

@@ -60,6 +60,7 @@ class Statement:
     call: str | None = None       # name called when it differs from op (e.g. "+")
     creates: bool = False         # a factory call: gets device= on device targets
     unpack: int | None = None     # bind result items as target_0.. (count seen on the oracle)
+    spelling: str | None = None   # how the call is written (keywords, out, malformed:...)
 
     def to_json(self):
         d = {"op": self.op, "form": self.form, "args": self.args, "kwargs": self.kwargs,
@@ -70,6 +71,8 @@ class Statement:
             d["creates"] = True
         if self.unpack is not None:
             d["unpack"] = self.unpack
+        if self.spelling:
+            d["spelling"] = self.spelling
         return d
 
     @classmethod
@@ -77,7 +80,7 @@ class Statement:
         return cls(op=d["op"], form=d["form"], args=list(d.get("args", [])),
                    kwargs=dict(d.get("kwargs", {})), target=d.get("target"),
                    call=d.get("call"), creates=bool(d.get("creates", False)),
-                   unpack=d.get("unpack"))
+                   unpack=d.get("unpack"), spelling=d.get("spelling"))
 
     def unpacked_names(self):
         return [f"{self.target}_{i}" for i in range(self.unpack or 0)] if self.target else []

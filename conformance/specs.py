@@ -4,9 +4,21 @@ from __future__ import annotations
 import fnmatch
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "specs"
+
+def _bundled_spec_dir() -> Path:
+    """The top-level specs/ folder, installed as the package conformance.spec_files
+    (pyproject.toml), so editable and wheel installs alike find it. A checkout imported
+    without being installed (its folder first on sys.path) uses its own specs/."""
+    try:
+        return Path(resources.files("conformance.spec_files"))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "specs"
+
+
+SPEC_DIR = _bundled_spec_dir()
 FORMS = {"function", "method", "attribute", "operator", "augmented", "getitem", "setitem",
          "setitem_augmented"}
 OUTPUTS = {"new", "view", "inplace", "maybe_view"}
@@ -18,6 +30,8 @@ class SpecError(Exception):
 
 @dataclass(frozen=True)
 class OpSpec:
+    """One callable variant the generator draws: derived from its refimpl declaration
+    (forms, output, schema, operator, in-place twin) and its spec entry (argument kinds)."""
     name: str
     forms: tuple
     args: tuple
@@ -30,6 +44,7 @@ class OpSpec:
     call: str | None = None
     multiple_outputs: bool = False
     source: str = ""
+    family: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,54 +74,94 @@ def _read(path):
         raise SpecError(f"{path.name}: invalid TOML: {e}") from None
 
 
+ENTRY_KEYS = {"name", "args", "kwargs", "call", "forms", "operator"}
+
+
 def load_ops(spec_dir: Path = SPEC_DIR, kinds=None) -> dict:
-    """All ops declared in spec_dir (except the ledger), validated."""
-    ops = {}
+    """Every op variant refimpl declares and specs/*.toml says how to draw, by name.
+
+    A spec entry names a declared op family (`name`) and its argument kinds (`args`,
+    `kwargs`); the in-place twin and aliases of the family use the same kinds (a kind
+    `K_inplace`, where one exists, stands in for `K` in the twin). An entry with `call`
+    is an extra recipe for a declared variant (e.g. pow with a Python number first),
+    with its own `forms`.
+    """
+    from refimpl.registry import DECLARATIONS, variants
+    if kinds is None:
+        from .kinds import ARG_KINDS as kinds
+    entries, recipes = {}, []
     for path in sorted(spec_dir.glob("*.toml")):
         if path.name == "ledger.toml":
             continue
         for raw in _read(path).get("op", []):
-            op = _parse_op(raw, path.name, kinds)
-            if op.name in ops:
-                raise SpecError(f"{path.name}: op {op.name!r} declared twice")
-            ops[op.name] = op
-    if not ops:
+            _check_entry(raw, path.name, kinds, DECLARATIONS)
+            if raw["name"] in entries or any(r[0]["name"] == raw["name"] for r in recipes):
+                raise SpecError(f"{path.name}: op {raw['name']!r} declared twice")
+            if raw.get("call"):
+                recipes.append((raw, path.name))
+            else:
+                entries[raw["name"]] = (raw, path.name)
+    if not entries and not recipes:
         raise SpecError(f"no ops declared in {spec_dir}")
+    by_impl = {}
+    for name, d in DECLARATIONS.items():
+        if name in entries:
+            by_impl.setdefault(id(d.impl), name)
+    ops = {}
+    for v in variants():
+        family = v.family if v.family in entries else by_impl.get(id(DECLARATIONS[v.family].impl))
+        if family is None:
+            continue  # declared in refimpl, not fuzzed (see `python -m conformance ops`)
+        raw, source = entries[family]
+        args = tuple(_twin_kind(k, kinds) if v.inplace_twin else k for k in raw.get("args", ()))
+        kw = {k: (_twin_kind(x, kinds) if v.inplace_twin else x)
+              for k, x in raw.get("kwargs", {}).items()}
+        ops[v.name] = OpSpec(name=v.name, forms=v.forms, args=args, kwargs=kw, output=v.output,
+                             operator=v.operator, creates=v.creates,
+                             inplace_of=v.family if v.inplace_twin else None, schema=v.schema,
+                             multiple_outputs=v.multiple_outputs, source=source, family=v.family)
+    for raw, source in recipes:
+        forms = tuple(raw.get("forms", ()))
+        if not forms or not set(forms) <= FORMS:
+            raise SpecError(f"{source}: op {raw['name']!r}: forms must be a non-empty subset of "
+                            f"{sorted(FORMS)}")
+        base = ops.get(raw["call"])
+        if base is None:
+            raise SpecError(f"{source}: op {raw['name']!r} calls {raw['call']!r}, which no "
+                            f"op of these specs provides")
+        ops[raw["name"]] = OpSpec(name=raw["name"], forms=forms, args=tuple(raw.get("args", ())),
+                                  kwargs=dict(raw.get("kwargs", {})), output=base.output,
+                                  operator=raw.get("operator", base.operator),
+                                  creates=base.creates, schema=base.schema, call=raw["call"],
+                                  multiple_outputs=base.multiple_outputs, source=source,
+                                  family=base.family)
     return ops
 
 
-def _parse_op(raw, source, kinds):
-    where = f"{source}: op {raw.get('name', '?')!r}"
+def _twin_kind(kind, kinds):
+    return kind + "_inplace" if kind + "_inplace" in kinds else kind
+
+
+def _check_entry(raw, source, kinds, declarations):
     if not isinstance(raw.get("name"), str):
         raise SpecError(f"{source}: every [[op]] needs a string 'name'")
-    forms = tuple(raw.get("forms", ()))
-    if not forms or not set(forms) <= FORMS:
-        raise SpecError(f"{where}: forms must be a non-empty subset of {sorted(FORMS)}, got {forms}")
-    if ({"operator", "augmented", "setitem_augmented"} & set(forms)) and not raw.get("operator"):
-        raise SpecError(f"{where}: operator/augmented forms need 'operator'")
-    from .program import AUGMENTED_FUNCS, OPERATORS
+    where = f"{source}: op {raw['name']!r}"
+    extra = set(raw) - ENTRY_KEYS
+    if extra:
+        raise SpecError(f"{where}: unknown key(s) {sorted(extra)} (forms, output, schema and the "
+                        f"in-place twin are declared in refimpl with @declare)")
+    if not raw.get("call") and raw["name"] not in declarations:
+        raise SpecError(f"{where}: no op of that name is declared in refimpl")
+    args, kwargs = raw.get("args", []), raw.get("kwargs", {})
+    if not isinstance(args, list) or not isinstance(kwargs, dict):
+        raise SpecError(f"{where}: args must be a list and kwargs a table of argument kinds")
+    unknown = [k for k in list(args) + list(kwargs.values()) if k not in kinds]
+    if unknown:
+        raise SpecError(f"{where}: unknown argument kind(s) {unknown}")
     symbol = raw.get("operator")
+    from .program import AUGMENTED_FUNCS, OPERATORS
     if symbol is not None and symbol not in OPERATORS and symbol not in AUGMENTED_FUNCS:
         raise SpecError(f"{where}: unknown operator {symbol!r}")
-    output = raw.get("output", "new")
-    if output not in OUTPUTS:
-        raise SpecError(f"{where}: output must be one of {sorted(OUTPUTS)}, got {output!r}")
-    args = tuple(raw.get("args", ()))
-    kwargs = dict(raw.get("kwargs", {}))
-    if kinds is not None:
-        unknown = [k for k in list(args) + list(kwargs.values()) if k not in kinds]
-        if unknown:
-            raise SpecError(f"{where}: unknown argument kind(s) {unknown}")
-    known = {"name", "forms", "args", "kwargs", "output", "operator", "creates", "inplace_of",
-             "schema", "call", "multiple_outputs"}
-    extra = set(raw) - known
-    if extra:
-        raise SpecError(f"{where}: unknown key(s) {sorted(extra)}")
-    return OpSpec(name=raw["name"], forms=forms, args=args, kwargs=kwargs, output=output,
-                  operator=raw.get("operator"), creates=bool(raw.get("creates", False)),
-                  inplace_of=raw.get("inplace_of"), schema=raw.get("schema"),
-                  call=raw.get("call"), multiple_outputs=bool(raw.get("multiple_outputs", False)),
-                  source=source)
 
 
 def load_ledger(spec_dir: Path = SPEC_DIR) -> list:

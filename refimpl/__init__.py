@@ -17,11 +17,20 @@ holds one area and cites the PyTorch source its rules were ported from:
   reductions.py  sum and other reductions
   linalg.py      matmul and friends
   joining.py     cat, stack
-  indexing.py    indexing and index/mask/gather/scatter ops
+  indexing/      indexing and the index/mask/gather/scatter ops, by area: basic.py
+                 (tensor[i], tensor[i] = v), advanced.py (at::index, index_put_),
+                 masked.py, index_ops.py (index_select, take, index_add_/copy_/fill_),
+                 scatter_gather.py, writes.py (what they share)
   printing.py    repr/str in PyTorch's default format
-  methods.py     binds each module's FUNCTIONS / METHODS / OPERATORS tables
+  registry.py    op declarations (@declare) and the variants they give
+  argparse.py    torch's Python argument parser (signatures, TypeErrors)
+  bindings.py    torch.f, Tensor.f, in-place twins, aliases, operators, out=, from the declarations
 """
-from . import methods as _methods
+from . import (  # noqa: F401  (importing the op modules registers their declarations)
+    arithmetic, conversions, elementwise, joining, linalg, reductions, shape_ops, unary, views,
+)
+from . import bindings as _bindings
+from .indexing import advanced, basic, index_ops, masked, scatter_gather  # noqa: F401
 from .creation import (  # noqa: F401
     arange, as_tensor, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, tensor,
     zeros, zeros_like,
@@ -34,8 +43,7 @@ from .dtypes import (  # noqa: F401
 from .tensor import Size, Tensor, device  # noqa: F401
 from .views import channels_last, contiguous_format, memory_format, preserve_format  # noqa: F401
 
-_methods.bind()
-globals().update(_methods.functions())
+globals().update(_bindings.bind())
 
 half, double, short, long = float16, float64, int16, int64
 float = float32  # noqa: A001  (torch.float is float32)
@@ -50,8 +58,3 @@ def is_tensor(obj):
 
 def numel(input):
     return input.numel()
-
-
-
-
-del _methods

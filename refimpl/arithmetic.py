@@ -22,15 +22,12 @@ import numpy as np
 from . import dtypes, layout
 from .creation import check_convertible
 from .dtypes import TOLERANCE
+from .registry import declare
 from .elementwise import _add_fn, _alpha_check, _as_opmath, _opmath, elementwise, mul
-from .storage import to_dtype_array
+from .storage import merge_unspecified, to_dtype_array
 from .tensor import Tensor
 
 _REDUCED = (dtypes.float16, dtypes.bfloat16)
-# c10 TypeMeta names, as messages print a tensor's dtype() (caffe2::TypeMeta)
-_TYPEMETA = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
-             "int16": "short int", "int32": "int", "int64": "long int", "float16": "c10::Half",
-             "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
 
 
 class _KernelError(RuntimeError):
@@ -125,23 +122,30 @@ def _neg_alpha(alpha):
     return -int(alpha) if isinstance(alpha, bool) else -alpha
 
 
-def sub(input, other, *, alpha=1):
-    return elementwise(_add_fn(_neg_alpha(alpha)), [input, other], precheck=_sub_check,
-                       check=_alpha_check(alpha))
+def _rsub_operator(self, other):
+    return rsub(self, other)
 
 
-def sub_(self, other, *, alpha=1):
-    return elementwise(_add_fn(_neg_alpha(alpha)), [self, other], out=self,
+@declare("sub(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)",
+         "sub(Tensor input, Scalar alpha, Tensor other, *, Tensor out=None)|deprecated",
+         operator="-", reflected=_rsub_operator, inplace=True, schema="aten::sub.Tensor")
+def sub(input, other, *, alpha=1, out=None):
+    return elementwise(_add_fn(_neg_alpha(alpha)), [input, other], out=out,
                        precheck=_sub_check, check=_alpha_check(alpha))
 
 
+declare("subtract(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)",
+        "subtract(Tensor input, Scalar other, Scalar alpha=1)",
+        inplace=True, schema="aten::subtract.Tensor")(sub)
+
+
+@declare("rsub(Tensor input, Tensor other, *, Scalar alpha=1)",
+         "rsub(Tensor input, Scalar other, Scalar alpha=1)", forms="function",
+         schema="aten::rsub.Tensor")
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (rsub: sub(other, self, alpha))."""
     return sub(other, input, alpha=alpha)
 
-
-def _rsub_operator(self, other):
-    return rsub(self, other)
 
 
 # --- division ------------------------------------------------------------------------------
@@ -271,33 +275,11 @@ def _div(inputs, rounding_mode, out=None):
     return elementwise(fn, inputs, out=out, check=check, scalar_other_in_opmath=True)
 
 
-def div(input, other, *, rounding_mode=None):
-    return _functional(_div, [input, other], rounding_mode)
-
-
-def div_(self, other, *, rounding_mode=None):
-    return _inplace(_div, self, [self, other], rounding_mode, out=self)
-
-
-def true_divide(input, other):
-    return _div([input, other], None)
-
-
-def true_divide_(self, other):
-    return _div([self, other], None, out=self)
-
-
-def floor_divide(input, other):
-    return _functional(_div, [input, other], "floor")
-
-
-def floor_divide_(self, other):
-    return _inplace(_div, self, [self, other], "floor", out=self)
-
-
-def _reciprocal(input):
-    return elementwise(lambda x: (1.0 / x.astype(np.float64)).astype(x.dtype), [input],
-                       promotion="int_to_float")
+def _kernel(fn, inputs, mode, out):
+    """fn(inputs, mode) out of place, or written into out (an in-place twin)."""
+    if out is None:
+        return _functional(fn, inputs, mode)
+    return _inplace(fn, out, inputs, mode, out=out)
 
 
 def _rtruediv(self, other):
@@ -305,8 +287,42 @@ def _rtruediv(self, other):
     return mul(_reciprocal(self), other)
 
 
+@declare("div(Tensor input, Tensor other, *, Tensor out=None)",
+         "div(Tensor input, Tensor other, *, str? rounding_mode, Tensor out=None)",
+         "div(Tensor input, Scalar other, *, str? rounding_mode)",
+         operator="/", reflected=_rtruediv, inplace=True, schema="aten::div.Tensor_mode")
+def div(input, other, *, rounding_mode=None, out=None):
+    return _kernel(_div, [input, other], rounding_mode, out)
+
+
+declare("divide(Tensor input, Tensor other, *, Tensor out=None)",
+        "divide(Tensor input, Tensor other, *, str? rounding_mode, Tensor out=None)",
+        "divide(Tensor input, Scalar other)",
+        "divide(Tensor input, Scalar other, *, str? rounding_mode)",
+        inplace=True, schema="aten::divide.Tensor_mode")(div)
+
+
+@declare("true_divide(Tensor input, Tensor other, *, Tensor out=None)",
+         "true_divide(Tensor input, Scalar other)", inplace=True, schema="aten::true_divide.Tensor")
+def true_divide(input, other, *, out=None):
+    return _div([input, other], None, out=out)
+
+
 def _rfloordiv(self, other):
     return floor_divide(other, self)
+
+
+@declare("floor_divide(Tensor input, Tensor other, *, Tensor out=None)",
+         "floor_divide(Tensor input, Scalar other)", operator="//", reflected=_rfloordiv,
+         inplace=True, schema="aten::floor_divide", inplace_schema="aten::floor_divide_.Tensor")
+def floor_divide(input, other, *, out=None):
+    return _kernel(_div, [input, other], "floor", out)
+
+
+def _reciprocal(input):
+    return elementwise(lambda x: (1.0 / x.astype(np.float64)).astype(x.dtype), [input],
+                       promotion="int_to_float")
+
 
 
 def _modulo(inputs, name, out=None):
@@ -324,24 +340,26 @@ def _modulo(inputs, name, out=None):
     return elementwise(fn, inputs, out=out, check=check)
 
 
-def remainder(input, other):
-    return _functional(_modulo, [input, other], "remainder")
-
-
-def remainder_(self, other):
-    return _inplace(_modulo, self, [self, other], "remainder", out=self)
-
-
 def _rmod(self, other):
     return remainder(other, self)
 
 
-def fmod(input, other):
-    return _functional(_modulo, [input, other], "fmod")
+@declare("remainder(Tensor input, Tensor other, *, Tensor out=None)",
+         "remainder(Scalar self, Tensor other)",
+         "remainder(Tensor input, Scalar other, *, Tensor out=None)",
+         method=("remainder(Tensor other)", "remainder(Scalar other)"),
+         operator="%", reflected=_rmod, inplace=True, schema="aten::remainder.Tensor")
+def remainder(input=None, other=None, *, self=None, out=None):
+    if self is not None:  # remainder(Scalar self, Tensor other)
+        input = self
+    return _kernel(_modulo, [input, other], "remainder", out)
 
 
-def fmod_(self, other):
-    return _inplace(_modulo, self, [self, other], "fmod", out=self)
+@declare("fmod(Tensor input, Tensor other, *, Tensor out=None)",
+         "fmod(Tensor input, Scalar other, *, Tensor out=None)", inplace=True,
+         schema="aten::fmod.Tensor")
+def fmod(input, other, *, out=None):
+    return _kernel(_modulo, [input, other], "fmod", out)
 
 
 # --- pow ---------------------------------------------------------------------------------
@@ -441,18 +459,24 @@ def _equal(scalar, number):
     return scalar == number and not (isinstance(scalar, float) and math.isnan(scalar))
 
 
-def pow(input, exponent):
+def _rpow(self, other):
+    return pow(other, self)
+
+
+@declare("pow(Tensor input, Tensor exponent, *, Tensor out=None)",
+         "pow(Scalar self, Tensor exponent, *, Tensor out=None)",
+         "pow(Tensor input, Scalar exponent, *, Tensor out=None)",
+         method=("pow(Tensor exponent)", "pow(Scalar exponent)"),
+         operator="**", reflected=_rpow, inplace=True, schema="aten::pow.Tensor_Tensor",
+         inplace_schema="aten::pow_.Tensor")
+def pow(input=None, exponent=None, *, self=None, out=None):
+    if self is not None:  # pow(Scalar self, Tensor exponent)
+        input = self
     if not isinstance(input, Tensor):
         return _pow_scalar_tensor(input, exponent)
     if not isinstance(exponent, Tensor):
-        return _pow_tensor_scalar(input, exponent)
-    return _pow_tensor_tensor([input, exponent])
-
-
-def pow_(self, exponent):
-    if isinstance(exponent, Tensor):
-        return _pow_tensor_tensor([self, exponent], out=self)
-    return _pow_tensor_scalar(self, exponent, out=self)
+        return _pow_tensor_scalar(input, exponent, out=out)
+    return _pow_tensor_tensor([input, exponent], out=out)
 
 
 def _pow_scalar_tensor(base, exponent):
@@ -470,70 +494,79 @@ def _contiguous(t):
                               t._undefined_mask())
 
 
-def _rpow(self, other):
-    return pow(other, self)
-
 
 # --- maximum / minimum -------------------------------------------------------------------------
-def _require_tensor(name, other, position):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{name}(): argument 'other' (position {position}) must be Tensor, "
-                        f"not {type(other).__name__}")
 
 
-def _signed_zeros(a, b):
-    """Where a and b are zeros of opposite sign: max/min of them is either one, the
-    scalar loop's std::max(a, b) giving a, the vector loop's _mm256_max_ps giving b."""
+# A contiguous CPU loop runs its vector code on whole 64-byte blocks and the scalar code
+# on the rest (aten/src/ATen/native/cpu/Loops.h vectorized_loop: two 32-byte
+# Vectorized<T> with AVX2 and the DEFAULT build, one 64-byte one with AVX512; measured on
+# torch 2.13: 16 float, 8 double, 32 half/bfloat16 elements).
+_VECTOR_BLOCK_BYTES = 64
+
+
+def _first_on_ties(np_fn, a, b):
+    """np_fn (np.maximum / np.minimum, NaN-propagating) keeping a where a == b, as the
+    scalar loop's std::max(a, b) / std::min(a, b) do: of two zeros, a's sign."""
+    with np.errstate(invalid="ignore"):
+        return np.where(a == b, a, np_fn(a, b))
+
+
+def _signed_zeros(a, b, itemsize):
+    """Where a and b are zeros of opposite sign and the kernel may take its vector loop:
+    max/min of them is a in the scalar loop (std::max(a, b)) but b in the vector loop
+    (vec::maximum is _mm512_max_ps(a, b), which returns its second operand on ties).
+    Which loop an element meets depends on TensorIterator's coalesced layout and the
+    element's place in it, so there the sign is unspecified; an output smaller than one
+    vector block only ever meets the scalar loop (so keeps a, see _first_on_ties)."""
     if a.dtype.kind != "f":
+        return None
+    shape = np.broadcast_shapes(np.shape(a), np.shape(b))
+    if math.prod(shape) * itemsize < _VECTOR_BLOCK_BYTES:
         return None
     with np.errstate(invalid="ignore"):
         mask = (a == 0) & (b == 0) & (np.signbit(a) != np.signbit(b))
     return mask if np.any(mask) else None
 
 
-def _or_masks(*masks):
-    masks = [m for m in masks if m is not None]
-    if not masks:
-        return None
-    return np.logical_or.reduce(np.broadcast_arrays(*masks)) if len(masks) > 1 else masks[0]
-
-
 def _extremum(name, np_fn, bool_fn):
     def fn(a, b, dtype):
         if dtype is dtypes.bool_:
             return bool_fn(a, b)
-        return np_fn(a, b), _signed_zeros(a, b)  # NaN-propagating for floats
+        return _first_on_ties(np_fn, a, b), _signed_zeros(a, b, dtype.itemsize)
     fn.wants_dtype = True
 
-    def function(input, other, _position=2):
-        _require_tensor(name, other, _position)
-        return elementwise(fn, [input, other])
-
-    def method(self, other):
-        return function(self, other, _position=1)
-    return function, method
+    def function(input, other, *, out=None):
+        return elementwise(fn, [input, other], out=out)
+    function.__name__ = name
+    return declare(f"{name}(Tensor input, Tensor other, *, Tensor out=None)",
+                   schema=f"aten::{name}")(function)
 
 
-maximum, _maximum_method = _extremum("maximum", np.maximum, np.logical_or)
-minimum, _minimum_method = _extremum("minimum", np.minimum, np.logical_and)
+maximum = _extremum("maximum", np.maximum, np.logical_or)
+minimum = _extremum("minimum", np.minimum, np.logical_and)
 
 
 # --- clamp ---------------------------------------------------------------------------------------
 _NO_BOUNDS = "torch.clamp: At least one of 'min' or 'max' must not be None"
 
 
-def _clamp_values(a, lo, hi):
-    """min(max(a, lo), hi), NaN-propagating; the sign of a zero result next to a zero
-    bound of the other sign is unspecified (see _signed_zeros)."""
+def _clamp_values(a, lo, hi, tensor_itemsize=None):
+    """min(max(a, lo), hi), NaN-propagating, keeping a where it equals a bound (the
+    scalar loop's std::min(std::max(a, lo), hi)). With Scalar bounds
+    (clamp_scalar_kernel_impl, cpu/TensorCompareKernel.cpp) the vector loop's vec::clamp
+    (_mm512_min_ps(max, _mm512_max_ps(min, a))) keeps a too, so a zero keeps its own
+    sign next to a zero bound on every path (measured on torch 2.13). With Tensor bounds
+    (tensor_itemsize given) the vector loop is vec::minimum(vec::maximum(a, min), max),
+    which gives the bound on ties: unspecified where it may run (see _signed_zeros)."""
     masks = []
-    with np.errstate(invalid="ignore"):
-        if lo is not None:
-            masks.append(_signed_zeros(a, lo))
-            a = np.maximum(a, lo)
-        if hi is not None:
-            masks.append(_signed_zeros(a, hi))
-            a = np.minimum(a, hi)
-    return a, _or_masks(*masks)
+    for bound, np_fn in ((lo, np.maximum), (hi, np.minimum)):
+        if bound is None:
+            continue
+        if tensor_itemsize is not None:
+            masks.append(_signed_zeros(a, bound, tensor_itemsize))
+        a = _first_on_ties(np_fn, a, bound)
+    return a, merge_unspecified(*masks)
 
 
 def _clamp_scalar(self, lo, hi, out=None):
@@ -546,7 +579,7 @@ def _clamp_scalar(self, lo, hi, out=None):
     result = self.dtype if self.dtype.kind == "float" else dtypes.result_type(self, *bounds)
     if out is not None and result is not self.dtype:
         raise RuntimeError(f"result type {result.legacy_name} can't be cast to the desired "
-                           f"output type {_TYPEMETA[self.dtype.name]}")
+                           f"output type {self.dtype.typemeta_name}")
     nan_fill = lo is not None and hi is not None and (
         math.isnan(float(lo)) or math.isnan(float(hi)))
     kernel = ("clamp_scalar_cpu" if lo is not None and hi is not None
@@ -587,9 +620,11 @@ def _clamp_tensor(self, lo, hi, out=None):
             if both:
                 return np.logical_and(np.logical_or(a, bs[0]), bs[1])
             return np.logical_or(a, bs[0]) if lo is not None else np.logical_and(a, bs[0])
+        size = dtype.itemsize
         if both:
-            return _clamp_values(a, bs[0], bs[1])
-        return _clamp_values(a, bs[0], None) if lo is not None else _clamp_values(a, None, bs[0])
+            return _clamp_values(a, bs[0], bs[1], size)
+        return (_clamp_values(a, bs[0], None, size) if lo is not None
+                else _clamp_values(a, None, bs[0], size))
     fn.wants_dtype = True
     return elementwise(fn, inputs, out=out, check=check)
 
@@ -612,89 +647,74 @@ def _scalar_of(b):
     return b.item() if isinstance(b, Tensor) else b
 
 
-def clamp(input, min=None, max=None):
+@declare("clamp(Tensor input, Tensor? min=None, Tensor? max=None, *, Tensor out=None)",
+         "clamp(Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor out=None)",
+         aliases="clip", inplace=True, inplace_function=True, schema="aten::clamp")
+def clamp(input, min=None, max=None, *, out=None):
     if _is_tensor_overload(min, max):
-        return _clamp_tensor(input, min, max)
-    return _clamp_scalar(input, _scalar_of(min), _scalar_of(max))
+        return _clamp_tensor(input, min, max, out=out)
+    return _clamp_scalar(input, _scalar_of(min), _scalar_of(max), out=out)
 
 
-def clamp_(self, min=None, max=None):
-    if _is_tensor_overload(min, max):
-        return _clamp_tensor(self, min, max, out=self)
-    return _clamp_scalar(self, _scalar_of(min), _scalar_of(max), out=self)
 
 
-def _one_bound(name, lo, hi):
-    bound = lo if lo is not None else hi
-    if bound is None:
-        raise TypeError(f"{name}() missing required argument")
-    return bound
-
-
-def clamp_min(input, min):
+@declare("clamp_min(Tensor input, Tensor min, *, Tensor out=None)",
+         "clamp_min(Tensor input, Scalar min, *, Tensor out=None)", inplace=True,
+         inplace_function=True, schema="aten::clamp_min")
+def clamp_min(input, min, *, out=None):
     """clamp_min: clamp with only a lower bound (TensorCompare.cpp)."""
-    return clamp(input, _one_bound("clamp_min", min, None), None)
+    return clamp(input, min, None, out=out)
 
 
-def clamp_min_(self, min):
-    return clamp_(self, _one_bound("clamp_min_", min, None), None)
-
-
-def clamp_max(input, max):
-    return clamp(input, None, _one_bound("clamp_max", None, max))
-
-
-def clamp_max_(self, max):
-    return clamp_(self, None, _one_bound("clamp_max_", None, max))
+@declare("clamp_max(Tensor input, Tensor max, *, Tensor out=None)",
+         "clamp_max(Tensor input, Scalar max, *, Tensor out=None)", inplace=True,
+         inplace_function=True, schema="aten::clamp_max")
+def clamp_max(input, max, *, out=None):
+    return clamp(input, None, max, out=out)
 
 
 # --- comparisons and logical ops ---------------------------------------------------------------
-def _comparison(np_fn):
-    def function(input, other):
-        return elementwise(np_fn, [input, other], promotion="always_bool")
+def _comparison(name, np_fn, symbol, aliases=()):
+    def function(input, other, *, out=None):
+        # in place, the output keeps self's dtype; the bool result is cast into it
+        return elementwise(np_fn, [input, other], promotion="always_bool", out=out)
+    function.__name__ = name
+    signatures = (f"{name}(Tensor input, Tensor other, *, Tensor out=None)",
+                  f"{name}(Tensor input, Scalar other, *, Tensor out=None)")
+    declare(*signatures, operator=symbol, inplace=True, schema=f"aten::{name}.Tensor")(function)
+    for alias in aliases:
+        declare(*(alias + sig[len(name):] for sig in signatures), inplace=True,
+                schema=f"aten::{alias}.Tensor")(function)
+    return function
 
-    def inplace(self, other):
-        # the output keeps self's dtype; the bool result is cast into it
-        return elementwise(np_fn, [self, other], promotion="always_bool", out=self)
-    return function, inplace
 
-
-eq, eq_ = _comparison(np.equal)
-ne, ne_ = _comparison(np.not_equal)
-lt, lt_ = _comparison(np.less)
-le, le_ = _comparison(np.less_equal)
-gt, gt_ = _comparison(np.greater)
-ge, ge_ = _comparison(np.greater_equal)
+eq = _comparison("eq", np.equal, "==")
+ne = _comparison("ne", np.not_equal, "!=", aliases=("not_equal",))
+lt = _comparison("lt", np.less, "<", aliases=("less",))
+le = _comparison("le", np.less_equal, "<=", aliases=("less_equal",))
+gt = _comparison("gt", np.greater, ">", aliases=("greater",))
+ge = _comparison("ge", np.greater_equal, ">=", aliases=("greater_equal",))
 
 
 def _logical(name, np_fn):
     def fn(a, b):
         return np_fn(a != 0, b != 0)
 
-    def function(input, other, _position=2):
-        _require_tensor(name, other, _position)
-        return elementwise(fn, [input, other], promotion="always_bool")
-
-    def method(self, other):
-        return function(self, other, _position=1)
-
-    def inplace(self, other):
-        _require_tensor(name + "_", other, 1)
-        return elementwise(fn, [self, other], promotion="always_bool", out=self)
-    return function, method, inplace
+    def function(input, other, *, out=None):
+        return elementwise(fn, [input, other], promotion="always_bool", out=out)
+    function.__name__ = name
+    return declare(f"{name}(Tensor input, Tensor other, *, Tensor out=None)", inplace=True,
+                   schema=f"aten::{name}")(function)
 
 
-logical_and, _logical_and_method, logical_and_ = _logical("logical_and", np.logical_and)
-logical_or, _logical_or_method, logical_or_ = _logical("logical_or", np.logical_or)
-logical_xor, _logical_xor_method, logical_xor_ = _logical("logical_xor", np.logical_xor)
+logical_and = _logical("logical_and", np.logical_and)
+logical_or = _logical("logical_or", np.logical_or)
+logical_xor = _logical("logical_xor", np.logical_xor)
 
 
-def logical_not(input):
-    return elementwise(np.logical_not, [input], promotion="always_bool")
-
-
-def logical_not_(self):
-    return elementwise(np.logical_not, [self], promotion="always_bool", out=self)
+@declare("logical_not(Tensor input, *, Tensor out=None)", inplace=True, schema="aten::logical_not")
+def logical_not(input, *, out=None):
+    return elementwise(np.logical_not, [input], promotion="always_bool", out=out)
 
 
 # --- lerp -----------------------------------------------------------------------------------
@@ -722,11 +742,11 @@ def _round_np(values, np_type):
 
 def _lerp_dtype_check(self, end, weight):
     if self.dtype is not end.dtype:
-        raise RuntimeError(f"expected dtype {_TYPEMETA[self.dtype.name]} for `end` but got "
-                           f"dtype {_TYPEMETA[end.dtype.name]}")
+        raise RuntimeError(f"expected dtype {self.dtype.typemeta_name} for `end` but got "
+                           f"dtype {end.dtype.typemeta_name}")
     if isinstance(weight, Tensor) and weight.dim() != 0 and weight.dtype is not self.dtype:
-        raise RuntimeError(f"expected dtype {_TYPEMETA[self.dtype.name]} for `weight` but got "
-                           f"dtype {_TYPEMETA[weight.dtype.name]}")
+        raise RuntimeError(f"expected dtype {self.dtype.typemeta_name} for `weight` but got "
+                           f"dtype {weight.dtype.typemeta_name}")
 
 
 def _lerp(self, end, weight, out=None):
@@ -756,73 +776,8 @@ def _lerp(self, end, weight, out=None):
     return elementwise(fn, inputs, out=out, check=check)
 
 
-def lerp(input, end, weight):
-    return _lerp(input, end, weight)
-
-
-def lerp_(self, end, weight):
-    return _lerp(self, end, weight, out=self)
-
-
-# --- operators ----------------------------------------------------------------------------------
-def _isub(self, other):
-    return sub_(self, other)
-
-
-def _itruediv(self, other):
-    return div_(self, other)
-
-
-def _ifloordiv(self, other):
-    return floor_divide_(self, other)
-
-
-def _imod(self, other):
-    return remainder_(self, other)
-
-
-def _ipow(self, other):
-    return pow_(self, other)
-
-
-FUNCTIONS = {
-    "sub": sub, "subtract": sub, "rsub": rsub,
-    "div": div, "divide": div, "true_divide": true_divide, "floor_divide": floor_divide,
-    "remainder": remainder, "fmod": fmod, "pow": pow,
-    "maximum": maximum, "minimum": minimum, "clamp": clamp, "clip": clamp,
-    "clamp_min": clamp_min, "clamp_max": clamp_max,
-    "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
-    "greater": gt, "greater_equal": ge, "less": lt, "less_equal": le, "not_equal": ne,
-    "logical_and": logical_and, "logical_or": logical_or, "logical_xor": logical_xor,
-    "logical_not": logical_not, "lerp": lerp,
-}
-METHODS = {
-    "sub": sub, "sub_": sub_, "subtract": sub, "subtract_": sub_,
-    "div": div, "div_": div_, "divide": div, "divide_": div_,
-    "true_divide": true_divide, "true_divide_": true_divide_,
-    "floor_divide": floor_divide, "floor_divide_": floor_divide_,
-    "remainder": remainder, "remainder_": remainder_, "fmod": fmod, "fmod_": fmod_,
-    "pow": pow, "pow_": pow_,
-    "maximum": _maximum_method, "minimum": _minimum_method,
-    "clamp": clamp, "clamp_": clamp_, "clip": clamp, "clip_": clamp_,
-    "clamp_min": clamp_min, "clamp_min_": clamp_min_, "clamp_max": clamp_max,
-    "clamp_max_": clamp_max_,
-    "eq": eq, "eq_": eq_, "ne": ne, "ne_": ne_, "lt": lt, "lt_": lt_, "le": le, "le_": le_,
-    "gt": gt, "gt_": gt_, "ge": ge, "ge_": ge_,
-    "greater": gt, "greater_": gt_, "greater_equal": ge, "greater_equal_": ge_,
-    "less": lt, "less_": lt_, "less_equal": le, "less_equal_": le_,
-    "not_equal": ne, "not_equal_": ne_,
-    "logical_and": _logical_and_method, "logical_and_": logical_and_,
-    "logical_or": _logical_or_method, "logical_or_": logical_or_,
-    "logical_xor": _logical_xor_method, "logical_xor_": logical_xor_,
-    "logical_not": logical_not, "logical_not_": logical_not_,
-    "lerp": lerp, "lerp_": lerp_,
-}
-OPERATORS = {
-    "__sub__": sub, "__rsub__": _rsub_operator, "__isub__": _isub,
-    "__truediv__": div, "__rtruediv__": _rtruediv, "__itruediv__": _itruediv,
-    "__floordiv__": floor_divide, "__rfloordiv__": _rfloordiv, "__ifloordiv__": _ifloordiv,
-    "__mod__": remainder, "__rmod__": _rmod, "__imod__": _imod,
-    "__pow__": pow, "__rpow__": _rpow, "__ipow__": _ipow,
-    "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
-}
+@declare("lerp(Tensor input, Tensor end, Tensor weight, *, Tensor out=None)",
+         "lerp(Tensor input, Tensor end, Scalar weight, *, Tensor out=None)", inplace=True,
+         schema="aten::lerp.Scalar")
+def lerp(input, end, weight, *, out=None):
+    return _lerp(input, end, weight, out=out)

@@ -2,27 +2,25 @@
 zero_.
 
 Ported from aten/src/ATen/native/Copy.cpp (copy_, copy_impl), TensorConversions.cpp
-(to, _to_copy, to_will_alias), Fill.cpp (fill_, fill_out, zero_),
-torch/csrc/autograd/python_variable_methods.cpp (type, float, int, ..., dispatch_to)
-and c10/core/MemoryFormat.h (suggest_memory_format).
+(to, _to_copy, to_will_alias), Fill.cpp (fill_, fill_out, zero_) and
+torch/csrc/autograd/python_variable_methods.cpp (type, float, int, ..., dispatch_to).
 
 Every write goes through the same value conversion as the rest of refimpl
 (storage.to_dtype_array); float -> integer conversions of values the integer type
-cannot hold are undefined behaviour in C++, so those elements are unspecified.
+cannot hold are undefined behaviour in C++, but torch:cpu on x86-64 gives the same
+result on every path, which to_dtype_array models (storage._float_to_int).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import dtypes, layout
-from .creation import check_convertible
+from .creation import checked_scalar
 from .elementwise import _reads_what_it_writes, check_writable
-from .storage import to_dtype_array, unspecified_conversions
+from .registry import declare
 from .tensor import Tensor
 from .tensor import device as _device
-from .views import (
-    channels_last, clone, contiguous_format, memory_format_strides, preserve_format,
-)
+from .views import clone, memory_format_strides, preserve_format, suggest_memory_format
 
 
 # --- copy_ ------------------------------------------------------------------------------------
@@ -41,15 +39,6 @@ def _scalar_to_tensor(value, name="other", op="copy_"):
         raise TypeError(f"{op}(): argument '{name}' (position 1) must be Tensor, not "
                         f"{type(value).__name__}")
     return Tensor._from_array(np.array(value, dtype=dtype.np_storage), dtype)
-
-
-def _converted(values, dtype, undefined=None):
-    """(values, undefined mask) of values written into dtype: out-of-range float ->
-    integer conversions are unspecified."""
-    bad = unspecified_conversions(values, dtype)
-    if bad is not None:
-        undefined = bad if undefined is None else (np.asarray(undefined) | bad)
-    return values, undefined
 
 
 def _copy_into(self: Tensor, src: Tensor):
@@ -72,12 +61,13 @@ def _copy_into(self: Tensor, src: Tensor):
     undefined = src._undefined_mask()
     if undefined is not None:
         undefined = np.broadcast_to(undefined, shape)
-    values, undefined = _converted(values, self.dtype, undefined)
     if _reads_what_it_writes(self, [src]):
         undefined = np.ones(shape, dtype=bool)  # the result depends on the visiting order
     self._write(values, undefined)
 
 
+@declare("copy_(Tensor other, bool non_blocking=False)", forms="method", output="inplace",
+         schema="aten::copy_")
 def copy_(self: Tensor, src, non_blocking=False):
     """Copy src (broadcast to self's shape, converted to self's dtype) into self;
     the version is bumped once, even when nothing is written."""
@@ -88,25 +78,12 @@ def copy_(self: Tensor, src, non_blocking=False):
 
 
 # --- to and friends ---------------------------------------------------------------------------
-def suggest_memory_format(t: Tensor):
-    """TensorBase::suggest_memory_format: channels_last when a 4-d tensor's strides are
-    channels-last-like; a 5-d channels-last-3d-like tensor is neither of the formats
-    refimpl names (it never equals contiguous_format)."""
-    if t.dim() == 4 and layout.is_channels_last_strides(t._sizes, t._strides, (1, 3, 2, 0)):
-        return channels_last
-    if (t.dim() == 5 and not layout.is_contiguous(t._sizes, t._strides)
-            and layout.is_channels_last_strides(t._sizes, t._strides, (1, 4, 3, 2, 0))):
-        return "channels_last_3d"
-    return contiguous_format
-
-
 def _to_copy(self: Tensor, dtype, memory_format):
     """_to_copy: preserve_format keeps dense strides (or infers dense ones); other
     formats allocate with at::empty(sizes, memory_format). The copy is not an
     in-place op of the user's, so the new tensor's version stays 0."""
-    strides = memory_format_strides(self, memory_format)
-    values, undefined = _converted(self._values(), dtype, self._undefined_mask())
-    return Tensor._from_array(values, dtype, strides, undefined)
+    strides = memory_format_strides(self._sizes, self._strides, memory_format)
+    return Tensor._from_array(self._values(), dtype, strides, self._undefined_mask())
 
 
 def _to(self: Tensor, dtype, copy=False, memory_format=None):
@@ -124,6 +101,13 @@ def _check_flag(name, value):
                         f"({name}={type(value).__name__}), but expected one of:")
 
 
+@declare("to(Device? device=None, ScalarType? dtype=None, bool non_blocking=False, bool copy=False, "
+         "*, MemoryFormat? memory_format=None)",
+         "to(ScalarType dtype, bool non_blocking=False, bool copy=False, *, "
+         "MemoryFormat? memory_format=None)",
+         "to(Tensor tensor, bool non_blocking=False, bool copy=False, *, "
+         "MemoryFormat? memory_format=None)", forms="method", output="maybe_view",
+         schema="aten::to.dtype")
 def to(self: Tensor, *args, dtype=None, device=None, non_blocking=False, copy=False,
        memory_format=None):
     """to(dtype, non_blocking=False, copy=False), to(other), to(device, dtype=None, ...),
@@ -157,6 +141,8 @@ def _type_name(d):
 _BY_TYPE_NAME = {_type_name(d): d for d in dtypes.ALL_DTYPES}
 
 
+@declare("type(PyObject* dtype=None, bool non_blocking=False, *, MemoryFormat? memory_format=None)",
+         forms="method", output="maybe_view", schema="-")
 def type_(self: Tensor, dtype=None, non_blocking=False, *, memory_format=None):
     """type(): the legacy type string ('torch.FloatTensor'); type(dtype or type string):
     self.to(dtype) (THPVariable_type)."""
@@ -176,7 +162,8 @@ def _to_type(dtype, name):
     def method(self, *, memory_format=None):
         return _to(self, dtype, False, memory_format)
     method.__name__ = name
-    return method
+    return declare(f"{name}(*, MemoryFormat? memory_format=None)", forms="method",
+                   output="maybe_view", schema=f"aten::to.dtype")(method)
 
 
 # --- fill_, fill, zero_ -----------------------------------------------------------------------
@@ -188,16 +175,10 @@ def _check_fill_value(value, op):
 
 
 def _fill_scalar(self: Tensor, value):
-    """fill_out (Fill.cpp): value.to<scalar_t>() is a checked conversion. A one-element
-    CPU tensor takes scalar_fill, whose float16/bfloat16 conversion is unchecked (it
-    overflows to inf); everything else goes through fill_kernel, which checks float16,
-    bfloat16 and float as well as the integer types. No overlap check: filling is
-    idempotent, so an expanded tensor may be filled."""
-    checked = ("float32",) if self.numel() == 1 else ("float16", "bfloat16", "float32")
-    check_convertible(value, self.dtype, c_name=True, check_floats=checked)
-    if self.dtype.kind == "int" and isinstance(value, float):
-        value = int(value)  # in range: checked above
-    self._write(to_dtype_array(np.array(value), self.dtype))
+    """fill_out (Fill.cpp): value.to<scalar_t>() is a checked conversion (see
+    creation.checked_scalar). No overlap check: filling is idempotent, so an expanded
+    tensor may be filled."""
+    self._write(checked_scalar(value, self.dtype, self.numel()))
 
 
 def _fill_tensor(self: Tensor, value: Tensor):
@@ -211,7 +192,7 @@ def _fill_tensor(self: Tensor, value: Tensor):
     _copy_into(self, value)
 
 
-def fill_(self: Tensor, value):
+def _fill_into(self: Tensor, value):
     if isinstance(value, Tensor):
         _fill_tensor(self, value)
     else:
@@ -221,22 +202,27 @@ def fill_(self: Tensor, value):
     return self
 
 
-def fill(input: Tensor, value):
-    """torch.fill: empty_like(input) (preserve_format), filled."""
+@declare("fill(Tensor input, Tensor value)", "fill(Tensor input, Scalar value)", forms="function",
+         inplace=True, inplace_function=True, schema="aten::fill.Scalar")
+def fill(input: Tensor, value, *, out=None):
+    """torch.fill: empty_like(input) (preserve_format), filled; fill_ fills in place."""
+    if out is not None:
+        return _fill_into(out, value)
     if not isinstance(value, Tensor):
         _check_fill_value(value, "fill")
     elif value.dim() != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
                            f"with {value.dim()} dimensions.")
     strides = layout.preserve_format_strides(input._sizes, input._strides)
-    out = Tensor._empty(input._sizes, input.dtype, strides)
+    filled = Tensor._empty(input._sizes, input.dtype, strides)
     if isinstance(value, Tensor):
-        _copy_into(out, value)
+        _copy_into(filled, value)
     else:
-        _fill_scalar(out, value)
-    return out
+        _fill_scalar(filled, value)
+    return filled
 
 
+@declare("zero_(Tensor input)", output="inplace", schema="aten::zero_")
 def zero_(self: Tensor):
     """zero_ (Fill.cpp): fill_(0), no overlap check."""
     self._write(np.zeros((), dtype=self.dtype.np_storage))
@@ -249,7 +235,6 @@ _CASTS = {"float": dtypes.float32, "double": dtypes.float64, "half": dtypes.floa
           "short": dtypes.int16, "char": dtypes.int8, "byte": dtypes.uint8,
           "bool": dtypes.bool_}
 
-FUNCTIONS = {"fill": fill, "fill_": fill_, "zero_": zero_}
-METHODS = {"copy_": copy_, "to": to, "type": type_, "fill_": fill_, "zero_": zero_,
-           **{name: _to_type(d, name) for name, d in _CASTS.items()}}
-OPERATORS: dict = {}
+
+for _name, _dtype in _CASTS.items():
+    _to_type(_dtype, _name)

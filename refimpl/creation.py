@@ -11,43 +11,42 @@ from fractions import Fraction
 import numpy as np
 
 from . import dtypes, layout, views
-from .storage import to_dtype_array, unspecified_conversions
+from .storage import merge_unspecified, to_dtype_array, unspecified_conversions
+from .registry import declare
 from .tensor import Tensor, device as _device
-
-_INT_RANGES = {
-    "uint8": (0, 255), "int8": (-128, 127), "int16": (-2**15, 2**15 - 1),
-    "int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1),
-}
-# the C++ type names some messages use instead of dtype names
-_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
-            "int64": "int64_t", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-            "float32": "float", "float64": "double"}
-_FLOAT_MAX = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38,
-              "float32": 3.4028234663852886e38}
-
 
 def check_convertible(value, dtype, c_name=False, check_floats=()):
     """c10::checked_convert (c10/util/TypeCast.h, overflows() in TypeSafeSignMath.h):
     Python numbers going into an integer dtype must fit it; unsigned targets accept
     negative ints down to -max (they wrap). Floating targets named in check_floats
-    refuse finite values beyond their range (callers differ on which they check)."""
+    refuse finite values beyond their range (callers differ on which they check).
+    c_name: the message names the C++ type (int64_t) rather than the dtype (int64)."""
     if isinstance(value, bool):
         return
     if dtype.kind == "float":
-        limit = _FLOAT_MAX.get(dtype.name)
-        ok = (dtype.name not in check_floats or limit is None or not math.isfinite(value)
-              or abs(value) <= limit)
+        ok = dtype.name not in check_floats or not math.isfinite(value) or abs(value) <= dtype.max
     elif dtype.kind != "int":
         return
     else:
         ok = _fits_int(value, dtype)
     if not ok:
-        name = _C_NAMES[dtype.name] if c_name else dtype.name
+        name = dtype.cpp_name if c_name else dtype.name
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
+def checked_scalar(value, dtype, numel=None):
+    """value.to<scalar_t>() as a fill kernel reads it (c10::checked_convert): the value in
+    dtype's storage type (a 0-dim array), or the overflow error. fill_ of a one-element
+    CPU tensor (numel=1) takes scalar_fill, whose float16/bfloat16 conversion is unchecked
+    (it overflows to inf); fill_kernel and the masked/index/scatter fill kernels check
+    float16, bfloat16 and float as well as the integer types (Fill.cpp fill_out)."""
+    checked = ("float32",) if numel == 1 else ("float16", "bfloat16", "float32")
+    check_convertible(value, dtype, c_name=True, check_floats=checked)
+    return to_dtype_array(np.array(value), dtype)
+
+
 def _fits_int(value, dtype):
-    lo, hi = _INT_RANGES[dtype.name]
+    lo, hi = dtype.min, dtype.max
     if isinstance(value, int):
         return (-hi <= value <= hi) if dtype.name == "uint8" else (lo <= value <= hi)
     return math.isfinite(value) and lo <= value <= hi
@@ -128,6 +127,9 @@ def _leaves_to_array(leaves, shape, dtype):
     return arr.reshape(shape)
 
 
+@declare("tensor(PyObject* data, *, ScalarType dtype=None, Device? device=None, "
+         "bool pin_memory=False, bool requires_grad=False)", forms="function", creates=True,
+         parsed=False, schema="-")
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """torch.tensor (torch/csrc/utils/tensor_new.cpp internal_new_from_data)."""
     _check_device(device)
@@ -168,21 +170,25 @@ def _parse_size(size, name="zeros"):
     return tuple(size)
 
 
+@declare("full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Device? device=None, "
+         "bool requires_grad=False)", forms="function", creates=True, parsed=False,
+         schema="aten::full")
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     _check_device(device)
     size = _parse_size((size,) if not isinstance(size, int) else ((size,),))
     if dtype is None:
         dtype = dtypes.infer_scalar_dtype([fill_value])
-    # Observed on torch 2.13 CPU: float32 fills are range-checked; float16 fills too,
-    # except into a one-element tensor (fill_'s scalar fast path converts unchecked).
-    checked = ("float32",) + (("float16", "bfloat16") if math.prod(size) != 1 else ())
-    check_convertible(fill_value, dtype, c_name=True, check_floats=checked)
-    t = Tensor._from_array(np.full(size, fill_value), dtype)
+    # TensorFactories.cpp full: empty(size).fill_(fill_value)
+    value = checked_scalar(fill_value, dtype, math.prod(size))
+    t = Tensor._from_array(np.broadcast_to(value, size), dtype)
     if requires_grad:
         _factory_requires_grad(t)
     return t
 
 
+@declare("zeros(SymInt[] size, *, ScalarType? dtype=None, Device? device=None, "
+         "bool requires_grad=False)", forms="function", creates=True, parsed=False,
+         schema="aten::zeros")
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     sizes = size[0] if len(size) == 1 and isinstance(size[0], (list, tuple)) else size
     if any(isinstance(s, int) and s < 0 for s in sizes):
@@ -191,82 +197,82 @@ def zeros(*size, dtype=None, device=None, requires_grad=False):
                 device=device, requires_grad=requires_grad)
 
 
+@declare("ones(SymInt[] size, *, ScalarType? dtype=None, Device? device=None, "
+         "bool requires_grad=False)", forms="function", creates=True, parsed=False,
+         schema="aten::ones")
 def ones(*size, dtype=None, device=None, requires_grad=False):
     return full(_parse_size(size, "ones"), 1.0, dtype=dtype or dtypes.get_default_dtype(),
                 device=device, requires_grad=requires_grad)
 
 
+@declare("empty(SymInt[] size, *, ScalarType? dtype=None, Device? device=None, "
+         "bool requires_grad=False, MemoryFormat? memory_format=None)", forms="function",
+         creates=True, parsed=False, schema="aten::empty.memory_format")
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None):
     """torch.empty: the values are whatever the allocator hands out, so every element is
     unspecified (refimpl stores zeros, marked undefined)."""
     _check_device(device)
     size = _parse_size(size, "empty")
     dtype = dtype or dtypes.get_default_dtype()
-    strides = _memory_format_strides(size, None, memory_format or views.contiguous_format,
-                                     preserve_ok=False)
+    memory_format = memory_format or views.contiguous_format
+    if memory_format is views.preserve_format:
+        raise RuntimeError("unsupported memory format Preserve")
+    strides = views.memory_format_strides(size, None, memory_format)
     t = Tensor._from_array(np.zeros(size), dtype, strides, np.ones(size, dtype=bool))
     if requires_grad:
         _factory_requires_grad(t)
     return t
 
 
-def _memory_format_strides(sizes, strides, memory_format, preserve_ok=True):
-    """Strides of a new tensor of `sizes` in `memory_format`; preserve_format keeps the
-    layout of the tensor it is made like (TensorFactories.cpp empty_like), which
-    torch.empty refuses ("unsupported memory format Preserve")."""
-    if memory_format is views.preserve_format:
-        if not preserve_ok:
-            raise RuntimeError("unsupported memory format Preserve")
-        return layout.preserve_format_strides(sizes, strides)
-    if memory_format is views.channels_last:
-        if len(sizes) != 4:
-            raise RuntimeError("required rank 4 tensor to use channels_last format")
-        return layout.channels_last_strides(sizes)
-    return layout.contiguous_strides(sizes)
-
-
 # --- *_like (TensorFactories.cpp empty_like, then fill_) ----------------------------------------
 def _like(input, values, dtype, memory_format, undefined=None):
     dtype = dtype or input.dtype
-    strides = _memory_format_strides(input._sizes, input._strides,
-                                     memory_format or views.preserve_format)
+    strides = views.memory_format_strides(input._sizes, input._strides,
+                                          memory_format or views.preserve_format)
     return Tensor._from_array(np.broadcast_to(np.asarray(values), input._sizes), dtype, strides,
                               undefined)
 
 
+@declare("empty_like(Tensor input, *, ScalarType? dtype=None, Device? device=None, "
+         "bool requires_grad=False, MemoryFormat? memory_format=None)", forms="function", parsed=False, schema="aten::empty_like")
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     _check_device(device)
     t = _like(input, 0, dtype, memory_format, np.ones(input._sizes, dtype=bool))
     return t.requires_grad_(True) if requires_grad else t
 
 
+@declare("zeros_like(Tensor input, *, ScalarType? dtype=None, Device? device=None, "
+         "bool requires_grad=False, MemoryFormat? memory_format=None)", forms="function", parsed=False, schema="aten::zeros_like")
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     _check_device(device)
     t = _like(input, 0, dtype, memory_format)
     return t.requires_grad_(True) if requires_grad else t
 
 
+@declare("ones_like(Tensor input, *, ScalarType? dtype=None, Device? device=None, "
+         "bool requires_grad=False, MemoryFormat? memory_format=None)", forms="function", parsed=False, schema="aten::ones_like")
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     _check_device(device)
     t = _like(input, 1, dtype, memory_format)
     return t.requires_grad_(True) if requires_grad else t
 
 
+@declare("full_like(Tensor input, Scalar fill_value, *, ScalarType? dtype=None, "
+         "Device? device=None, bool requires_grad=False, MemoryFormat? memory_format=None)",
+         forms="function", parsed=False, schema="aten::full_like")
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
               memory_format=None):
     _check_device(device)
     target = dtype or input.dtype
-    _memory_format_strides(input._sizes, input._strides,  # empty_like first, then fill_
-                           memory_format or views.preserve_format)
-    # the fill's checked conversion, as full() does it (a one-element fill of a reduced
-    # float type takes fill_'s unchecked scalar path)
-    checked = ("float32",) + (("float16", "bfloat16") if input.numel() != 1 else ())
-    check_convertible(fill_value, target, c_name=True, check_floats=checked)
-    t = _like(input, fill_value, dtype, memory_format)
+    views.memory_format_strides(input._sizes, input._strides,  # empty_like first, then fill_
+                                memory_format or views.preserve_format)
+    t = _like(input, checked_scalar(fill_value, target, input.numel()), dtype, memory_format)
     return t.requires_grad_(True) if requires_grad else t
 
 
 # --- as_tensor ---------------------------------------------------------------------------------
+@declare("as_tensor(PyObject* data, ScalarType? dtype=None, Device? device=None)",
+         forms="function", creates=True, parsed=False, schema="-")
 def as_tensor(data, dtype=None, device=None):
     """torch.as_tensor (torch/csrc/utils/tensor_new.cpp as_tensor): a tensor is returned
     itself when no conversion is needed (same object, same storage), otherwise converted
@@ -276,10 +282,7 @@ def as_tensor(data, dtype=None, device=None):
         if dtype is None or dtype is data.dtype:
             return data
         values = data._values()
-        undefined = data._undefined_mask()
-        bad = unspecified_conversions(values, dtype)
-        if bad is not None:
-            undefined = bad if undefined is None else (undefined | bad)
+        undefined = merge_unspecified(data._undefined_mask(), unspecified_conversions(values, dtype))
         return Tensor._from_array(values, dtype,
                                   layout.preserve_format_strides(data._sizes, data._strides),
                                   undefined)
@@ -325,6 +328,9 @@ def _linspace_values(start, end, steps, dtype, fused):
     return out
 
 
+@declare("linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, "
+         "Device? device=None, bool requires_grad=False)", forms="function", creates=True,
+         parsed=False, schema="aten::linspace")
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     _check_device(device)
     if steps < 0:
@@ -334,9 +340,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     if steps == 0:
         values = np.zeros(0)
     elif steps == 1:
-        # result.fill_(start)
-        check_convertible(start, dtype, c_name=True, check_floats=("float32",))
-        values = np.array([start], dtype=np.float64 if isinstance(start, float) else np.int64)
+        values = checked_scalar(start, dtype, numel=1).reshape(1)   # result.fill_(start)
     else:
         if dtype is dtypes.bool_:
             raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
@@ -363,6 +367,9 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     return t
 
 
+@declare("eye(SymInt n, SymInt? m=None, *, ScalarType? dtype=None, Device? device=None, "
+         "bool requires_grad=False)", forms="function", creates=True, parsed=False,
+         schema="aten::eye.m")
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     _check_device(device)
     if m is None:
@@ -378,6 +385,9 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return t
 
 
+@declare("arange(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None, "
+         "Device? device=None, bool requires_grad=False)", forms="function", creates=True,
+         parsed=False, schema="aten::arange.start_step")
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """RangeFactories.cpp arange_out: size = ceil((end - start) / step), computed in double."""
     _check_device(device)

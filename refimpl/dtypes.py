@@ -10,16 +10,31 @@ import numpy as np
 
 
 class dtype:
-    """A tensor element type. Compared by identity; there is one object per type."""
+    """A tensor element type. Compared by identity; there is one object per type.
 
-    def __init__(self, name, itemsize, kind, np_storage, bits=None):
+    The record holds the type's facts:
+      name           torch's name ("float32")
+      itemsize       bytes per element
+      kind           "bool", "int" or "float": the promotion category
+      np_storage     numpy type of the storage (bfloat16 is stored as float32, rounded on write)
+      legacy_name    the name in legacy type strings and cast errors ("Float", "Long": c10's
+                     toString(ScalarType))
+      cpp_name       the C++ type c10::checked_convert names in overflow errors ("int64_t")
+      typemeta_name  the name caffe2::TypeMeta prints for dtype() in messages ("long int")
+      min, max       the finite range (torch.iinfo / torch.finfo)
+    """
+
+    def __init__(self, name, itemsize, kind, np_storage, *, legacy_name, cpp_name,
+                 typemeta_name, min, max):  # noqa: A002  (torch.iinfo's names)
         self.name = name
         self.itemsize = itemsize
-        # kind: "bool", "int" or "float": the promotion category.
         self.kind = kind
-        # numpy type used for storage; bfloat16 is stored as float32 and rounded on write.
         self.np_storage = np.dtype(np_storage)
-        self.bits = bits if bits is not None else itemsize * 8
+        self.legacy_name = legacy_name
+        self.cpp_name = cpp_name
+        self.typemeta_name = typemeta_name
+        self.min = min
+        self.max = max
 
     @property
     def is_floating_point(self):
@@ -33,11 +48,6 @@ class dtype:
     def is_signed(self):
         return self.name not in ("bool", "uint8")
 
-    @property
-    def legacy_name(self):
-        """The name in legacy type strings and cast errors: Float, Long, Bool, ..."""
-        return _LEGACY_NAMES[self.name]
-
     def to_real(self):
         return self
 
@@ -50,20 +60,28 @@ class dtype:
         return (by_name, (self.name,))
 
 
-bool_ = dtype("bool", 1, "bool", np.bool_)
-uint8 = dtype("uint8", 1, "int", np.uint8)
-int8 = dtype("int8", 1, "int", np.int8)
-int16 = dtype("int16", 2, "int", np.int16)
-int32 = dtype("int32", 4, "int", np.int32)
-int64 = dtype("int64", 8, "int", np.int64)
-float16 = dtype("float16", 2, "float", np.float16)
-bfloat16 = dtype("bfloat16", 2, "float", np.float32)
-float32 = dtype("float32", 4, "float", np.float32)
-float64 = dtype("float64", 8, "float", np.float64)
+bool_ = dtype("bool", 1, "bool", np.bool_, legacy_name="Bool", cpp_name="bool",
+              typemeta_name="bool", min=False, max=True)
+uint8 = dtype("uint8", 1, "int", np.uint8, legacy_name="Byte", cpp_name="uint8_t",
+              typemeta_name="unsigned char", min=0, max=2**8 - 1)
+int8 = dtype("int8", 1, "int", np.int8, legacy_name="Char", cpp_name="int8_t",
+             typemeta_name="signed char", min=-2**7, max=2**7 - 1)
+int16 = dtype("int16", 2, "int", np.int16, legacy_name="Short", cpp_name="int16_t",
+              typemeta_name="short int", min=-2**15, max=2**15 - 1)
+int32 = dtype("int32", 4, "int", np.int32, legacy_name="Int", cpp_name="int",
+              typemeta_name="int", min=-2**31, max=2**31 - 1)
+int64 = dtype("int64", 8, "int", np.int64, legacy_name="Long", cpp_name="int64_t",
+              typemeta_name="long int", min=-2**63, max=2**63 - 1)
+float16 = dtype("float16", 2, "float", np.float16, legacy_name="Half", cpp_name="c10::Half",
+                typemeta_name="c10::Half", min=-65504.0, max=65504.0)
+bfloat16 = dtype("bfloat16", 2, "float", np.float32, legacy_name="BFloat16",
+                 cpp_name="c10::BFloat16", typemeta_name="c10::BFloat16",
+                 min=-3.3895313892515355e38, max=3.3895313892515355e38)
+float32 = dtype("float32", 4, "float", np.float32, legacy_name="Float", cpp_name="float",
+                typemeta_name="float", min=-3.4028234663852886e38, max=3.4028234663852886e38)
+float64 = dtype("float64", 8, "float", np.float64, legacy_name="Double", cpp_name="double",
+                typemeta_name="double", min=-1.7976931348623157e308, max=1.7976931348623157e308)
 
-_LEGACY_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
-                 "int32": "Int", "int64": "Long", "float16": "Half", "bfloat16": "BFloat16",
-                 "float32": "Float", "float64": "Double"}
 ALL_DTYPES = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 # aliases torch offers as attributes
@@ -101,9 +119,6 @@ def set_default_dtype(d):
 
 
 # --- promoteTypes (c10/core/ScalarType.cpp) -------------------------------------------
-_SIGNED_INTS = (int8, int16, int32, int64)
-
-
 def promote_types(a: dtype, b: dtype) -> dtype:
     """The lattice of c10::promoteTypes for the ten real dtypes."""
     if a is b:
@@ -128,10 +143,13 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     return a if a.itemsize >= b.itemsize else b
 
 
+# the promotion categories, lowest first
+_CATEGORY = {"bool": 0, "int": 1, "float": 2}
+
+
 def can_cast(from_: dtype, to: dtype) -> bool:
     """c10::canCast: no float -> integral, no non-bool -> bool (category may not go down)."""
-    order = {"bool": 0, "int": 1, "float": 2}
-    return order[from_.kind] <= order[to.kind]
+    return _CATEGORY[from_.kind] <= _CATEGORY[to.kind]
 
 
 # --- result_type over tensors, 0-dim tensors and Python scalars ----------------------
@@ -174,8 +192,6 @@ def result_type(*operands) -> dtype:
             continue
         if isinstance(op, (bool, int, float)):
             wrapped_result = update(wrapped_result, _scalar_dtype(op))
-        elif getattr(op, "_is_wrapped_number", False):
-            wrapped_result = update(wrapped_result, op.dtype)
         elif op.dim() == 0:
             zero_result = update(zero_result, op.dtype)
         else:
@@ -188,6 +204,6 @@ def infer_scalar_dtype(values):
     result = None
     for v in values:
         d = _scalar_dtype(v)
-        if result is None or {"bool": 0, "int": 1, "float": 2}[d.kind] > {"bool": 0, "int": 1, "float": 2}[result.kind]:
+        if result is None or _CATEGORY[d.kind] > _CATEGORY[result.kind]:
             result = d
     return result if result is not None else get_default_dtype()

@@ -11,7 +11,8 @@ import numpy as np
 
 from . import dtypes, layout
 from .creation import check_convertible
-from .storage import to_dtype_array
+from .registry import declare
+from .storage import merge_unspecified, to_dtype_array
 from .tensor import Tensor
 
 # float16 and bfloat16 are computed in float32 and rounded once (ATen opmath_type)
@@ -125,14 +126,6 @@ def _numel(x):
     return x.numel() if isinstance(x, Tensor) else 1
 
 
-def _undefined_of(inputs, shape):
-    masks = [np.broadcast_to(m, shape) for m in
-             (x._undefined_mask() for x in inputs if isinstance(x, Tensor)) if m is not None]
-    if not masks:
-        return None
-    return np.logical_or.reduce(masks) if len(masks) > 1 else masks[0]
-
-
 def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, check=None,
                 precheck=None, scalar_other_in_opmath=False):
     """Apply fn elementwise to tensors and Python scalars.
@@ -171,19 +164,15 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
         args[1] = original.astype(np.float64).astype(compute)
     with np.errstate(all="ignore"):
         values = fn(*args, dtype=result) if getattr(fn, "wants_dtype", False) else fn(*args)
-    undefined = _undefined_of(inputs, shape)
+    undefined = merge_unspecified(*(x._undefined_mask() for x in inputs if isinstance(x, Tensor)))
     if isinstance(values, tuple):  # (values, positions the op itself leaves unspecified)
         values, unspecified = values
-        if unspecified is not None:
-            unspecified = np.broadcast_to(unspecified, shape)
-            undefined = unspecified if undefined is None else (undefined | unspecified)
+        undefined = merge_unspecified(undefined, unspecified)
     values = np.broadcast_to(np.asarray(values), shape)
     if out is not None:
         if _reads_what_it_writes(out, inputs):
             undefined = np.ones(shape, dtype=bool)
-        shared = _self_overlapping(out)
-        if shared is not None:
-            undefined = shared if undefined is None else (undefined | shared)
+        undefined = merge_unspecified(undefined, _self_overlapping(out))
         out._write(values, undefined)
         out._version_counter.bump()
         return out
@@ -243,20 +232,17 @@ def _add_fn(alpha):
     return add_scaled
 
 
-def add(input, other, *, alpha=1):
-    return elementwise(_add_fn(alpha), [input, other], check=_alpha_check(alpha))
+@declare("add(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)",
+         "add(Tensor input, Scalar alpha, Tensor other, *, Tensor out=None)|deprecated",
+         operator="+", inplace=True, schema="aten::add.Tensor")
+def add(input, other, *, alpha=1, out=None):
+    return elementwise(_add_fn(alpha), [input, other], out=out, check=_alpha_check(alpha))
 
 
-def add_(self, other, *, alpha=1):
-    return elementwise(_add_fn(alpha), [self, other], out=self, check=_alpha_check(alpha))
-
-
-def mul(input, other):
-    return elementwise(np.multiply, [input, other], scalar_other_in_opmath=True)
-
-
-def mul_(self, other):
-    return elementwise(np.multiply, [self, other], out=self, scalar_other_in_opmath=True)
+@declare("mul(Tensor input, Tensor other, *, Tensor out=None)",
+         operator="*", inplace=True, schema="aten::mul.Tensor")
+def mul(input, other, *, out=None):
+    return elementwise(np.multiply, [input, other], out=out, scalar_other_in_opmath=True)
 
 
 def _neg_check(inputs):
@@ -266,20 +252,16 @@ def _neg_check(inputs):
             "to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-def neg(input):
-    return elementwise(np.negative, [input], precheck=_neg_check)
+@declare("neg(Tensor input, *, Tensor out=None)", operator="neg", inplace=True,
+         inplace_function=True, schema="aten::neg")
+def neg(input, *, out=None):
+    return elementwise(np.negative, [input], out=out, precheck=_neg_check)
 
 
-def neg_(self):
-    return elementwise(np.negative, [self], out=self, precheck=_neg_check)
-
-
-def exp(input):
-    return elementwise(np.exp, [input], promotion="int_to_float")
-
-
-def exp_(self):
-    return elementwise(np.exp, [self], promotion="int_to_float", out=self)
+@declare("exp(Tensor input, *, Tensor out=None)", inplace=True, inplace_function=True,
+         schema="aten::exp")
+def exp(input, *, out=None):
+    return elementwise(np.exp, [input], promotion="int_to_float", out=out)
 
 
 def _sigmoid(x):
@@ -287,24 +269,7 @@ def _sigmoid(x):
     return (1.0 / (1.0 + np.exp(-x.astype(np.float64)))).astype(x.dtype)
 
 
-def sigmoid(input):
-    return elementwise(_sigmoid, [input], promotion="int_to_float")
-
-
-def sigmoid_(self):
-    return elementwise(_sigmoid, [self], promotion="int_to_float", out=self)
-
-
-def _iadd(self, other):
-    return add_(self, other)
-
-
-def _imul(self, other):
-    return mul_(self, other)
-
-
-FUNCTIONS = {"add": add, "mul": mul, "neg": neg, "exp": exp, "sigmoid": sigmoid}
-METHODS = {"add": add, "add_": add_, "mul": mul, "mul_": mul_, "neg": neg, "neg_": neg_,
-           "exp": exp, "exp_": exp_, "sigmoid": sigmoid, "sigmoid_": sigmoid_}
-OPERATORS = {"__add__": add, "__radd__": add, "__mul__": mul, "__rmul__": mul,
-             "__neg__": neg, "__iadd__": _iadd, "__imul__": _imul}
+@declare("sigmoid(Tensor input, *, Tensor out=None)", inplace=True, inplace_function=True,
+         schema="aten::sigmoid")
+def sigmoid(input, *, out=None):
+    return elementwise(_sigmoid, [input], promotion="int_to_float", out=out)

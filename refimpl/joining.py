@@ -2,45 +2,19 @@
 
 Ported from aten/src/ATen/native/TensorShape.cpp (TORCH_PRECOMPUTE_META_FUNC(cat),
 cat_check_no_zero_dim, legacy_cat_wrap_dim, check_cat_shape_except_dim,
-compute_output_memory_format, stack, check_stack_inputs) and
-c10/core/MemoryFormat.h / c10/core/TensorImpl.h (suggest_memory_format,
-is_channels_last_strides_2d / _3d).
+compute_output_memory_format, stack, check_stack_inputs); the memory formats are
+refimpl/views.py's.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import dtypes, layout
+from .registry import declare
+from .shape_ops import unsqueeze
 from .storage import to_dtype_array
 from .tensor import Tensor
-
-
-def suggest_memory_format(t: Tensor) -> str:
-    """TensorBase::suggest_memory_format for strided tensors."""
-    if t.dim() == 4 and layout.is_channels_last_strides(t._sizes, t._strides, (1, 3, 2, 0)):
-        return "channels_last"
-    if t.dim() == 5 and layout.is_channels_last_strides(t._sizes, t._strides, (1, 4, 3, 2, 0)):
-        return "channels_last_3d"
-    return "contiguous"
-
-
-def _channels_last_3d_strides(sizes):
-    _, c, d, h, w = sizes
-    strides = [0] * 5
-    strides[1] = 1
-    strides[4] = c
-    strides[3] = strides[4] * w
-    strides[2] = strides[3] * h
-    strides[0] = strides[2] * d
-    return tuple(strides)
-
-
-def _strides_for(sizes, memory_format):
-    if memory_format == "channels_last":
-        return layout.channels_last_strides(sizes)
-    if memory_format == "channels_last_3d":
-        return _channels_last_3d_strides(sizes)
-    return layout.contiguous_strides(sizes)
+from .views import contiguous_format, memory_format_strides, suggest_memory_format
 
 
 def _output_memory_format(tensors):
@@ -49,10 +23,10 @@ def _output_memory_format(tensors):
     found = None
     for t in tensors:
         f = suggest_memory_format(t)
-        if f == "contiguous":
+        if f is contiguous_format:
             return f
-        if found is not None and found != f:
-            return "contiguous"
+        if found is not None and found is not f:
+            return contiguous_format
         found = f
     return found
 
@@ -69,6 +43,8 @@ def _as_list(tensors, name):
     return list(tensors)
 
 
+@declare("cat(TensorList tensors, int dim=0, *, Tensor out=None)", forms="function",
+         aliases="concat", schema="aten::cat")
 def cat(tensors, dim=0):
     tensors = _as_list(tensors, "cat")
     for i, t in enumerate(tensors):
@@ -112,23 +88,17 @@ def cat(tensors, dim=0):
     values = np.concatenate(parts, axis=dim) if parts else np.zeros(sizes, out_dtype.np_storage)
     undefined = np.concatenate(masks, axis=dim) if any_mask else None
     return Tensor._from_array(values.reshape(sizes), out_dtype,
-                              _strides_for(tuple(sizes), memory_format), undefined)
+                              memory_format_strides(tuple(sizes), None, memory_format), undefined)
 
 
-def concat(tensors, dim=0):
-    return cat(tensors, dim)
-
-
+@declare("concatenate(TensorList tensors, int axis=0, *, Tensor out=None)", forms="function",
+         schema="aten::concatenate")
 def concatenate(tensors, axis=0):
     return cat(tensors, axis)
 
 
-def _unsqueeze(t: Tensor, d):
-    sizes, strides = list(t._sizes), list(t._strides)
-    stride = 1 if d >= len(sizes) else sizes[d] * strides[d]
-    return t._view(sizes[:d] + [1] + sizes[d:], strides[:d] + [stride] + strides[d:])
-
-
+@declare("stack(TensorList tensors, int dim=0, *, Tensor out=None)", forms="function",
+         schema="aten::stack")
 def stack(tensors, dim=0):
     """stack (TensorShape.cpp): every tensor the same size; for dim < ndim, cat along dim
     then view with the new dim split off, else cat of the tensors unsqueezed at dim."""
@@ -149,9 +119,4 @@ def stack(tensors, dim=0):
         sizes.insert(wrapped, len(tensors))
         strides = layout.compute_view_strides(out._sizes, out._strides, sizes)
         return Tensor(out._storage, out._offset, sizes, strides, out.dtype)
-    return cat([_unsqueeze(t, wrapped) for t in tensors], wrapped)
-
-
-FUNCTIONS = {"cat": cat, "concat": concat, "concatenate": concatenate, "stack": stack}
-METHODS: dict = {}
-OPERATORS: dict = {}
+    return cat([unsqueeze(t, wrapped) for t in tensors], wrapped)

@@ -237,6 +237,18 @@ def channels_last_strides(sizes):
     return tuple(strides)
 
 
+def channels_last_3d_strides(sizes):
+    """get_channels_last_strides_3d (c10/core/MemoryFormat.h) for 5-d sizes."""
+    _, c, d, h, w = sizes
+    strides = [0] * 5
+    strides[1] = 1
+    strides[4] = c
+    strides[3] = strides[4] * w
+    strides[2] = strides[3] * h
+    strides[0] = strides[2] * d
+    return tuple(strides)
+
+
 def compute_view_strides(old_sizes, old_strides, new_sizes):
     """computeStride (aten/src/ATen/TensorUtils.cpp): strides for viewing
     (old_sizes, old_strides) as new_sizes without copying, or None if impossible."""

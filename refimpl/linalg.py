@@ -17,14 +17,11 @@ import math
 import numpy as np
 
 from . import dtypes
-from .reductions import _exact_sum, _merge, _order_sensitive
+from .reductions import _exact_sum, _order_sensitive
+from .registry import declare
+from .shape_ops import unsqueeze
+from .storage import merge_unspecified, to_dtype_array
 from .tensor import Tensor
-
-# c10's typeMeta names, used by mm's dtype message
-_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
-              "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
-              "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-              "bool": "bool"}
 
 
 def _not_implemented(kernel, dtype):
@@ -49,10 +46,30 @@ def _contract(a: np.ndarray, b: np.ndarray, dtype, undefined=None):
         exact = _exact_sum(products, (k_axis,))
         order = _order_sensitive(products, exact, (k_axis,), dtype)
         loose = _error_bound_exceeds_tolerance(products, exact, k_axis, dtype)
-    for mask in (order, loose):
-        if mask is not None:
-            undefined = mask if undefined is None else (undefined | mask)
-    return exact, undefined
+        exact, zero_sign = _zero_results(a, b, products, exact, k_axis, dtype)
+    return exact, merge_unspecified(undefined, order, loose, zero_sign)
+
+
+def _zero_results(a, b, products, exact, k_axis, dtype):
+    """The sign of results that are zero: (exact sums with the defined zeros +0.0, mask
+    of the zeros whose sign is unspecified or None).
+
+    An IEEE sum that is exactly zero is +0.0 unless every term is -0.0, in any order and
+    with or without fused multiply-add, so a zero result is +0.0 except where:
+    every product is -0.0 (BLAS writes a single product as it is: measured on torch 2.13,
+    mm with k == 1 gives -0.0, while dot, mv, bmm and a 1x1 mm start from +0.0); the
+    exact sum is not zero but rounds to zero; or a product is so tiny (below 2**-100 in
+    float, 2**-960 in double, or underflowing) that its rounding in the accumulation
+    type, or an fma, can leave a negative residue that rounds to -0.0."""
+    acc_tiny = 2.0 ** -960 if dtype is dtypes.float64 else 2.0 ** -100
+    with np.errstate(all="ignore"):
+        rounded = to_dtype_array(exact, dtype).astype(np.float64)
+        factors = (a.astype(np.float64)[..., :, :, None] != 0) & (b.astype(np.float64)[..., None, :, :] != 0)
+        tiny = (factors & (np.abs(products) < acc_tiny)).any(axis=k_axis)
+    all_negative_zero = ((products == 0) & np.signbit(products)).all(axis=k_axis)
+    unspecified = (rounded == 0) & (all_negative_zero | (exact != 0) | tiny)
+    exact = np.where((rounded == 0) & ~unspecified, 0.0, exact)
+    return exact, (unspecified if unspecified.any() else None)
 
 
 def _error_bound_exceeds_tolerance(products, exact, k_axis, dtype):
@@ -65,9 +82,9 @@ def _error_bound_exceeds_tolerance(products, exact, k_axis, dtype):
     finite = np.isfinite(products).all(axis=k_axis)
     absum = np.abs(products).sum(axis=k_axis)
     if dtype is dtypes.float64:
-        u, largest = 2.0 ** -53, np.finfo(np.float64).max
+        u, largest = 2.0 ** -53, dtypes.float64.max
     else:
-        u, largest = 2.0 ** -24, float(np.finfo(np.float32).max)
+        u, largest = 2.0 ** -24, dtypes.float32.max
     rtol, atol = dtypes.TOLERANCE[dtype.name]
     loose = finite & (((k + 1) * u * absum > atol + rtol * np.abs(exact)) | (absum > largest))
     return loose if loose.any() else None
@@ -86,8 +103,10 @@ def _result(values, dtype, undefined):
 
 
 # --- dot -----------------------------------------------------------------------------------
-def dot(input: Tensor, other: Tensor):
+@declare("dot(Tensor input, Tensor tensor, *, Tensor out=None)", schema="aten::dot")
+def dot(input: Tensor, tensor: Tensor):
     """dot_check (Blas.cpp): 1-d, same dtype, same size; no bool kernel."""
+    other = tensor
     if input.dim() != 1 or other.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
     if input.dtype is not other.dtype:
@@ -105,20 +124,16 @@ def dot(input: Tensor, other: Tensor):
     mask = _operand_mask(input, other, lambda ma, mb: np.asarray(
         (ma is not None and ma.any()) or (mb is not None and mb.any())))
     values, undefined = _contract(a, b, input.dtype)
-    undefined = _merge(undefined, None if mask is None else np.reshape(mask, (1, 1)))
+    undefined = merge_unspecified(undefined, None if mask is None else np.reshape(mask, (1, 1)))
     return _result(values.reshape(()), input.dtype,
                    None if undefined is None else np.reshape(undefined, ()))
 
 
 def _row_col_mask(a_mask, b_mask, a_shape, b_shape):
     """(…, n, k) and (…, k, p) masks -> (…, n, p): any unspecified operand in the row/col."""
-    out = None
-    if a_mask is not None:
-        out = np.broadcast_to(a_mask, a_shape).any(axis=-1)[..., :, None]
-    if b_mask is not None:
-        m = np.broadcast_to(b_mask, b_shape).any(axis=-2)[..., None, :]
-        out = m if out is None else (out | m)
-    return out
+    return merge_unspecified(
+        None if a_mask is None else np.broadcast_to(a_mask, a_shape).any(axis=-1)[..., :, None],
+        None if b_mask is None else np.broadcast_to(b_mask, b_shape).any(axis=-2)[..., None, :])
 
 
 def _matmul_values(a: Tensor, b: Tensor, a_shape, b_shape, dtype):
@@ -131,10 +146,12 @@ def _matmul_values(a: Tensor, b: Tensor, a_shape, b_shape, dtype):
     values, undefined = _contract(av, bv, dtype)
     if mask is not None:
         mask = np.broadcast_to(mask, np.shape(values))
-    return values, _merge(undefined, mask)
+    return values, merge_unspecified(undefined, mask)
 
 
 # --- mm ------------------------------------------------------------------------------------
+@declare("mm(Tensor input, Tensor mat2, *, Tensor out=None)",
+         "mm(Tensor input, Tensor mat2, ScalarType out_dtype, *, Tensor out=None)", method=("mm(Tensor mat2)",), schema="aten::mm")
 def mm(input: Tensor, mat2: Tensor):
     """mm meta (LinearAlgebra.cpp): both matrices, shapes that multiply, same dtype; the
     CPU kernel (addmm_impl_cpu_) returns zeros before dispatching when the result is empty
@@ -148,7 +165,7 @@ def mm(input: Tensor, mat2: Tensor):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{p})")
     if input.dtype is not mat2.dtype:
         raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
-                           f"{_CPP_NAMES[input.dtype.name]} != {_CPP_NAMES[mat2.dtype.name]}")
+                           f"{input.dtype.typemeta_name} != {mat2.dtype.typemeta_name}")
     if input.dtype is dtypes.bool_ and n * p and k:
         raise _not_implemented("addmm_impl_cpu_", input.dtype)
     values, undefined = _matmul_values(input, mat2, (n, k), (k, p), input.dtype)
@@ -156,6 +173,7 @@ def mm(input: Tensor, mat2: Tensor):
 
 
 # --- mv ------------------------------------------------------------------------------------
+@declare("mv(Tensor input, Tensor vec, *, Tensor out=None)", schema="aten::mv")
 def mv(input: Tensor, vec: Tensor):
     """mv = addmv_(empty({self.size(0)}, vec.options()), self, vec, 0, 1)."""
     if input.dim() == 0:
@@ -177,6 +195,9 @@ def mv(input: Tensor, vec: Tensor):
 
 
 # --- bmm -----------------------------------------------------------------------------------
+@declare("bmm(Tensor input, Tensor mat2, *, Tensor out=None)",
+         "bmm(Tensor input, Tensor mat2, ScalarType out_dtype, *, Tensor out=None)", method=("bmm(Tensor mat2)",),
+         schema="aten::bmm")
 def bmm(input: Tensor, mat2: Tensor):
     """common_checks_baddbmm_bmm, then the result dtype check; no bool kernel unless the
     result is empty or the inner size is 0."""
@@ -206,6 +227,7 @@ def bmm(input: Tensor, mat2: Tensor):
 
 
 # --- outer ---------------------------------------------------------------------------------
+@declare("outer(Tensor input, Tensor vec2, *, Tensor out=None)", schema="aten::outer")
 def outer(input: Tensor, vec2: Tensor):
     """outer (LinearAlgebra.cpp): self.reshape({n, 1}) * vec2, so it promotes."""
     if input.dim() != 1:
@@ -240,13 +262,6 @@ def _mT(t: Tensor):
     return t.transpose(-2, -1)
 
 
-def _unsqueeze(t: Tensor, d):
-    """at::unsqueeze: the new dim's stride is sizes[d] * strides[d] (1 at the end)."""
-    sizes, strides = list(t.shape), list(t.stride())
-    stride = 1 if d >= len(sizes) else sizes[d] * strides[d]
-    return t._view(sizes[:d] + [1] + sizes[d:], strides[:d] + [stride] + strides[d:])
-
-
 def _squeeze(t: Tensor, d):
     d = d % t.dim()
     if t.shape[d] != 1:
@@ -255,6 +270,12 @@ def _squeeze(t: Tensor, d):
     return t._view(sizes[:d] + sizes[d + 1:], strides[:d] + strides[d + 1:])
 
 
+def _rmatmul(self, other):
+    return matmul(other, self)
+
+
+@declare("matmul(Tensor input, Tensor other, *, Tensor out=None)", operator="@",
+         reflected=_rmatmul, schema="aten::matmul")
 def matmul(input: Tensor, other: Tensor):
     """_matmul_impl: dot / mv / mm by rank, mm or mv on a folded batch when should_fold,
     else bmm on broadcast batches; errors come from whichever op it dispatches to."""
@@ -269,7 +290,7 @@ def matmul(input: Tensor, other: Tensor):
     if d1 == 1 and d2 == 2:
         # tensor1.unsqueeze(0).mm(tensor2).squeeze_(0): the in-place squeeze_ bumps the
         # result's version counter
-        out = _squeeze(mm(_unsqueeze(input, 0), other), 0)
+        out = _squeeze(mm(unsqueeze(input, 0), other), 0)
         out._version_counter.bump()
         return out
     if d1 == 2 and d2 == 2:
@@ -299,7 +320,7 @@ def matmul(input: Tensor, other: Tensor):
     bp = math.prod(batch)
     a = input.expand(*batch, n, m1).reshape(bp, n, m1)
     if d2 == 1:
-        b = _unsqueeze(other.expand(*batch, m2).reshape(bp, m2), 2)
+        b = unsqueeze(other.expand(*batch, m2).reshape(bp, m2), 2)
     else:
         b = other.expand(*batch, m2, p).reshape(bp, m2, p)
     out_shape = list(batch) + ([n] if d1 > 1 else []) + ([p] if d2 > 1 else [])
@@ -307,12 +328,3 @@ def matmul(input: Tensor, other: Tensor):
     if d2 == 1:
         out = _squeeze(out, -1)
     return out.reshape(*out_shape)
-
-
-def _rmatmul(self, other):
-    return matmul(other, self)
-
-
-FUNCTIONS = {"matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "outer": outer}
-METHODS = dict(FUNCTIONS)
-OPERATORS = {"__matmul__": matmul, "__rmatmul__": _rmatmul}

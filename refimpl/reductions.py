@@ -14,7 +14,8 @@ import math
 import numpy as np
 
 from . import dtypes, layout
-from .storage import to_dtype_array, unspecified_conversions
+from .storage import merge_unspecified, to_dtype_array, unspecified_conversions
+from .registry import declare
 from .tensor import Tensor
 
 
@@ -95,6 +96,9 @@ def _cast_late(raw, exact, axes, in_dtype, out_dtype):
     return _differs([late], early, out_dtype)
 
 
+@declare("sum(Tensor input, *, ScalarType? dtype=None)",
+         "sum(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
+         "Tensor out=None)", schema="aten::sum.dim_IntList")
 def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     axes = reduction_dims(dim, input.dim())
     out_dtype = _sum_dtype(input, dtype)
@@ -113,17 +117,14 @@ def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
         elif compute is np.float64 and values.size:
             exact = _exact_sum(values, axes)
             undefined = _order_sensitive(values, exact, axes, out_dtype)
-            undefined = _merge(undefined, _cast_late(raw, exact, axes, input.dtype, out_dtype))
+            undefined = merge_unspecified(undefined, _cast_late(raw, exact, axes, input.dtype, out_dtype))
             reduced = np.expand_dims(exact, axes) if keepdim else exact
         else:
             reduced = values.sum(axis=axes, keepdims=keepdim)
             undefined = None
-    mask = input._undefined_mask()
-    if bad_conversion is not None:
-        mask = bad_conversion if mask is None else (mask | bad_conversion)
+    mask = merge_unspecified(input._undefined_mask(), bad_conversion)
     if mask is not None:
-        m = mask.any(axis=axes) if axes else mask
-        undefined = m if undefined is None else (undefined | m)
+        undefined = merge_unspecified(undefined, mask.any(axis=axes) if axes else mask)
     if keepdim and undefined is not None:
         undefined = np.expand_dims(undefined, axes)
     if compute is np.float64:
@@ -148,14 +149,6 @@ def _input_mask(input, axes, keepdim):
         return None
     m = mask.any(axis=axes) if axes else mask
     return np.expand_dims(m, axes) if keepdim and axes else m
-
-
-def _merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a | b
 
 
 def _fold(values64, axes, dtype, step, rounding):
@@ -185,10 +178,6 @@ def _differs(candidates, exact, dtype):
     return differs if differs.any() else None
 
 
-def _type_name(d):
-    return d.legacy_name
-
-
 def _dim_list(dim):
     if dim is None:
         return None
@@ -196,6 +185,9 @@ def _dim_list(dim):
 
 
 # --- mean ----------------------------------------------------------------------------------
+@declare("mean(Tensor input, *, ScalarType? dtype=None, Tensor out=None)",
+         "mean(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
+         "Tensor out=None)", schema="aten::mean.dim")
 def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     """mean_meta / mean_out (ReduceOps.cpp): floating result only; CPU computes
     sum(dtype) / count, with float16/bfloat16 summed and divided in float32."""
@@ -203,13 +195,13 @@ def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None):
         if input.dtype.kind != "float":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating "
-                f"point or complex dtype. Got: {_type_name(input.dtype)}")
+                f"point or complex dtype. Got: {input.dtype.legacy_name}")
         out_dtype = input.dtype
     else:
         if dtype.kind != "float":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Optional dtype must be either a "
-                f"floating point or complex dtype. Got: {_type_name(dtype)}")
+                f"floating point or complex dtype. Got: {dtype.legacy_name}")
         out_dtype = dtype
     axes = reduction_dims(dim, input.dim())
     acc = dtypes.float32 if out_dtype in (dtypes.float16, dtypes.bfloat16) else out_dtype
@@ -222,6 +214,9 @@ def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None):
 
 
 # --- prod ----------------------------------------------------------------------------------
+@declare("prod(Tensor input, *, ScalarType? dtype=None)",
+         "prod(Tensor input, int dim, bool keepdim=False, *, ScalarType? dtype=None, "
+         "Tensor out=None)", schema="aten::prod.dim_int")
 def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     """prod / prod.dim_int: one dim at most; bool and integers give int64. The CPU kernel
     multiplies in the result dtype in an unspecified (vectorized) order."""
@@ -230,11 +225,11 @@ def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     axes = reduction_dims(dim, input.dim())
     out_dtype = _sum_dtype(input, dtype)
     raw = input._values()
-    undefined = _merge(None, _input_mask(input, axes, keepdim))
+    undefined = _input_mask(input, axes, keepdim)
     bad = unspecified_conversions(raw, out_dtype)
     if bad is not None:
         m = bad.any(axis=axes) if axes else bad
-        undefined = _merge(undefined, np.expand_dims(m, axes) if keepdim and axes else m)
+        undefined = merge_unspecified(undefined, np.expand_dims(m, axes) if keepdim and axes else m)
     converted = to_dtype_array(raw, out_dtype)
     with np.errstate(all="ignore"):
         if out_dtype.kind == "float":
@@ -246,7 +241,7 @@ def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
                 exact = to_dtype_array(reference.astype(np.float64), out_dtype).astype(np.float64)
                 if values.size:
                     folds = _fold(values, axes, out_dtype, np.multiply, out_dtype)
-                    undefined = _merge(undefined, _keep(_differs(folds, exact, out_dtype), axes, keepdim))
+                    undefined = merge_unspecified(undefined, _keep(_differs(folds, exact, out_dtype), axes, keepdim))
                 reduced = np.expand_dims(exact, axes) if keepdim else exact
         else:
             values = converted.astype(np.int64)
@@ -312,25 +307,36 @@ def _extreme_all(name, input, largest):
                               None if mask is None else np.asarray(mask.any()))
 
 
-def _binary_extreme(fn, input, other):
-    """max.other / min.other: elementwise, promoting; NaN from either side propagates
-    (as np.maximum / np.minimum do)."""
-    from .elementwise import elementwise
-    return elementwise(fn, [input, other])
+def _binary_extreme(largest, input, other):
+    """max.other / min.other are maximum / minimum (BinaryOps.cpp: max(self, other)
+    returns at::maximum(self, other)): elementwise, promoting, NaN-propagating, with their rule for the sign
+    of zeros of opposite sign (arithmetic._signed_zeros)."""
+    from .arithmetic import maximum, minimum
+    return (maximum if largest else minimum)(input, other)
 
 
-def max(input: Tensor, dim=None, keepdim=False):
+@declare("max(Tensor input, *, Tensor out=None)", "max(Tensor input, Tensor other, *, Tensor out=None)",
+         "max(Tensor input, int dim, bool keepdim=False, *, TensorList[2] out=None)",
+         schema="aten::max.dim")
+def max(input: Tensor, dim=None, keepdim=False, *, other=None):
     """max() / max.dim (values, indices) / max.other (elementwise maximum)."""
+    if other is not None:
+        return _binary_extreme(True, input, other)
     if isinstance(dim, Tensor):
-        return _binary_extreme(np.maximum, input, dim)
+        return _binary_extreme(True, input, dim)
     if dim is None:
         return _extreme_all("max", input, True)
     return _extreme_dim("max", input, dim, keepdim, True)
 
 
-def min(input: Tensor, dim=None, keepdim=False):
+@declare("min(Tensor input, *, Tensor out=None)", "min(Tensor input, Tensor other, *, Tensor out=None)",
+         "min(Tensor input, int dim, bool keepdim=False, *, TensorList[2] out=None)",
+         schema="aten::min.dim")
+def min(input: Tensor, dim=None, keepdim=False, *, other=None):
+    if other is not None:
+        return _binary_extreme(False, input, other)
     if isinstance(dim, Tensor):
-        return _binary_extreme(np.minimum, input, dim)
+        return _binary_extreme(False, input, dim)
     if dim is None:
         return _extreme_all("min", input, False)
     return _extreme_dim("min", input, dim, keepdim, False)
@@ -365,10 +371,14 @@ def _amax_amin(name, input, dim, keepdim, largest):
                               _input_mask(input, axes, keepdim))
 
 
+@declare("amax(Tensor input, int[1] dim=[], bool keepdim=False, *, Tensor out=None)",
+         schema="aten::amax")
 def amax(input: Tensor, dim=(), keepdim=False):
     return _amax_amin("amax", input, dim, keepdim, True)
 
 
+@declare("amin(Tensor input, int[1] dim=[], bool keepdim=False, *, Tensor out=None)",
+         schema="aten::amin")
 def amin(input: Tensor, dim=(), keepdim=False):
     return _amax_amin("amin", input, dim, keepdim, False)
 
@@ -394,10 +404,14 @@ def _arg(name, input, dim, keepdim, largest):
     return _extreme_dim(name, input, dim, keepdim, largest)[1]
 
 
+@declare("argmax(Tensor input, int? dim=None, bool keepdim=False, *, Tensor out=None)",
+         schema="aten::argmax")
 def argmax(input: Tensor, dim=None, keepdim=False):
     return _arg("argmax", input, dim, keepdim, True)
 
 
+@declare("argmin(Tensor input, int? dim=None, bool keepdim=False, *, Tensor out=None)",
+         schema="aten::argmin")
 def argmin(input: Tensor, dim=None, keepdim=False):
     return _arg("argmin", input, dim, keepdim, False)
 
@@ -421,10 +435,16 @@ def _all_any(input, dim, keepdim, is_all):
                               _input_mask(input, axes, keepdim))
 
 
+@declare("all(Tensor input, *, Tensor out=None)",
+         "all(Tensor input, int[]? dim=None, bool keepdim=False, *, Tensor out=None)",
+         "all(Tensor input, int dim, bool keepdim=False, *, Tensor out=None)", schema="aten::all.dim")
 def all(input: Tensor, dim=None, keepdim=False):
     return _all_any(input, dim, keepdim, True)
 
 
+@declare("any(Tensor input, *, Tensor out=None)",
+         "any(Tensor input, int[]? dim=None, bool keepdim=False, *, Tensor out=None)",
+         "any(Tensor input, int dim, bool keepdim=False, *, Tensor out=None)", schema="aten::any.dim")
 def any(input: Tensor, dim=None, keepdim=False):
     return _all_any(input, dim, keepdim, False)
 
@@ -442,7 +462,7 @@ def vector_norm(input: Tensor, ord=2, dim=None, keepdim=False, *, dtype=None):
     order-sensitive like sum."""
     if input.dtype.kind != "float":
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor "
-                           f"as input. Got {_type_name(input.dtype)}")
+                           f"as input. Got {input.dtype.legacy_name}")
     dims = _dim_list(dim) or []
     ord = float(ord)
     if input.numel() == 0 and (ord < 0 or ord == math.inf):
@@ -460,12 +480,12 @@ def vector_norm(input: Tensor, ord=2, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:  # check_linalg_norm_dtype
         if dtype.kind != "float":
             raise RuntimeError("linalg.vector_norm: dtype should be floating point or complex, "
-                               f"but got {_type_name(dtype)}")
+                               f"but got {dtype.legacy_name}")
         if dtypes.promote_types(input.dtype, dtype) is not dtype:
             raise RuntimeError(
-                f"linalg.vector_norm: the dtype of the input ({_type_name(input.dtype)}) "
+                f"linalg.vector_norm: the dtype of the input ({input.dtype.legacy_name}) "
                 "should be convertible without narrowing to the specified dtype "
-                f"({_type_name(dtype)})")
+                f"({dtype.legacy_name})")
     axes = reduction_dims(dims, input.dim())
     out_dtype = dtype if dtype is not None else input.dtype
     a = np.abs(to_dtype_array(input._values(), out_dtype).astype(np.float64))
@@ -494,7 +514,7 @@ def vector_norm(input: Tensor, ord=2, dim=None, keepdim=False, *, dtype=None):
             if axes:
                 exact = _exact_sum(powered, tuple(axes))
                 order = _order_sensitive(powered, exact, tuple(axes), out_dtype)
-                undefined = _merge(undefined, _keep(order, axes, keepdim))
+                undefined = merge_unspecified(undefined, _keep(order, axes, keepdim))
             else:
                 exact = powered
             total = exact.astype(acc)
@@ -502,10 +522,12 @@ def vector_norm(input: Tensor, ord=2, dim=None, keepdim=False, *, dtype=None):
         results.append(to_dtype_array(np.asarray(root).reshape(out_shape), out_dtype).astype(np.float64))
     result = results[0]
     if len(results) == 2:
-        undefined = _merge(undefined, _differs([results[1]], result, out_dtype))
+        undefined = merge_unspecified(undefined, _differs([results[1]], result, out_dtype))
     return Tensor._from_array(result, out_dtype, None, undefined)
 
 
+@declare("norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None)", parsed=False,
+         schema="aten::norm.ScalarOpt_dim")
 def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
     """torch.norm (torch/functional.py): 'fro' over at most two dims and numeric p are
     linalg.vector_norm (p=None is 2); other string orders go to linalg.matrix_norm,
@@ -524,10 +546,10 @@ def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
                                "dimensions.")
         if input.dtype.kind != "float":
             raise RuntimeError("linalg.matrix_norm: Expected a floating point or complex tensor "
-                               f"as input. Got {_type_name(input.dtype)}")
+                               f"as input. Got {input.dtype.legacy_name}")
         if p == "nuc" and input.dtype in (dtypes.float16, dtypes.bfloat16):
             raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. "
-                               f"Got {_type_name(input.dtype)}")
+                               f"Got {input.dtype.legacy_name}")
         if len(dims) != 2:
             raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
                                + " ".join(str(d) for d in dims))
@@ -543,6 +565,8 @@ _CUM_ACC = {"float16": np.float32, "bfloat16": np.float32, "float32": np.float64
             "float64": np.float64}
 
 
+@declare("cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor out=None)",
+         schema="aten::cumsum")
 def cumsum(input: Tensor, dim, *, dtype=None):
     """cumsum (ReduceOps.cpp cumsum_meta, cpu_cum_base_kernel): bool/integers give int64;
     a sequential scan along dim in at::acc_type (double for float on CPU), each prefix
@@ -553,9 +577,7 @@ def cumsum(input: Tensor, dim, *, dtype=None):
         raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
     raw = input._values()
     converted = to_dtype_array(raw, out_dtype)
-    mask = input._undefined_mask()
-    bad = unspecified_conversions(raw, out_dtype)
-    mask = _merge(mask, bad)
+    mask = merge_unspecified(input._undefined_mask(), unspecified_conversions(raw, out_dtype))
     if mask is not None and input.dim():
         mask = np.logical_or.accumulate(mask, axis=d)
     with np.errstate(all="ignore"):
@@ -567,9 +589,3 @@ def cumsum(input: Tensor, dim, *, dtype=None):
         else:
             values = np.cumsum(converted.astype(np.int64), axis=d)
     return Tensor._from_array(np.asarray(values), out_dtype, None, mask)
-
-
-FUNCTIONS = {"sum": sum, "mean": mean, "prod": prod, "max": max, "min": min, "amax": amax,
-             "amin": amin, "argmax": argmax, "argmin": argmin, "all": all, "any": any,
-             "norm": norm, "cumsum": cumsum}
-METHODS = dict(FUNCTIONS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 
 from . import layout
+from .registry import declare
 from .tensor import Tensor
 from .views import _shape_arg, expand, reshape, transpose, view
 
@@ -26,27 +27,35 @@ def _alias(self: Tensor) -> Tensor:
 
 
 # --- *_as ------------------------------------------------------------------------------------
+@declare("view_as(Tensor other)", forms="method", output="view", schema="aten::view_as")
 def view_as(self: Tensor, other: Tensor):
     return view(self, tuple(other._sizes))
 
 
+@declare("reshape_as(Tensor other)", forms="method", output="maybe_view",
+         schema="aten::reshape_as")
 def reshape_as(self: Tensor, other: Tensor):
     return reshape(self, tuple(other._sizes))
 
 
+@declare("expand_as(Tensor other)", forms="method", output="view", schema="aten::expand_as")
 def expand_as(self: Tensor, other: Tensor):
     return expand(self, tuple(other._sizes))
 
 
 # --- transposes ------------------------------------------------------------------------------
+@declare("swapaxes(Tensor input, int axis0, int axis1)", output="view",
+         schema="aten::swapaxes")
 def swapaxes(self: Tensor, axis0, axis1):
     return transpose(self, axis0, axis1)
 
 
+@declare("swapdims(Tensor input, int dim0, int dim1)", output="view", schema="aten::swapdims")
 def swapdims(self: Tensor, dim0, dim1):
     return transpose(self, dim0, dim1)
 
 
+@declare(forms="attribute", output="view", schema="aten::numpy_T", name="T")
 def numpy_T(self: Tensor):
     """Tensor.T: reverse all dims (deprecated, with a warning, unless the tensor is 2-d)."""
     n = self.dim()
@@ -62,6 +71,7 @@ def numpy_T(self: Tensor):
     return self._view(self._sizes[::-1], self._strides[::-1])
 
 
+@declare(forms="attribute", output="view", schema="aten::mT")
 def mT(self: Tensor):
     """Tensor.mT: transpose the last two dims; a 0-d tensor is returned itself."""
     if self.dim() == 0:
@@ -74,6 +84,9 @@ def mT(self: Tensor):
     return transpose(self, -2, -1)
 
 
+@declare("movedim(Tensor input, int source, int destination)",
+         "movedim(Tensor input, int[] source, int[] destination)", aliases="moveaxis",
+         output="view", schema="aten::movedim.intlist")
 def movedim(self: Tensor, source, destination):
     """movedim.int / movedim.intlist: numpy.moveaxis semantics, via permute."""
     src = [source] if isinstance(source, int) else list(source)
@@ -116,6 +129,8 @@ def _dims_to_mask(dims, ndim):
     return seen
 
 
+@declare("squeeze(Tensor input)", "squeeze(Tensor input, int dim)",
+         "squeeze(Tensor input, int[] dim)", output="view", schema="aten::squeeze.dims")
 def squeeze(self: Tensor, *dim, **kwargs):
     """squeeze(), squeeze.dim, squeeze.dims: drop the named size-1 dims (all of them when no
     dim is given); a named dim whose size is not 1 is left alone, without an error."""
@@ -132,6 +147,7 @@ def squeeze(self: Tensor, *dim, **kwargs):
     return self._view([self._sizes[i] for i in keep], [self._strides[i] for i in keep])
 
 
+@declare("unsqueeze(Tensor input, int dim)", output="view", schema="aten::unsqueeze")
 def unsqueeze(self: Tensor, dim):
     """inferUnsqueezeGeometry: the new dim's stride is size * stride of the dim it precedes
     (1 at the end)."""
@@ -143,6 +159,8 @@ def unsqueeze(self: Tensor, dim):
     return self._view(sizes, strides)
 
 
+@declare("flatten(Tensor input, int start_dim=0, int end_dim=-1)", output="maybe_view",
+         schema="aten::flatten.using_ints")
 def flatten(self: Tensor, start_dim=0, end_dim=-1):
     """flatten.using_ints: reshape the dims start..end into one; self itself when they are
     a single dim; a 0-d tensor becomes shape [1]."""
@@ -161,6 +179,8 @@ def flatten(self: Tensor, start_dim=0, end_dim=-1):
     return reshape(self, shape)
 
 
+@declare("unflatten(Tensor input, int dim, SymInt[] sizes)", output="view", parsed=False,
+         schema="aten::unflatten.int")
 def unflatten(self: Tensor, dim, sizes):
     """unflatten.int: split one dim into `sizes` (one -1 inferred); infer_size errors are
     reworded (or wrapped) by handle_unflatten_exception."""
@@ -182,6 +202,8 @@ def unflatten(self: Tensor, dim, sizes):
 
 
 # --- select / unbind / split / chunk -----------------------------------------------------------
+@declare("select(Tensor input, int dim, SymInt index)", output="view",
+         schema="aten::select.int")
 def select(self: Tensor, dim, index):
     if self.dim() == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -197,6 +219,8 @@ def select(self: Tensor, dim, index):
     return self._view(sizes, strides, self._offset + index * self._strides[d])
 
 
+@declare("unbind(Tensor input, int dim=0)", output="view", multiple_outputs=True,
+         schema="aten::unbind.int")
 def unbind(self: Tensor, dim=0):
     d = layout.wrap_dim(dim, self.dim())
     return tuple(select(self, d, i) for i in range(self.size(d)))
@@ -228,6 +252,8 @@ def _split_int(self: Tensor, split_size, dim):
                  for i in range(num_splits))
 
 
+@declare("split_with_sizes(Tensor input, SymInt[] split_sizes, int dim=0)", output="view",
+         multiple_outputs=True, schema="aten::split_with_sizes")
 def split_with_sizes(self: Tensor, split_sizes, dim=0):
     if self.dim() == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
@@ -250,6 +276,8 @@ def split_with_sizes(self: Tensor, split_sizes, dim=0):
     return tuple(out)
 
 
+@declare("split(Tensor tensor, split_size_or_sections, int dim=0)", output="view",
+         multiple_outputs=True, parsed=False, schema="aten::split.Tensor")
 def split(self: Tensor, split_size_or_sections, dim=0):
     """Tensor.split (torch/_tensor.py): an int goes to split.Tensor, a list/tuple to
     split_with_sizes."""
@@ -258,6 +286,8 @@ def split(self: Tensor, split_size_or_sections, dim=0):
     return split_with_sizes(self, split_size_or_sections, dim)
 
 
+@declare("chunk(Tensor input, int chunks, int dim=0)", output="view", multiple_outputs=True,
+         schema="aten::chunk")
 def chunk(self: Tensor, chunks, dim=0):
     if self.dim() == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
@@ -272,6 +302,8 @@ def chunk(self: Tensor, chunks, dim=0):
 
 
 # --- diagonal / as_strided ---------------------------------------------------------------------
+@declare("diagonal(Tensor input, int offset=0, int dim1=0, int dim2=1)", output="view",
+         schema="aten::diagonal")
 def diagonal(self: Tensor, offset=0, dim1=0, dim2=1):
     ndim = self.dim()
     d1 = layout.wrap_dim(dim1, ndim)
@@ -296,6 +328,8 @@ def diagonal(self: Tensor, offset=0, dim1=0, dim2=1):
     return self._view(sizes, strides, storage_offset)
 
 
+@declare("as_strided(Tensor input, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None)",
+         output="view", schema="aten::as_strided")
 def as_strided(self: Tensor, size, stride, storage_offset=None):
     """as_strided_tensorimpl + setStrided: any geometry that stays inside the storage."""
     size, stride = list(size), list(stride)
@@ -327,21 +361,3 @@ def as_strided(self: Tensor, size, stride, storage_offset=None):
         # torch 2.13 builds a tensor with a negative size here; refimpl cannot hold one
         raise NotImplementedError("refimpl does not model tensors with negative sizes")
     return self._view(size, stride, offset)
-
-
-FUNCTIONS = {
-    "swapaxes": swapaxes, "swapdims": swapdims, "movedim": movedim, "moveaxis": moveaxis,
-    "squeeze": squeeze, "unsqueeze": unsqueeze, "flatten": flatten, "unflatten": unflatten,
-    "select": select, "unbind": unbind, "split": split, "split_with_sizes": split_with_sizes,
-    "chunk": chunk, "diagonal": diagonal, "as_strided": as_strided,
-}
-METHODS = {
-    "view_as": view_as, "reshape_as": reshape_as, "expand_as": expand_as,
-    "swapaxes": swapaxes, "swapdims": swapdims, "movedim": movedim, "moveaxis": moveaxis,
-    "squeeze": squeeze, "unsqueeze": unsqueeze, "flatten": flatten, "unflatten": unflatten,
-    "select": select, "unbind": unbind, "split": split, "split_with_sizes": split_with_sizes,
-    "chunk": chunk, "diagonal": diagonal, "as_strided": as_strided,
-    # attributes
-    "T": property(numpy_T), "mT": property(mT),
-}
-OPERATORS: dict = {}

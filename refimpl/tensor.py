@@ -68,10 +68,6 @@ class UntypedStorage:
 class Tensor:
     """A strided tensor. Construct through factory functions, views or ops."""
 
-    # Tensor ops with a Python scalar wrap it as a 0-dim "wrapped number" tensor,
-    # which type promotion treats as weaker than any real tensor.
-    _is_wrapped_number = False
-
     def __init__(self, storage: Storage, offset: int, sizes, strides, dtype,
                  version: VersionCounter | None = None, base: "Tensor | None" = None):
         self._check_layout(storage, offset, sizes, strides, dtype)
@@ -165,6 +161,12 @@ class Tensor:
             return None
         mask = self._storage.undefined[self._index_array()]
         return mask if mask.any() else None
+
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = bool(requires_grad)
+        return self
 
     # ---- introspection --------------------------------------------------------------
     @property

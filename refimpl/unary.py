@@ -21,6 +21,7 @@ import numpy as np
 
 from . import dtypes, layout
 from .elementwise import elementwise
+from .registry import declare
 from .storage import to_dtype_array
 from .tensor import Tensor
 
@@ -85,28 +86,30 @@ def _isnan(x):
 
 
 # --- the generic unary op --------------------------------------------------------------------
-def _unary(fn, promotion="default", check=None, precheck=None):
-    """(out-of-place, in-place) pair running fn through the shared algorithm."""
-    def op(input):
-        return elementwise(fn, [input], promotion=promotion, check=check, precheck=precheck)
-
-    def op_(self):
-        return elementwise(fn, [self], promotion=promotion, out=self, check=check,
+def _unary(name, fn, promotion="default", check=None, precheck=None, operator=None,
+           inplace_function=True):
+    """A declared unary op (with its in-place twin) running fn through the shared algorithm."""
+    def op(input, *, out=None):
+        return elementwise(fn, [input], promotion=promotion, out=out, check=check,
                            precheck=precheck)
-    return op, op_
+    op.__name__ = name
+    signature = (f"{name}(Tensor input)" if name == "relu"  # relu has no out=
+                 else f"{name}(Tensor input, *, Tensor out=None)")
+    return declare(signature, operator=operator,
+                   inplace=True, inplace_function=inplace_function, schema=f"aten::{name}")(op)
 
 
-abs, abs_ = _unary(_abs, check=_not_implemented("abs_cpu", _is_bool))
-log, log_ = _unary(_in_float64(np.log), promotion="int_to_float")
-sqrt, sqrt_ = _unary(_in_float64(np.sqrt), promotion="int_to_float")
-rsqrt, rsqrt_ = _unary(_in_float64(_rsqrt), promotion="int_to_float")
-tanh, tanh_ = _unary(_in_float64(np.tanh), promotion="int_to_float")
-sin, sin_ = _unary(_in_float64(np.sin), promotion="int_to_float")
-cos, cos_ = _unary(_in_float64(np.cos), promotion="int_to_float")
-floor, floor_ = _unary(_on_floats(np.floor), check=_not_implemented("floor_vml_cpu", _is_bool))
-ceil, ceil_ = _unary(_on_floats(np.ceil), check=_not_implemented("ceil_vml_cpu", _is_bool))
-trunc, trunc_ = _unary(_on_floats(np.trunc), check=_not_implemented("trunc_vml_cpu", _is_bool))
-sign, sign_ = _unary(_sign)
+abs = _unary("abs", _abs, check=_not_implemented("abs_cpu", _is_bool), operator="abs")
+log = _unary("log", _in_float64(np.log), promotion="int_to_float")
+sqrt = _unary("sqrt", _in_float64(np.sqrt), promotion="int_to_float")
+rsqrt = _unary("rsqrt", _in_float64(_rsqrt), promotion="int_to_float")
+tanh = _unary("tanh", _in_float64(np.tanh), promotion="int_to_float")
+sin = _unary("sin", _in_float64(np.sin), promotion="int_to_float")
+cos = _unary("cos", _in_float64(np.cos), promotion="int_to_float")
+floor = _unary("floor", _on_floats(np.floor), check=_not_implemented("floor_vml_cpu", _is_bool))
+ceil = _unary("ceil", _on_floats(np.ceil), check=_not_implemented("ceil_vml_cpu", _is_bool))
+trunc = _unary("trunc", _on_floats(np.trunc), check=_not_implemented("trunc_vml_cpu", _is_bool))
+sign = _unary("sign", _sign, inplace_function=False)
 
 
 def _relu_check(inputs):
@@ -115,7 +118,7 @@ def _relu_check(inputs):
         raise RuntimeError("Boolean inputs not supported for relu")
 
 
-relu, relu_ = _unary(_relu, precheck=_relu_check)
+relu = _unary("relu", _relu, precheck=_relu_check)
 
 
 # --- round ------------------------------------------------------------------------------------
@@ -146,41 +149,20 @@ def _round_fn_and_check(decimals):
     return fn, _not_implemented(kernel, _is_integral)
 
 
-def _check_decimals(input, decimals, op, overloaded=False):
-    """Python argument parsing: torch.round has two overloads, so a bad decimals gets
-    the 'invalid combination' message (naming the arguments' Python types); the others
-    name the argument."""
-    if decimals is None or (isinstance(decimals, int) and not isinstance(decimals, bool)):
-        return
-    kind = builtins.type(decimals).__name__
-    if overloaded:
-        raise TypeError(f"{op}() received an invalid combination of arguments - got "
-                        f"({builtins.type(input).__name__}, decimals={kind}), but expected "
-                        f"one of:")
-    raise TypeError(f"{op}(): argument 'decimals' must be int, not {kind}")
-
-
-def _round(input, decimals, overloaded):
-    _check_decimals(input, decimals, "round", overloaded)
+def _round(input, decimals, out=None):
     fn, check = _round_fn_and_check(decimals)
-    return elementwise(fn, [input], check=check)
+    return elementwise(fn, [input], out=out, check=check)
 
 
-def round(input, *, decimals=None):
-    return _round(input, decimals, overloaded=True)
-
-
-def _round_method(self, *, decimals=None):
-    return _round(self, decimals, overloaded=False)
-
-
-def round_(self, *, decimals=None):
-    _check_decimals(self, decimals, "round_")
-    fn, check = _round_fn_and_check(decimals)
-    return elementwise(fn, [self], out=self, check=check)
+@declare("round(Tensor input, *, Tensor out=None)",
+         "round(Tensor input, *, int decimals, Tensor out=None)", inplace=True,
+         inplace_function=True, schema="aten::round.decimals")
+def round(input, *, decimals=None, out=None):
+    return _round(input, decimals, out)
 
 
 # --- isnan, isinf -----------------------------------------------------------------------------
+@declare("isnan(Tensor input)", schema="aten::isnan")
 def isnan(input):
     """isnan is `self != self` (TensorCompare.cpp): a comparison's TensorIterator."""
     return elementwise(_isnan, [input], promotion="always_bool")
@@ -192,6 +174,7 @@ def _like(self: Tensor, values, dtype, undefined=None) -> Tensor:
     return Tensor._from_array(np.asarray(values).reshape(self._sizes), dtype, strides, undefined)
 
 
+@declare("isinf(Tensor input)", schema="aten::isinf")
 def isinf(input):
     """Integral (and bool) inputs: zeros_like(self, kBool) with preserve_format; floating
     inputs: abs(self) == inf, a TensorIterator result (TensorCompare.cpp)."""
@@ -202,50 +185,15 @@ def isinf(input):
 
 
 # --- nan_to_num -------------------------------------------------------------------------------
-_FLOAT_LIMITS = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38,
-                 "float32": float(np.finfo(np.float32).max),
-                 "float64": float(np.finfo(np.float64).max)}
-
-
-_REPLACEMENT_NAMES = ("nan", "posinf", "neginf")
-
-
-def _parse_replacements(op, args, kwargs, method):
-    """(nan, posinf, neginf) as torch's Python argument parser reads them
-    (torch/csrc/utils/python_arg_parser.cpp FunctionSignature::parse): every argument
-    is type-checked first, in declaration order; only then is a keyword that repeats a
-    positional argument refused (extra_kwargs, in the keywords' order)."""
-    first = 1 if method else 2  # the position number of `nan` in messages
-    if len(args) > 3:
-        raise TypeError(f"{op}() takes from {first - 1} to {first + 2} positional arguments "
-                        f"but {len(args) + first - 1} were given")
-    values = []
-    for i, name in enumerate(_REPLACEMENT_NAMES):
-        positional = i < len(args)
-        value = args[i] if positional else kwargs.get(name)
-        if value is not None and not isinstance(value, (int, float)):
-            where = f" (position {first + i})" if positional else ""
-            raise TypeError(f"{op}(): argument '{name}'{where} must be float, not "
-                            f"{builtins.type(value).__name__}")
-        values.append(value)
-    for name in kwargs:
-        if name not in _REPLACEMENT_NAMES:
-            raise TypeError(f"{op}() got an unexpected keyword argument '{name}'")
-        if _REPLACEMENT_NAMES.index(name) < len(args):
-            raise TypeError(f"{op}() got multiple values for argument '{name}'")
-    return values
-
-
 def _nan_to_num_fn(dtype, nan, posinf, neginf):
     """nan_to_num_kernel (UnaryOpsKernel.cpp): each replacement is static_cast to the
     dtype (out-of-range values become +-inf); posinf/neginf default to the dtype's
     largest/lowest finite value."""
     def cast(v):
         return to_dtype_array(np.array(float(v), dtype=np.float64), dtype)
-    limit = _FLOAT_LIMITS[dtype.name]
     nan_v = cast(0.0 if nan is None else nan)
-    pos_v = cast(limit if posinf is None else posinf)
-    neg_v = cast(-limit if neginf is None else neginf)
+    pos_v = cast(dtype.max if posinf is None else posinf)
+    neg_v = cast(dtype.min if neginf is None else neginf)
 
     def fn(x):
         out = np.where(np.isnan(x), nan_v, x)
@@ -273,38 +221,9 @@ def _nan_to_num_(self, nan, posinf, neginf):
     return elementwise(_nan_to_num_fn(self.dtype, nan, posinf, neginf), [self], out=self)
 
 
-def nan_to_num(input, *args, **kwargs):
-    return _nan_to_num(input, *_parse_replacements("nan_to_num", args, kwargs, method=False))
-
-
-def _nan_to_num_method(self, *args, **kwargs):
-    return _nan_to_num(self, *_parse_replacements("nan_to_num", args, kwargs, method=True))
-
-
-def nan_to_num_(self, *args, **kwargs):
-    return _nan_to_num_(self, *_parse_replacements("nan_to_num_", args, kwargs, method=False))
-
-
-def _nan_to_num__method(self, *args, **kwargs):
-    return _nan_to_num_(self, *_parse_replacements("nan_to_num_", args, kwargs, method=True))
-
-
-def _abs_operator(self):
-    return abs(self)
-
-
-FUNCTIONS = {"abs": abs, "abs_": abs_, "log": log, "log_": log_, "sqrt": sqrt, "sqrt_": sqrt_,
-             "rsqrt": rsqrt, "rsqrt_": rsqrt_, "tanh": tanh, "tanh_": tanh_, "relu": relu,
-             "relu_": relu_, "sin": sin, "sin_": sin_, "cos": cos, "cos_": cos_,
-             "floor": floor, "floor_": floor_, "ceil": ceil, "ceil_": ceil_, "round": round,
-             "round_": round_, "trunc": trunc, "trunc_": trunc_, "sign": sign,
-             "isnan": isnan, "isinf": isinf, "nan_to_num": nan_to_num,
-             "nan_to_num_": nan_to_num_}
-METHODS = {"abs": abs, "abs_": abs_, "log": log, "log_": log_, "sqrt": sqrt, "sqrt_": sqrt_,
-           "rsqrt": rsqrt, "rsqrt_": rsqrt_, "tanh": tanh, "tanh_": tanh_, "relu": relu,
-           "relu_": relu_, "sin": sin, "sin_": sin_, "cos": cos, "cos_": cos_,
-           "floor": floor, "floor_": floor_, "ceil": ceil, "ceil_": ceil_, "round": _round_method,
-           "round_": round_, "trunc": trunc, "trunc_": trunc_, "sign": sign, "sign_": sign_,
-           "isnan": isnan, "isinf": isinf, "nan_to_num": _nan_to_num_method,
-           "nan_to_num_": _nan_to_num__method}
-OPERATORS = {"__abs__": _abs_operator}
+@declare("nan_to_num(Tensor input, float? nan=None, float? posinf=None, float? neginf=None, *, "
+         "Tensor out=None)", inplace=True, inplace_function=True, schema="aten::nan_to_num")
+def nan_to_num(input, nan=None, posinf=None, neginf=None, *, out=None):
+    if out is not None:
+        return _nan_to_num_(out, nan, posinf, neginf)
+    return _nan_to_num(input, nan, posinf, neginf)

@@ -6,6 +6,7 @@ transpose, permute, narrow, expand) and TensorFactories.cpp (clone/empty_like).
 from __future__ import annotations
 
 from . import layout
+from .registry import declare
 from .tensor import Tensor
 
 
@@ -15,6 +16,8 @@ def _shape_arg(shape):
     return tuple(shape)
 
 
+@declare("view(ScalarType dtype)", "view(SymInt[] size)", forms="method", output="view",
+         schema="aten::view")
 def view(self: Tensor, *shape):
     shape = layout.infer_size(_shape_arg(shape), self.numel())
     strides = layout.compute_view_strides(self._sizes, self._strides, shape)
@@ -25,6 +28,7 @@ def view(self: Tensor, *shape):
     return self._view(shape, strides)
 
 
+@declare("reshape(Tensor input, SymInt[] shape)", output="maybe_view", schema="aten::reshape")
 def reshape(self: Tensor, *shape):
     """A view when computeStride allows one, else a contiguous copy (TensorShape.cpp reshape)."""
     shape = layout.infer_size(_shape_arg(shape), self.numel())
@@ -36,6 +40,8 @@ def reshape(self: Tensor, *shape):
                   copy._version_counter)
 
 
+@declare("transpose(Tensor input, int dim0, int dim1)", output="view",
+         schema="aten::transpose.int")
 def transpose(self: Tensor, dim0, dim1):
     ndim = self.dim()
     d0 = layout.wrap_dim(dim0, ndim)
@@ -48,6 +54,7 @@ def transpose(self: Tensor, dim0, dim1):
     return self._view(sizes, strides)
 
 
+@declare("t(Tensor input)", output="view", schema="aten::t")
 def t(self: Tensor):
     if self.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.dim()}D")
@@ -56,6 +63,7 @@ def t(self: Tensor):
     return transpose(self, 0, 1)
 
 
+@declare("permute(Tensor input, int[] dims)", output="view", schema="aten::permute")
 def permute(self: Tensor, *dims):
     dims = _shape_arg(dims)
     ndim = self.dim()
@@ -70,6 +78,9 @@ def permute(self: Tensor, *dims):
     return self._view([self._sizes[d] for d in wrapped], [self._strides[d] for d in wrapped])
 
 
+@declare("narrow(Tensor input, int dim, Tensor start, SymInt length)",
+         "narrow(Tensor input, int dim, SymInt start, SymInt length)", output="view",
+         schema="aten::narrow")
 def narrow(self: Tensor, dim, start, length):
     if self.dim() == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -98,6 +109,8 @@ def _type_string(self: Tensor):
     return f"torch.{self.dtype.legacy_name}Tensor"
 
 
+@declare("expand(SymInt[] size, *, bool implicit=False)", forms="method", output="view",
+         schema="aten::expand")
 def expand(self: Tensor, *sizes):
     """inferExpandGeometry (aten/src/ATen/ExpandUtils.cpp)."""
     sizes = _shape_arg(sizes)
@@ -151,26 +164,50 @@ class memory_format:
 contiguous_format = memory_format("contiguous_format")
 preserve_format = memory_format("preserve_format")
 channels_last = memory_format("channels_last")
+# what suggest_memory_format says of a 5-d channels-last-like tensor (refimpl does not
+# offer it to callers)
+channels_last_3d = memory_format("channels_last_3d")
 
 
-def memory_format_strides(self: Tensor, memory_format):
-    """Strides of a new tensor like self in memory_format (empty_like's rules)."""
+def memory_format_strides(sizes, strides, memory_format):
+    """Strides of a new tensor of `sizes` in memory_format (TensorFactories.cpp
+    empty_like, c10/core/MemoryFormat.h get_channels_last_strides_2d/3d); preserve_format
+    keeps the layout of `strides`, those of the tensor it is made like."""
     if memory_format is preserve_format:
-        return layout.preserve_format_strides(self._sizes, self._strides)
+        return layout.preserve_format_strides(sizes, strides)
     if memory_format is contiguous_format:
-        return layout.contiguous_strides(self._sizes)
+        return layout.contiguous_strides(sizes)
     if memory_format is channels_last:
-        if self.dim() != 4:
+        if len(sizes) != 4:
             raise RuntimeError("required rank 4 tensor to use channels_last format")
-        return layout.channels_last_strides(self._sizes)
+        return layout.channels_last_strides(sizes)
+    if memory_format is channels_last_3d:
+        if len(sizes) != 5:
+            raise RuntimeError("required rank 5 tensor to use channels_last_3d format")
+        return layout.channels_last_3d_strides(sizes)
     raise RuntimeError(f"unsupported memory format {memory_format}")
 
 
+def suggest_memory_format(t: Tensor):
+    """TensorBase::suggest_memory_format (c10/core/TensorImpl.h) of a strided tensor:
+    channels_last when a 4-d tensor's strides are channels-last-like, channels_last_3d
+    when a 5-d tensor's are channels-last-3d-like (even when it is also contiguous, as a
+    tensor with size-1 dims can be), contiguous_format otherwise."""
+    if t.dim() == 4 and layout.is_channels_last_strides(t._sizes, t._strides, (1, 3, 2, 0)):
+        return channels_last
+    if t.dim() == 5 and layout.is_channels_last_strides(t._sizes, t._strides, (1, 4, 3, 2, 0)):
+        return channels_last_3d
+    return contiguous_format
+
+
+@declare("clone(Tensor input, *, MemoryFormat? memory_format=None)", schema="aten::clone")
 def clone(self: Tensor, memory_format=None):
-    strides = memory_format_strides(self, memory_format or preserve_format)
+    strides = memory_format_strides(self._sizes, self._strides, memory_format or preserve_format)
     return Tensor._from_array(self._values(), self.dtype, strides, self._undefined_mask())
 
 
+@declare("contiguous(*, MemoryFormat memory_format=contiguous_format)", forms="method",
+         output="maybe_view", schema="aten::contiguous")
 def contiguous(self: Tensor, memory_format=None):
     memory_format = memory_format or contiguous_format
     if self.is_contiguous(memory_format):
@@ -178,15 +215,9 @@ def contiguous(self: Tensor, memory_format=None):
     return clone(self, memory_format=memory_format)
 
 
+@declare("detach(Tensor input)", output="view", schema="aten::detach")
 def detach(self: Tensor):
     """Same storage and version counter, no autograd history (VariableTypeManual.cpp)."""
     out = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype,
                  self._version_counter, None)
     return out
-
-
-FUNCTIONS = {"reshape": reshape, "transpose": transpose, "t": t, "permute": permute,
-             "narrow": narrow, "clone": clone, "detach": detach}
-METHODS = {"view": view, "reshape": reshape, "transpose": transpose, "t": t,
-           "permute": permute, "narrow": narrow, "expand": expand, "contiguous": contiguous,
-           "clone": clone, "detach": detach}

@@ -15,6 +15,7 @@ PLANTED = [
     ("sum_keepdim_ignored", "sum", ("sum", "shape")),
     ("narrow_offset_lost", "narrow", ("narrow", "storage_offset")),
     ("contiguous_always_copies", "contiguous", ("contiguous", "aliasing")),
+    ("clamp_accepts_unknown_keyword", "clamp", ("clamp", "error")),
 ]
 
 

@@ -99,7 +99,8 @@ def test_replay_of_a_malformed_file_is_usage_error(python, repo_env, tmp_path):
 def test_malformed_spec_is_usage_error(python, repo_env, tmp_path):
     specs = tmp_path / "specs"
     specs.mkdir()
-    (specs / "bad.toml").write_text('[[op]]\nname = "add"\nforms = ["telepathy"]\nargs = ["self"]\n')
+    (specs / "bad.toml").write_text('[[op]]\nname = "x"\ncall = "add"\nforms = ["telepathy"]\n'
+                                    'args = ["self"]\n')
     r = cli(python, repo_env, "fuzz", "--specs", str(specs), "--examples", "1",
             "--report", str(tmp_path / "rep"))
     assert r.returncode == 2

@@ -53,11 +53,15 @@ def test_inplace_variants_point_at_their_op():
 
 
 @pytest.mark.parametrize("text,fragment", [
-    ('[[op]]\nname = "x"\nforms = []\n', "forms"),
-    ('[[op]]\nname = "x"\nforms = ["method"]\nargs = ["nonsense"]\n', "unknown argument kind"),
-    ('[[op]]\nname = "x"\nforms = ["method"]\noutput = "teleport"\n', "output"),
-    ('[[op]]\nname = "x"\nforms = ["operator"]\n', "operator"),
-    ('[[op]]\nname = "x"\nforms = ["method"]\ncolour = 1\n', "unknown key"),
+    ('[[op]]\nname = "no_such_op"\nargs = ["self"]\n', "no op of that name is declared"),
+    ('[[op]]\nname = "add"\nargs = ["nonsense"]\n', "unknown argument kind"),
+    ('[[op]]\nname = "add"\nargs = ["self"]\noutput = "new"\n', "declared in refimpl"),
+    ('[[op]]\nname = "x"\ncall = "add"\nforms = ["method"]\noperator = "<>"\nargs = ["self"]\n',
+     "operator"),
+    ('[[op]]\nname = "x"\ncall = "add"\nforms = ["telepathy"]\nargs = ["self"]\n', "forms"),
+    ('[[op]]\nname = "x"\ncall = "nothing"\nforms = ["method"]\nargs = ["self"]\n',
+     "no op of these specs provides"),
+    ('[[op]]\nname = "add"\ncolour = 1\n', "unknown key"),
     ('[[op]\n', "invalid TOML"),
 ])
 def test_malformed_specs_are_refused(tmp_path, text, fragment):

@@ -26,7 +26,10 @@ def make_tensor_class(name, patches):
                 result = replacement(*args, **kwargs)
             return _wrap(result, cls)
 
-    Planted.__name__ = Planted.__qualname__ = name
+    # named Tensor, as torch's parser names a tensor's type in its TypeErrors
+    # ("got (Tensor, str)"), so that only the planted bug differs from torch
+    Planted.__name__ = Planted.__qualname__ = "Tensor"
+    Planted.planted_name = name
     return Planted
 
 

@@ -6,17 +6,18 @@ import pytest
 import torch
 
 import refimpl
+from tests.refimpl.harness import outcome, tolerance
 
 INT_NAMES = ["int64", "int32", "int16", "int8", "uint8"]
 FLOAT_NAMES = ["float16", "bfloat16", "float32", "float64"]
 
 
-def outcome(fn, mod):
-    try:
-        r = fn(mod)
-    except Exception as e:  # noqa: BLE001 - the class is compared
-        return type(e).__name__, str(e).splitlines()[0]
+def _describe(r):
     return repr(r.dtype), tuple(r.shape), r.stride(), [repr(v) for v in _flat(r.tolist())]
+
+
+def observed(fn, mod):
+    return outcome(fn, mod, observe=_describe)
 
 
 def _flat(values):
@@ -26,7 +27,7 @@ def _flat(values):
 
 
 def same(fn):
-    assert outcome(fn, refimpl) == outcome(fn, torch)
+    assert observed(fn, refimpl) == observed(fn, torch)
 
 
 # --- arange ---------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def test_arange_float_args_float_dtype(args, dtype):
     assert run(refimpl) == run(torch)
     r = refimpl.arange(*args, **({} if dtype is None else {"dtype": getattr(refimpl, dtype)}))
     t = torch.arange(*args, **({} if dtype is None else {"dtype": getattr(torch, dtype)}))
-    rtol, atol = refimpl.dtypes.TOLERANCE[r.dtype.name]
+    rtol, atol = tolerance(r.dtype)
     torch.testing.assert_close(torch.tensor(r.tolist(), dtype=torch.float64),
                                t.double(), rtol=rtol, atol=atol)
 
@@ -80,9 +81,9 @@ def test_arange_errors():
     for fn in (lambda m: m.arange(0, 5, 0), lambda m: m.arange(0, 5, -1),
                lambda m: m.arange(5, 0, 1), lambda m: m.arange(0, math.inf),
                lambda m: m.arange(math.nan), lambda m: m.arange(3, dtype=m.bool)):
-        expected = outcome(fn, torch)
-        assert len(expected) == 2  # an error
-        assert outcome(fn, refimpl) == expected
+        expected = observed(fn, torch)
+        assert expected[0] == "error"
+        assert observed(fn, refimpl) == expected
 
 
 # --- full / zeros / ones / eye ----------------------------------------------------------------
@@ -100,7 +101,7 @@ def test_full(value, shape):
             continue  # test_full_bfloat16_overflow_is_checked
         def fn(m):
             return m.full(shape, value, **({} if dtype is None else {"dtype": getattr(m, dtype)}))
-        got, expected = outcome(fn, refimpl), outcome(fn, torch)
+        got, expected = observed(fn, refimpl), observed(fn, torch)
         if got != expected:
             failures.append((dtype, got, expected))
     assert failures == []

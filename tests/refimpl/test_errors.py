@@ -7,19 +7,7 @@ import pytest
 import torch
 
 import refimpl
-
-
-def first_line(exc):
-    text = str(exc).strip()
-    return text.splitlines()[0].strip() if text else ""
-
-
-def outcome(fn, mod):
-    try:
-        fn(mod)
-    except Exception as e:  # noqa: BLE001 - the class is what is compared
-        return type(e), first_line(e)
-    return None
+from tests.refimpl.harness import outcome
 
 
 def _ar(m, n=6, dtype=None):
@@ -136,12 +124,12 @@ def _partial_overlap(m):
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_same_error_as_torch(case):
-    expected = outcome(case, torch)
-    assert expected is not None, "torch accepted the call: the case is not an error case"
-    got = outcome(case, refimpl)
-    assert got is not None, f"refimpl accepted a call torch rejects with {expected}"
-    assert got[0] is expected[0], (got, expected)
-    assert got[1] == expected[1]
+    expected = outcome(case, torch, observe=lambda r: None)
+    assert expected[0] == "error", "torch accepted the call: the case is not an error case"
+    got = outcome(case, refimpl, observe=lambda r: None)
+    assert got[0] == "error", f"refimpl accepted a call torch rejects with {expected}"
+    assert got[1] == expected[1], (got, expected)
+    assert got[2] == expected[2]
 
 
 def test_failed_inplace_ops_leave_values_unchanged():

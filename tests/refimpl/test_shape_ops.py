@@ -1,12 +1,11 @@
 """refimpl shape/view ops and the new factories against torch: geometry (shape, strides,
 storage offset), dtype, values, aliasing and errors (class and first message line)."""
 
-import warnings
-
 import pytest
 import torch
 
 import refimpl
+from tests.refimpl.harness import outcome, tolerance
 
 
 def _geometry(r, base):
@@ -17,26 +16,22 @@ def _geometry(r, base):
     return info
 
 
-def outcome(fn, mod, values=True):
-    """What fn(mod) does: its error, or the geometry and values of what it returns."""
+def observed(fn, mod, values=True):
+    """What fn(mod, base) does: its error, or the geometry and values of what it returns."""
     base = mod.arange(24, dtype=mod.float32).reshape(2, 3, 4)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            r = fn(mod, base)
-    except Exception as e:  # noqa: BLE001 - the class and message are compared
-        return type(e).__name__, str(e).splitlines()[0]
-    items = r if isinstance(r, tuple) else (r,)
-    out = [type(r).__name__]
-    for t in items:
-        out.append(_geometry(t, base))
-        if values:
-            out.append(repr(t.tolist()))  # NaN-safe
-    return out
+
+    def describe(r):
+        out = [type(r).__name__]
+        for t in r if isinstance(r, tuple) else (r,):
+            out.append(_geometry(t, base))
+            if values:
+                out.append(repr(t.tolist()))  # NaN-safe
+        return out
+    return outcome(fn, mod, base, observe=describe)
 
 
 def same(fn, values=True):
-    assert outcome(fn, refimpl, values) == outcome(fn, torch, values)
+    assert observed(fn, refimpl, values) == observed(fn, torch, values)
 
 
 def nc(m, x):
@@ -341,18 +336,15 @@ LINSPACE_ARGS = [(0, 10, 7), (-3, 17, 59), (7, -8, 66), (17, -10, 52), (-18.84, 
 @pytest.mark.parametrize("dtype", [d for d in DTYPES if d != "bool"])
 def test_linspace_values(args, dtype):
     """Every specified element equals torch's (within the dtype's tolerance)."""
-    def run(m):
-        try:
-            return m.linspace(*args, dtype=getattr(m, dtype))
-        except Exception as e:  # noqa: BLE001
-            return type(e).__name__, str(e)
-    r, t = run(refimpl), run(torch)
-    if isinstance(t, tuple):
+    r, t = (outcome(lambda m: m.linspace(*args, dtype=getattr(m, dtype)), m)
+            for m in (refimpl, torch))
+    if "error" in (r[0], t[0]):
         assert r == t
         return
+    r, t = r[1], t[1]
     assert (tuple(r.shape), r.stride(), r.dtype.name) == (tuple(t.shape), t.stride(), dtype)
     mask = r._undefined_mask()
-    rtol, atol = refimpl.dtypes.TOLERANCE.get(dtype, (0, 0))
+    rtol, atol = tolerance(dtype)
     for i, (a, b) in enumerate(zip(r.tolist(), t.tolist())):
         if mask is None or not mask[i]:
             assert a == b or abs(a - b) <= atol + rtol * abs(a), (i, a, b)

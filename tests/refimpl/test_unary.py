@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import refimpl
-from refimpl.dtypes import TOLERANCE
+from tests.refimpl.harness import close, outcome, specified
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
           "float32", "float64"]
@@ -37,50 +37,34 @@ def _observe(result, inputs):
     if isinstance(result, (str, bool, int, float)):
         return ("value", result)
     same = tuple(result is x for x in inputs)
-    values = result.tolist()
     mask = result._undefined_mask() if isinstance(result, refimpl.Tensor) else None
-    if mask is not None:  # unspecified values are not compared
-        values = np.where(mask, None, np.array(values, dtype=object)).tolist()
+    # unspecified values are not compared
+    values = specified(result.tolist(), None if mask is None else mask.tolist())
     return (str(result.dtype).replace("torch.", ""), tuple(result.shape), tuple(result.stride()),
             result._version, same, values)
 
 
-def outcome(fn, m):
+def observed(fn, m):
+    """fn(m, inputs) observed: the result, then each input fn kept in `inputs`."""
     inputs = []
-    try:
-        result = fn(m, inputs)
-    except Exception as e:  # noqa: BLE001 - the class and message are compared
-        text = str(e).strip()
-        return ("error", type(e).__name__, text.splitlines()[0].strip() if text else "")
-    obs = _observe(result, inputs)
-    return obs + (tuple(_observe(x, []) for x in inputs),)
 
-
-def _close(e, a, dtype):
-    if e is None:
-        return True  # unspecified in refimpl
-    if isinstance(e, list):
-        return isinstance(a, list) and len(e) == len(a) and all(_close(x, y, dtype) for x, y in zip(e, a))
-    if isinstance(e, float) and math.isnan(e):
-        return isinstance(a, float) and math.isnan(a)
-    if e == a:
-        return True
-    rtol, atol = TOLERANCE.get(dtype, (0, 0))
-    return (isinstance(e, float) and math.isfinite(e) and math.isfinite(a)
-            and abs(e - a) <= atol + rtol * abs(e))
+    def describe(result):
+        return _observe(result, inputs) + (tuple(_observe(x, []) for x in inputs),)
+    return outcome(fn, m, inputs, observe=describe)
 
 
 def assert_same(fn):
-    expected, actual = outcome(fn, refimpl), outcome(fn, torch)
-    if expected[0] == "error" or expected[0] == "value":
+    expected, actual = observed(fn, refimpl), observed(fn, torch)
+    if "error" in (expected[0], actual[0]) or expected[1][0] == "value":
         assert expected == actual
         return
+    expected, actual = expected[1], actual[1]
     assert expected[:5] == actual[:5], (expected[:5], actual[:5])
-    assert _close(expected[5], actual[5], expected[0]), (expected[5], actual[5])
+    assert close(expected[5], actual[5], expected[0]), (expected[5], actual[5])
     assert len(expected[6]) == len(actual[6])
     for e, a in zip(expected[6], actual[6]):
         assert e[:4] == a[:4]
-        assert _close(e[5], a[5], e[0]), (e[5], a[5])
+        assert close(e[5], a[5], e[0]), (e[5], a[5])
 
 
 def _keep(inputs, *tensors):

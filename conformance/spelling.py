@@ -1,0 +1,95 @@
+"""The call surface users type, derived from an op's declared signatures (refimpl.registry):
+arguments by keyword instead of by position, `out=` where torch.f has it, and malformed
+calls on purpose (unknown or repeated keywords, a missing, extra or wrongly typed
+argument), which torch's Python argument parser refuses with a TypeError that refimpl's
+port (refimpl/argparse.py) must word the same.
+
+respell() takes a statement's arguments as the argument kinds drew them and returns them
+respelled, with the name of the spelling (counted in the campaign's coverage).
+"""
+from __future__ import annotations
+
+import functools
+
+from .program import FUNCTION, METHOD, decode_value
+
+# out= is modelled by refimpl (refimpl/bindings.py write_out: the structured kernels'
+# cast, overlap and resize rules) but not drawn yet: ops check out='s dtype and layout
+# in their own ways (index_select, mm, scatter, reductions: "Expected out tensor to have
+# dtype ..."), which refimpl does not model per op yet. OUT_P > 0 turns it on.
+KEYWORDS_P, OUT_P, MALFORMED_P = 0.18, 0.0, 0.04
+MALFORMED = ("unknown_keyword", "repeated_keyword", "missing_argument", "extra_argument",
+             "wrong_type")
+
+
+@functools.lru_cache(maxsize=None)
+def _parser(family, name, method):
+    from refimpl.argparse import Parser
+    from refimpl.registry import DECLARATIONS, renamed
+    d = DECLARATIONS.get(family)
+    if d is None or not d.parsed:
+        return None
+    sigs = d.method_signatures if method else d.signatures
+    return Parser([renamed(s, name) for s in sigs], method=method) if sigs else None
+
+
+def _positional(sig):
+    return [p for p in sig.params if not p.kwarg_only]
+
+
+def respell(gen, op, form, args, kwargs):
+    """(args, kwargs, spelling) for the statement about to be built."""
+    if form not in (FUNCTION, METHOD) or op.call or op.inplace_of and form == FUNCTION:
+        return args, kwargs, None
+    parser = _parser(op.family, op.name, form == METHOD)
+    if parser is None:
+        return args, kwargs, None
+    module, env = gen.oracle.module, gen.env
+    receiver = decode_value(args[0], env, module) if form == METHOD and args else None
+    given = args[1:] if form == METHOD else args
+    try:
+        index, _ = parser.parse([decode_value(a, env, module) for a in given],
+                                {k: decode_value(v, env, module) for k, v in kwargs.items()},
+                                self=receiver)
+    except Exception:  # noqa: BLE001 - already invalid on purpose: leave it
+        return args, kwargs, None
+    sig = parser.signatures[index]
+    positional = _positional(sig)
+    head = args[:1] if form == METHOD else []
+    c = gen.chooser
+    if c.boolean(MALFORMED_P):
+        return _malformed(c, head, list(given), dict(kwargs), positional)
+    if OUT_P and form == FUNCTION and any(p.name == "out" for p in sig.params) and c.boolean(OUT_P):
+        out = _out_tensor(gen)
+        if out is not None:
+            return args, {**kwargs, "out": {"var": out}}, "out"
+    if len(given) <= len(positional) and given and c.boolean(KEYWORDS_P):
+        start = c.integer(0, len(given) - 1)
+        named = {p.name: v for p, v in zip(positional[start:], given[start:])}
+        if not set(named) & set(kwargs) and not any(p.name in ("self", "input") and form == METHOD
+                                                   for p in positional[start:len(given)]):
+            return head + list(given[:start]), {**named, **kwargs}, "keywords"
+    return args, kwargs, "positional" if given else None
+
+
+def _malformed(c, head, given, kwargs, positional):
+    how = c.choice(MALFORMED)
+    if how == "unknown_keyword":
+        kwargs["colour"] = 1
+    elif how == "repeated_keyword" and given and len(given) <= len(positional):
+        i = c.integer(0, len(given) - 1)
+        kwargs[positional[i].name] = given[i]
+    elif how == "missing_argument" and given:
+        given = given[:-1]
+    elif how == "wrong_type" and given:
+        given[c.integer(0, len(given) - 1)] = "x"
+    else:
+        how = "extra_argument"
+        given = given + [c.choice([0, 1.5, "x", None])]
+    return head + given, kwargs, "malformed:" + how
+
+
+def _out_tensor(gen):
+    """A live tensor to write into (torch resizes it when its shape differs), or None."""
+    names = gen.tensor_names()
+    return gen.chooser.choice(names) if names else None

@@ -1,0 +1,170 @@
+"""Masks: nonzero, where, masked_fill(_), masked_select, masked_scatter_.
+
+Ported from:
+  aten/src/ATen/native/TensorAdvancedIndexing.cpp  masked_fill, masked_select,
+      masked_scatter_
+  aten/src/ATen/native/TensorCompare.cpp  where
+  aten/src/ATen/native/cpu/IndexKernel.cpp  masked_fill_kernel, masked_scatter (linear walk)
+  aten/src/ATen/native/Nonzero.cpp / cpu nonzero  (an (ndim, N) buffer, transposed)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes, layout, views
+from ..creation import check_convertible, checked_scalar
+from ..elementwise import INTERNAL_OVERLAP, PARTIAL_OVERLAP, has_internal_overlap, overlap_status
+from ..shape_ops import unsqueeze
+from ..storage import merge_unspecified, to_dtype_array
+from ..registry import declare
+from ..tensor import Tensor
+from .writes import sizes_str, write_at
+
+
+# --- masks ----------------------------------------------------------------------------------
+@declare("nonzero(Tensor input, *, bool as_tuple=False, Tensor out=None)",
+         method=("nonzero()", "nonzero(*, bool as_tuple)"), schema="aten::nonzero")
+def nonzero(self: Tensor, *, as_tuple=False):
+    if as_tuple:
+        base = self if self.dim() else unsqueeze(self, 0)
+        nz = nonzero(base)
+        return tuple(nz._view((nz._sizes[0],), (nz._strides[0],), nz._offset + j * nz._strides[1])
+                     for j in range(nz._sizes[1]))
+    if self.dim():
+        coords = np.argwhere(self._values().astype(bool)).astype(np.int64).reshape(-1, self.dim())
+    else:
+        coords = np.zeros((1 if bool(self._values()) else 0, 0), dtype=np.int64)
+    # allocated as (ndim, N) and transposed: column-major (Nonzero.cpp / cpu nonzero)
+    return Tensor._from_array(coords, dtypes.int64, (1, coords.shape[0]))
+
+
+def _mask_dtype_check(mask, name):
+    if mask.dtype is not dtypes.bool_:
+        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype.typemeta_name}")
+
+
+def _masked_fill_into(self: Tensor, mask: Tensor, value):
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.dim()} dimension(s).")
+        value = value.item()
+    _mask_dtype_check(mask, "masked_fill_")
+    if overlap_status(self, mask) == "partial":
+        raise RuntimeError(PARTIAL_OVERLAP)
+    shape = layout.broadcast_all([self._sizes, mask._sizes])
+    if shape != self._sizes:
+        raise RuntimeError(f"output with shape {sizes_str(self._sizes)} doesn't match the "
+                           f"broadcast shape {sizes_str(shape)}")
+    fill = checked_scalar(value, self.dtype)
+    m = np.broadcast_to(mask._values().astype(bool), self._sizes)
+    if self.numel():
+        idx = self._index_array()
+        write_at(self, idx[m], np.broadcast_to(fill, idx[m].shape))
+    self._version_counter.bump()
+    return self
+
+
+@declare("masked_fill(Tensor input, Tensor mask, Tensor value)",
+         "masked_fill(Tensor input, Tensor mask, Scalar value)", inplace=True,
+         schema="aten::masked_fill.Scalar")
+def masked_fill(self: Tensor, mask: Tensor, value, *, out=None):
+    if out is not None:
+        return _masked_fill_into(out, mask, value)
+    shape = layout.broadcast_all([mask._sizes, self._sizes])
+    expanded = self if shape == self._sizes else views.expand(self, *shape)
+    result = views.clone(expanded, memory_format=views.contiguous_format)
+    _masked_fill_into(result, mask, value)
+    result._version_counter.value = 0
+    return result
+
+
+@declare("masked_select(Tensor input, Tensor mask, *, Tensor out=None)",
+         schema="aten::masked_select")
+def masked_select(self: Tensor, mask: Tensor):
+    if mask.dtype is not dtypes.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = layout.broadcast_all([mask._sizes, self._sizes])
+    m = np.broadcast_to(mask._values().astype(bool), shape)
+    v = np.broadcast_to(self._values(), shape)
+    und = self._undefined_mask()
+    und = None if und is None else np.broadcast_to(und, shape)[m]
+    return Tensor._from_array(v[m], self.dtype, None, und)
+
+
+@declare("masked_scatter_(Tensor mask, Tensor source)", forms="method", output="inplace",
+         schema="aten::masked_scatter_")
+def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor):
+    if has_internal_overlap(self):
+        raise RuntimeError(INTERNAL_OVERLAP)
+    if self.dtype is not source.dtype:
+        raise RuntimeError("masked_scatter: expected self and source to have same dtypes but got"
+                           f"{self.dtype.legacy_name} and {source.dtype.legacy_name}")
+    b_mask = mask if mask._sizes == self._sizes else views.expand(mask, *self._sizes)
+    if mask.dtype is not dtypes.bool_:
+        raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype.legacy_name}")
+    # the kernel walks self in linear order, taking the next source element (of
+    # source.contiguous(), which is source itself when contiguous: it may be self's storage)
+    src = source if source.is_contiguous() else views.clone(source, memory_format=views.contiguous_format)
+    src_pos = src._index_array().reshape(-1)
+    m = b_mask._values().astype(bool).reshape(-1)
+    dst_pos = self._index_array().reshape(-1)[m] if self.numel() else np.zeros(0, dtype=np.int64)
+    sdata = src._storage.data
+    for k, p in enumerate(dst_pos.tolist()):
+        if k >= src_pos.size:
+            raise RuntimeError("Number of elements of source < number of ones in mask")
+        und = src._storage.undefined
+        write_at(self, np.array([p]), sdata[src_pos[k]:src_pos[k] + 1],
+                  None if und is None else und[src_pos[k]:src_pos[k] + 1])
+    self._version_counter.bump()
+    return self
+
+
+@declare("where(Tensor condition)",
+         "where(Tensor condition, Tensor input, Tensor other, *, Tensor out=None)",
+         "where(Tensor condition, Scalar self, Tensor other)",
+         "where(Tensor condition, Tensor input, Scalar other)",
+         "where(Tensor condition, Scalar self, Scalar other)",
+         method=("where(Tensor condition, Tensor other)", "where(Tensor condition, Scalar other)"),
+         schema="aten::where.self")
+def where(condition: Tensor, input=None, other=None, *, self=None):
+    if self is not None:  # where(condition, Scalar self, other)
+        input = self
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    if condition.dtype is dtypes.uint8:
+        condition = Tensor._from_array(condition._values().astype(bool), dtypes.bool_,
+                                       layout.preserve_format_strides(condition._sizes, condition._strides))
+    if condition.dtype is not dtypes.bool_:
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {condition.dtype.legacy_name}")
+    result = dtypes.result_type(input, other)
+    for x in (input, other):   # wrapped scalars are converted to the result type first
+        if not isinstance(x, Tensor):
+            check_convertible(x, result, c_name=True)
+    shape = layout.broadcast_all([x._sizes if isinstance(x, Tensor) else ()
+                                  for x in (condition, input, other)])
+
+    def vals(x):
+        if isinstance(x, Tensor):
+            return to_dtype_array(x._values(), result)
+        check_convertible(x, result, c_name=True)   # the wrapped scalar is converted, checked
+        return to_dtype_array(np.array(x), result)
+
+    def operand(x):
+        if not isinstance(x, Tensor):
+            return ((), (), 8)
+        if x.dtype is result:
+            return (x._sizes, x._strides, x.dtype.itemsize)
+        return (x._sizes, layout.preserve_format_strides(x._sizes, x._strides), result.itemsize)
+    c = np.broadcast_to(condition._values().astype(bool), shape)
+    values = np.where(c, np.broadcast_to(vals(input), shape), np.broadcast_to(vals(other), shape))
+    def picked(x, sel):   # x's unspecified elements where the result takes x
+        mask = x._undefined_mask() if isinstance(x, Tensor) else None
+        return None if mask is None else np.broadcast_to(mask, shape) & sel
+    und = merge_unspecified(picked(input, c), picked(other, ~c))
+    strides = layout.elementwise_output_strides(
+        shape, [(condition._sizes, condition._strides, 1), operand(input), operand(other)])
+    return Tensor._from_array(values, result, strides, und)
