@@ -66,7 +66,8 @@ def _copy_into(self: Tensor, src: Tensor):
     self._write(values, undefined)
 
 
-@declare("copy_(Tensor other, bool non_blocking=False)", forms="method", output="inplace",
+@declare("copy_(Tensor other, bool non_blocking=False)",
+         "copy_(Tensor other, bool async=False)|deprecated", forms="method", output="inplace",
          schema="aten::copy_")
 def copy_(self: Tensor, src, non_blocking=False):
     """Copy src (broadcast to self's shape, converted to self's dtype) into self;
@@ -116,13 +117,13 @@ def to(self: Tensor, *args, dtype=None, device=None, non_blocking=False, copy=Fa
     if rest and isinstance(rest[0], Tensor):
         dtype = rest.pop(0).dtype
     elif rest and isinstance(rest[0], (str, _device)):
-        _device(rest.pop(0))
+        _device(rest.pop(0)).check_cpu()
         if rest and isinstance(rest[0], dtypes.dtype):
             dtype = rest.pop(0)
     elif rest and isinstance(rest[0], dtypes.dtype):
         dtype = rest.pop(0)
     if device is not None:
-        _device(device)
+        _device(device).check_cpu()
     if rest:
         non_blocking = rest.pop(0)
     if rest:
@@ -142,6 +143,7 @@ _BY_TYPE_NAME = {_type_name(d): d for d in dtypes.ALL_DTYPES}
 
 
 @declare("type(PyObject* dtype=None, bool non_blocking=False, *, MemoryFormat? memory_format=None)",
+         "type(PyObject* dtype=None, bool async=False, *, MemoryFormat? memory_format=None)|deprecated",
          forms="method", output="maybe_view", schema="-")
 def type_(self: Tensor, dtype=None, non_blocking=False, *, memory_format=None):
     """type(): the legacy type string ('torch.FloatTensor'); type(dtype or type string):

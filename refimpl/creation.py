@@ -35,11 +35,12 @@ def check_convertible(value, dtype, c_name=False, check_floats=()):
 
 
 def checked_scalar(value, dtype, numel=None):
-    """value.to<scalar_t>() as a fill kernel reads it (c10::checked_convert): the value in
-    dtype's storage type (a 0-dim array), or the overflow error. fill_ of a one-element
+    """value.to<scalar_t>() as a kernel reads a Scalar argument (c10::checked_convert):
+    the value in dtype's storage type (a 0-dim array), or the overflow error. The kernels
+    (fill_kernel, the masked/index/scatter fills, alpha, pow's exponent, clamp's bounds)
+    check float16, bfloat16 and float as well as the integer types; fill_ of a one-element
     CPU tensor (numel=1) takes scalar_fill, whose float16/bfloat16 conversion is unchecked
-    (it overflows to inf); fill_kernel and the masked/index/scatter fill kernels check
-    float16, bfloat16 and float as well as the integer types (Fill.cpp fill_out)."""
+    (it overflows to inf) (Fill.cpp fill_out)."""
     checked = ("float32",) if numel == 1 else ("float16", "bfloat16", "float32")
     check_convertible(value, dtype, c_name=True, check_floats=checked)
     return to_dtype_array(np.array(value), dtype)
@@ -54,7 +55,7 @@ def _fits_int(value, dtype):
 
 def _check_device(device):
     if device is not None:
-        _device(device)
+        _device(device).check_cpu()
 
 
 def _is_sequence(obj):

@@ -26,24 +26,62 @@ class Size(tuple):
         return prod(self)
 
 
+# c10/core/DeviceType.cpp: the device types a device string may name, in torch's order
+DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
+                "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+                "privateuseone")
+
+
+def _parse_device_string(spec):
+    """c10::Device(const std::string&) (c10/core/Device.cpp): `type` or `type:index`, the
+    index a non-negative decimal without leading zeros."""
+    kind, sep, index = spec.partition(":")
+    if kind not in DEVICE_TYPES:
+        if not kind or not kind.replace("_", "").isalnum():
+            raise RuntimeError(f"Invalid device string: '{spec}'")
+        raise RuntimeError(f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of "
+                           f"device string: {kind}")
+    if not sep:
+        return kind, None
+    if not index.isdigit() or (len(index) > 1 and index[0] == "0"):
+        raise RuntimeError(f"Invalid device string: '{spec}'")
+    return kind, int(index)
+
+
 class device:
-    def __init__(self, spec="cpu"):
-        self.type = str(spec).split(":")[0]
+    """torch.device: a type and an optional index. Any device torch names can be described;
+    refimpl's tensors live on the cpu only (check_cpu)."""
+
+    def __init__(self, spec="cpu", index=None):
+        if isinstance(spec, device):
+            self.type, self.index = spec.type, spec.index
+            return
+        if isinstance(spec, int) and not isinstance(spec, bool):
+            raise RuntimeError("refimpl only models the cpu device, got an accelerator index")
+        self.type, self.index = _parse_device_string(str(spec))
+        if index is not None:
+            self.index = index
+
+    def check_cpu(self):
         if self.type != "cpu":
-            raise RuntimeError(f"refimpl only models the cpu device, got {spec!r}")
-        self.index = None
+            raise RuntimeError(f"refimpl only models the cpu device, got {str(self)!r}")
+        return self
 
     def __repr__(self):
-        return "device(type='cpu')"
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
 
     def __str__(self):
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        return str(other) == "cpu"
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):
-        return hash("cpu")
+        return hash((self.type, self.index))
 
 
 class UntypedStorage:
@@ -272,7 +310,7 @@ class Tensor:
 
     def __repr__(self):
         from .printing import tensor_repr
-        return tensor_repr(self)
+        return tensor_repr(self, dtypes.get_default_dtype().name)
 
     __str__ = __repr__
 
