@@ -13,11 +13,13 @@ import functools
 
 from .program import FUNCTION, METHOD, decode_value
 
-# out= is modelled by refimpl (refimpl/bindings.py write_out: the structured kernels'
-# cast, overlap and resize rules) but not drawn yet: ops check out='s dtype and layout
-# in their own ways (index_select, mm, scatter, reductions: "Expected out tensor to have
-# dtype ..."), which refimpl does not model per op yet. OUT_P > 0 turns it on.
-KEYWORDS_P, OUT_P, MALFORMED_P = 0.18, 0.0, 0.04
+# out= is drawn for the ops whose out is a TensorIterator output (declared out_via="kernel":
+# the elementwise ops; refimpl/elementwise.py models its overlap, resize and dtype rules).
+# The other ops' out= (refimpl/bindings.py write_out and each op's out_check, tested in
+# tests/refimpl/test_out.py) is not drawn yet: where their meta checks, out's checks and
+# their kernels' errors interleave is not modelled, so a call wrong in two ways could
+# raise a different error first.
+KEYWORDS_P, OUT_P, MALFORMED_P = 0.18, 0.07, 0.04
 MALFORMED = ("unknown_keyword", "repeated_keyword", "missing_argument", "extra_argument",
              "wrong_type")
 
@@ -59,8 +61,9 @@ def respell(gen, op, form, args, kwargs):
     c = gen.chooser
     if c.boolean(MALFORMED_P):
         return _malformed(c, head, list(given), dict(kwargs), positional)
-    if OUT_P and form == FUNCTION and any(p.name == "out" for p in sig.params) and c.boolean(OUT_P):
-        out = _out_tensor(gen)
+    if (OUT_P and form == FUNCTION and any(p.name == "out" for p in sig.params)
+            and _out_via_kernel(op) and c.boolean(OUT_P)):
+        out = _out_tensor(gen, op, given)
         if out is not None:
             return args, {**kwargs, "out": {"var": out}}, "out"
     if len(given) <= len(positional) and given and c.boolean(KEYWORDS_P):
@@ -89,7 +92,35 @@ def _malformed(c, head, given, kwargs, positional):
     return head + given, kwargs, "malformed:" + how
 
 
-def _out_tensor(gen):
-    """A live tensor to write into (torch resizes it when its shape differs), or None."""
+def _out_via_kernel(op):
+    from refimpl.registry import DECLARATIONS
+    return DECLARATIONS[op.family].out_via == "kernel"
+
+
+def _out_tensor(gen, op, given):
+    """A live tensor to write into (torch resizes it when its shape differs), often one of
+    the first input's dtype, or None. An op whose out= is not a TensorIterator output gets
+    one that shares no memory with its inputs: its meta function resizes out before its
+    kernel reads the inputs, an order refimpl does not model (tests/refimpl/test_out.py)."""
+    from refimpl.registry import DECLARATIONS
+    c, env = gen.chooser, gen.env
     names = gen.tensor_names()
-    return gen.chooser.choice(names) if names else None
+    inputs = [env[v["var"]] for v in _vars(given) if v["var"] in env]
+    if DECLARATIONS[op.family].out_via != "kernel":
+        names = [n for n in names
+                 if not any(getattr(x, "_storage", None) is env[n]._storage for x in inputs)]
+    tensors = [x for x in inputs if hasattr(x, "dtype")]
+    if tensors and c.boolean(0.5):
+        alike = [n for n in names if env[n].dtype is tensors[0].dtype]
+        names = alike or names
+    return c.choice(names) if names else None
+
+
+def _vars(values):
+    for v in values:
+        if isinstance(v, dict) and "var" in v:
+            yield v
+        elif isinstance(v, dict):
+            yield from _vars(v.values())
+        elif isinstance(v, list):
+            yield from _vars(v)

@@ -3,12 +3,13 @@
 Use it like torch (`import refimpl as torch`); it never imports torch. Each module
 holds one area and cites the PyTorch source its rules were ported from:
 
-  dtypes.py      dtypes and type promotion
-  storage.py     flat storage, version counter, exact value conversion
+  dtypes.py      dtypes (each record holds its C++ names and range) and type promotion
+  storage.py     flat storage, version counter, exact value conversion, unspecified masks
   layout.py      contiguity, view strides, broadcast, elementwise output strides
   tensor.py      the Tensor (storage + offset + sizes + strides) and introspection
   creation.py    tensor, arange, zeros, ones, full, eye
-  views.py       view, reshape, transpose, t, permute, narrow, expand, clone, ...
+  views.py       view, reshape, transpose, t, permute, narrow, expand, clone, ...;
+                 memory formats, their strides, suggest_memory_format
   elementwise.py the shared elementwise algorithm; add, mul, neg, exp, sigmoid
   arithmetic.py  binary arithmetic, comparisons, logical ops
   unary.py       unary math
@@ -21,7 +22,7 @@ holds one area and cites the PyTorch source its rules were ported from:
                  (tensor[i], tensor[i] = v), advanced.py (at::index, index_put_),
                  masked.py, index_ops.py (index_select, take, index_add_/copy_/fill_),
                  scatter_gather.py, writes.py (what they share)
-  printing.py    repr/str in PyTorch's default format
+  printing.py    repr/str in PyTorch's default format (tensors, torch.return_types)
   registry.py    op declarations (@declare) and the variants they give
   argparse.py    torch's Python argument parser (signatures, TypeErrors)
   bindings.py    torch.f, Tensor.f, in-place twins, aliases, operators, out=, from the declarations

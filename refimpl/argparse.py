@@ -487,8 +487,11 @@ class Signature:
         self.varargs_size = params[0].size if self.varargs else 0
         self._param_index = {p.name: i for i, p in enumerate(params)}
         numbers_as_tensors = self.name in _NUMBERS_AS_TENSORS
+        # an int list with a default also takes None for it (torch.amax(t, None) reduces
+        # over dim=[]: the parser reads None as "not given" for defaulted int lists)
         self._fast = tuple(
-            (p.name, _make_check(p, i, numbers_as_tensors), p.optional, p.nullable,
+            (p.name, _make_check(p, i, numbers_as_tensors), p.optional,
+             p.nullable or (p.optional and p.type in (INT_LIST, SYM_INT_LIST)),
              p.kwarg_only, _NUMPY_NAMES.get(p.name, ()))
             for i, p in enumerate(params))
         self._unpacked = tuple((p.name, p.type) for p in params

@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from . import dtypes, layout
-from .creation import check_convertible
+from .creation import checked_scalar
 from .dtypes import TOLERANCE
 from .registry import declare
 from .elementwise import _add_fn, _alpha_check, _as_opmath, _opmath, elementwise, mul
@@ -84,7 +84,8 @@ def _round(values, dtype):
 
 def _disagree(dtype, first, *others):
     """Positions where implementation-defined alternatives of a float result (fused or
-    not, vector or scalar loop) differ by more than the dtype's tolerance once rounded."""
+    not, vector or scalar loop) differ by more than the dtype's tolerance once rounded,
+    or are zeros of opposite signs (a fused tiny negative result rounds to -0.0)."""
     if dtype.kind != "float":
         return None
     rtol, atol = TOLERANCE[dtype.name]
@@ -95,13 +96,9 @@ def _disagree(dtype, first, *others):
         with np.errstate(invalid="ignore"):
             close = (np.abs(a - b) <= atol + rtol * np.abs(a)) & np.isfinite(a) & np.isfinite(b)
             same = (a == b) | (np.isnan(a) & np.isnan(b)) | close
-        mask = mask | ~same
+            zeros_differ = (a == 0) & (b == 0) & (np.signbit(a) != np.signbit(b))
+        mask = mask | ~same | zeros_differ
     return mask if mask.any() else None
-
-
-def _check_scalar_to(value, dtype):
-    """Scalar::to<scalar_t>() in a kernel: a checked conversion (c10/util/TypeCast.h)."""
-    check_convertible(value, dtype, c_name=True, check_floats=("float16", "bfloat16", "float32"))
 
 
 # --- sub / rsub ------------------------------------------------------------------------------
@@ -383,11 +380,12 @@ def _powi(a, b):
 
 
 def _ieee_pow(x, y):
-    """C's pow in float64. numpy turns a 0-dim exponent of 0.5 or 2 into sqrt/square
-    (pow(-inf, 0.5) is +inf, sqrt(-inf) NaN), so the exponent is given as a full array."""
+    """C's pow in float64. numpy turns an exponent of 0.5 or 2 it sees as a scalar into
+    sqrt/square (pow(-inf, 0.5) is +inf and pow(-0.0, 0.5) +0.0, but sqrt gives NaN and
+    -0.0), so both operands are given as full arrays of at least one dimension."""
     x, y = _bcast(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
     with np.errstate(all="ignore"):
-        return np.power(x, y)
+        return np.power(np.atleast_1d(x), np.atleast_1d(y)).reshape(x.shape)
 
 
 def _pow_float(a, b):
@@ -421,7 +419,7 @@ def _pow_tensor_scalar(base, exponent, out=None):
 
     def check(_common, result):
         if not special and (common.kind == "int" or common in _REDUCED):
-            _check_scalar_to(exponent, common)  # exp_scalar.to<scalar_t>()
+            checked_scalar(exponent, common)  # exp_scalar.to<scalar_t>()
 
     def fn(a):
         if isinstance(exponent, bool):  # Scalar::equal(bool): True copies, False is ones
@@ -577,7 +575,7 @@ def _clamp_scalar(self, lo, hi, out=None):
         raise RuntimeError(_NO_BOUNDS)
     bounds = [b for b in (lo, hi) if b is not None]
     result = self.dtype if self.dtype.kind == "float" else dtypes.result_type(self, *bounds)
-    if out is not None and result is not self.dtype:
+    if out is self and result is not self.dtype:  # in place: no promotion (clamp meta)
         raise RuntimeError(f"result type {result.legacy_name} can't be cast to the desired "
                            f"output type {self.dtype.typemeta_name}")
     nan_fill = lo is not None and hi is not None and (
@@ -591,7 +589,7 @@ def _clamp_scalar(self, lo, hi, out=None):
         if common is dtypes.bool_:
             raise _not_implemented(kernel, common)
         for b in bounds:
-            _check_scalar_to(b, common)
+            checked_scalar(b, common)
 
     def fn(a):
         if nan_fill:
@@ -600,7 +598,7 @@ def _clamp_scalar(self, lo, hi, out=None):
         hi_v = None if hi is None else _scalar_in(hi, result)
         return _clamp_values(a, lo_v, hi_v)
     # build_unary_op(out, self.to(result_type)): the bounds are not operands
-    return elementwise(fn, [_to(self, result)], out=out, check=check)
+    return elementwise(fn, [_to(self, result)], out=out, check=check, out_dtype="same")
 
 
 def _clamp_tensor(self, lo, hi, out=None):
@@ -759,7 +757,7 @@ def _lerp(self, end, weight, out=None):
             raise _not_implemented(kernel, common)
         if not tensor_weight:
             opmath = dtypes.float64 if common is dtypes.float64 else dtypes.float32
-            _check_scalar_to(weight, opmath)
+            checked_scalar(weight, opmath)
 
     def fn(s, e, *w, dtype):
         compute = np.float64 if dtype is dtypes.float64 else np.float32

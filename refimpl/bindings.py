@@ -32,8 +32,12 @@ class _Call:
     implementation taking *sizes); `out` written here; parameters the implementation
     does not model refused when given a value."""
 
-    def __init__(self, impl, signatures):
+    def __init__(self, impl, signatures, out_via_kernel=False, out_check=None,
+                 out_check_first=False):
         self.impl = impl
+        self.out_via_kernel = out_via_kernel
+        self.out_check = out_check
+        self.out_check_first = out_check_first or out_via_kernel
         params = inspect.signature(impl).parameters
         self.takes_all = any(p.kind is p.VAR_KEYWORD for p in params.values())
         self.varargs = any(p.kind is p.VAR_POSITIONAL for p in params.values())
@@ -46,6 +50,17 @@ class _Call:
 
     def __call__(self, bound, receiver=None, into=None):
         out = bound.pop("out", None)
+        checked_after = None
+        if out is not None and self.out_check is not None:
+            given = dict(bound)
+            if receiver is not None and self.receiver:
+                given[self.receiver] = receiver
+            if self.out_check_first:
+                bound.update(self.out_check(out, given) or {})
+            else:
+                checked_after = given
+        if out is not None and self.out_via_kernel:
+            into, out = out, None  # TensorIterator writes into out (its resize rules)
         args, kwargs = [], {}
         if receiver is not None:
             if self.receiver in (None, self.first) or self.receiver not in self.named:
@@ -65,6 +80,11 @@ class _Call:
                 raise NotImplementedError(f"refimpl does not model the {k}= argument")
         if into is not None:
             kwargs["out"] = into
+        if checked_after is not None:
+            # the op's own argument checks (its meta function's) come before out's; run it
+            # once to raise them, then with what out's check asks for (dtype=out.dtype)
+            self.impl(*args, **kwargs)
+            kwargs.update(self.out_check(out, checked_after) or {})
         result = self.impl(*args, **kwargs)
         if out is not None:
             inputs = [v for v in args + list(kwargs.values()) if isinstance(v, Tensor)]
@@ -75,7 +95,8 @@ class _Call:
 def _function(d, name, signatures, into_self=False):
     if not d.parsed:
         return d.impl
-    call = _Call(d.impl, signatures)
+    call = _Call(d.impl, signatures, out_via_kernel=d.out_via == "kernel", out_check=d.out_check,
+                 out_check_first=d.out_check_first)
     parser = Parser([renamed(s, name) for s in signatures], method=False)
 
     def function(*args, **kwargs):
@@ -178,6 +199,25 @@ def _bind_operator(d):
 
 
 # --- out= ------------------------------------------------------------------------------------
+# An op's own out_check(out, args) runs before the op (as its meta function does); these are
+# the checks several ops share.
+def expect_dtype(out, dtype):
+    """resize_out's check in the structured kernels (aten/src/ATen/native/Resize.h)."""
+    for o in (out if isinstance(out, (tuple, list)) else (out,)):
+        if o.dtype is not dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {dtype.typemeta_name}, but got "
+                               f"{o.dtype.typemeta_name} instead")
+
+
+def refuse_overlap(out, inputs):
+    """at::assert_no_overlap (aten/src/ATen/MemoryOverlap.cpp): out may not share memory
+    with an input, fully or partly."""
+    from .elementwise import PARTIAL_OVERLAP, overlap_status
+    for x in inputs:
+        if isinstance(x, Tensor) and overlap_status(out, x) in ("full", "partial"):
+            raise RuntimeError(PARTIAL_OVERLAP)
+
+
 def write_out(out, result, inputs):
     """torch.f(..., out=t): the result written into t (aten/src/ATen/native/Resize.cpp
     resize_output and the structured kernels' set_output): t's dtype must be one the result

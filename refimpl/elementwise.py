@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes, layout
-from .creation import check_convertible
+from .creation import checked_scalar
 from .registry import declare
 from .storage import merge_unspecified, to_dtype_array
 from .tensor import Tensor
@@ -127,11 +127,17 @@ def _numel(x):
 
 
 def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, check=None,
-                precheck=None, scalar_other_in_opmath=False):
+                precheck=None, scalar_other_in_opmath=False, out_dtype="cast"):
     """Apply fn elementwise to tensors and Python scalars.
 
-    out=None allocates the result with TensorIterator's strides; out=self writes in place
-    (after the overlap, shape and cast checks) and bumps self's version once.
+    out=None allocates the result with TensorIterator's strides. Given `out` (an in-place
+    op's self, or torch.f(..., out=t)) the result is written into it, as TensorIterator
+    does (aten/src/ATen/TensorIterator.cpp build: compute_mem_overlaps, compute_shape,
+    mark_resize_outputs, compute_types): no overlap with an input; an out of another shape
+    is resized (to the strides a new result would get) unless it is also an input, which
+    is an error; its dtype must be one the common dtype casts to (out_dtype="cast", the
+    binary_op config), equal to it ("same": check_all_same_dtype, the unary_op config), or
+    anything ("any": comparisons and logical ops). Its version is bumped once.
     precheck(inputs) runs before TensorIterator is built (an op's own argument checks);
     check(common_dtype, result_dtype) runs after it (e.g. alpha rules).
     scalar_other_in_opmath: for float16/bfloat16, a one-element second input is read in
@@ -144,14 +150,19 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
         check_writable(out, inputs)
     shape = layout.broadcast_all([x._sizes if isinstance(x, Tensor) else () for x in inputs])
     common, result = result_dtype(inputs, promotion)
+    resize = False
     if out is not None:
         if shape != out._sizes:
-            raise RuntimeError(
-                f"output with shape [{', '.join(map(str, out._sizes))}] doesn't match the "
-                f"broadcast shape [{', '.join(map(str, shape))}]")
-        if not dtypes.can_cast(result, out.dtype):
-            raise RuntimeError(f"result type {result.legacy_name} can't be cast to the "
-                               f"desired output type {out.dtype.legacy_name}")
+            if any(x is out for x in inputs):  # is_read_write: an in-place op's self
+                raise RuntimeError(
+                    f"output with shape [{', '.join(map(str, out._sizes))}] doesn't match the "
+                    f"broadcast shape [{', '.join(map(str, shape))}]")
+            resize = True
+        _check_out_dtype(out, common, result, out_dtype)
+    if resize:  # allocate_or_resize_outputs, before the op's own checks and its kernel run
+        from .bindings import resize_to
+        operands = [_operand_layout(x, common) for x in inputs]
+        resize_to(out, shape, layout.elementwise_output_strides(shape, operands))
     if check is not None:
         check(common, result)
     if promotion == "int_to_float":
@@ -181,6 +192,15 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
     return Tensor._from_array(values, result, strides, undefined)
 
 
+def _check_out_dtype(out, common, result, rule):
+    """TensorIteratorBase::compute_types for an output that is given."""
+    if rule == "same" and out.dtype is not common:
+        raise RuntimeError(f"Found dtype {out.dtype.legacy_name} but expected {common.legacy_name}")
+    if rule in ("cast", "same") and not dtypes.can_cast(result, out.dtype):
+        raise RuntimeError(f"result type {result.legacy_name} can't be cast to the "
+                           f"desired output type {out.dtype.legacy_name}")
+
+
 def _operand_layout(x, common):
     """(sizes, strides, itemsize) TensorIterator sees for an input. On CPU an input whose
     dtype differs from the common dtype is first converted with .to(common), which lays
@@ -202,8 +222,7 @@ def _alpha_check(alpha):
         if result.kind != "float" and isinstance(alpha, float):
             raise RuntimeError(
                 "For integral input tensors, argument alpha must not be a floating point number.")
-        check_convertible(alpha, common, c_name=True,
-                          check_floats=("float16", "bfloat16", "float32"))
+        checked_scalar(alpha, common)
     return check
 
 
@@ -227,6 +246,9 @@ def _add_fn(alpha):
         unfused = to_dtype_array(a + product, dtype).astype(np.float64)
         fused_rounded = to_dtype_array(fused, dtype).astype(np.float64)
         differs = ~((fused_rounded == unfused) | (np.isnan(fused_rounded) & np.isnan(unfused)))
+        # the sign of a zero result too: a fused tiny negative sum rounds to -0.0
+        differs |= ((fused_rounded == 0) & (unfused == 0)
+                    & (np.signbit(fused_rounded) != np.signbit(unfused)))
         return fused, (differs if differs.any() else None)
     add_scaled.wants_dtype = True
     return add_scaled
@@ -255,7 +277,7 @@ def _neg_check(inputs):
 @declare("neg(Tensor input, *, Tensor out=None)", operator="neg", inplace=True,
          inplace_function=True, schema="aten::neg")
 def neg(input, *, out=None):
-    return elementwise(np.negative, [input], out=out, precheck=_neg_check)
+    return elementwise(np.negative, [input], out=out, precheck=_neg_check, out_dtype="same")
 
 
 @declare("exp(Tensor input, *, Tensor out=None)", inplace=True, inplace_function=True,

@@ -43,8 +43,18 @@ def _as_list(tensors, name):
     return list(tensors)
 
 
+def _out_of_cat(out, args):
+    """cat's meta: the inputs' result type must cast to out's dtype (TORCH_CHECK_TYPE)."""
+    tensors = [t for t in args.get("tensors", ()) if isinstance(t, Tensor)]
+    if tensors and not dtypes.can_cast(dtypes.result_type(*tensors), out.dtype):
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
+                        f"{out.dtype.legacy_name}")
+    from .bindings import refuse_overlap
+    refuse_overlap(out, tensors)
+
 @declare("cat(TensorList tensors, int dim=0, *, Tensor out=None)", forms="function",
-         aliases="concat", schema="aten::cat")
+         aliases="concat", schema="aten::cat",
+         out_check=_out_of_cat)
 def cat(tensors, dim=0):
     tensors = _as_list(tensors, "cat")
     for i, t in enumerate(tensors):
@@ -98,7 +108,8 @@ def concatenate(tensors, axis=0):
 
 
 @declare("stack(TensorList tensors, int dim=0, *, Tensor out=None)", forms="function",
-         schema="aten::stack")
+         schema="aten::stack",
+         out_check=_out_of_cat)
 def stack(tensors, dim=0):
     """stack (TensorShape.cpp): every tensor the same size; for dim < ndim, cat along dim
     then view with the new dim split off, else cat of the tensors unsqueezed at dim."""

@@ -46,8 +46,19 @@ def _contract(a: np.ndarray, b: np.ndarray, dtype, undefined=None):
         exact = _exact_sum(products, (k_axis,))
         order = _order_sensitive(products, exact, (k_axis,), dtype)
         loose = _error_bound_exceeds_tolerance(products, exact, k_axis, dtype)
+        overflowed = _overflowed_products(a, b, products, k_axis)
         exact, zero_sign = _zero_results(a, b, products, exact, k_axis, dtype)
-    return exact, merge_unspecified(undefined, order, loose, zero_sign)
+    return exact, merge_unspecified(undefined, order, loose, overflowed, zero_sign)
+
+
+def _overflowed_products(a, b, products, k_axis):
+    """Results with a product of finite factors that overflows double (only doubles can):
+    its exact sum is out of reach here, and BLAS's order of adding the products (blocked,
+    with fused multiply-add) decides between an infinity, the other one, NaN and a finite
+    sum: unspecified."""
+    finite = np.isfinite(a)[..., :, :, None] & np.isfinite(b)[..., None, :, :]
+    overflowed = (finite & np.isinf(products)).any(axis=k_axis)
+    return overflowed if overflowed.any() else None
 
 
 def _zero_results(a, b, products, exact, k_axis, dtype):
@@ -103,7 +114,27 @@ def _result(values, dtype, undefined):
 
 
 # --- dot -----------------------------------------------------------------------------------
-@declare("dot(Tensor input, Tensor tensor, *, Tensor out=None)", schema="aten::dot")
+# --- out= checks (aten/src/ATen/native/LinearAlgebra.cpp, Blas.cpp meta functions) ----------
+def _out_like_input(out, args):
+    from .bindings import expect_dtype
+    expect_dtype(out, args["input"].dtype)
+
+
+def _out_of_mv(out, args):
+    """mv is addmv(out, self, vec): the three must share a dtype."""
+    a, v = args["input"], args["vec"]
+    if not (out.dtype is a.dtype is v.dtype):
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{out.dtype.legacy_name}, {a.dtype.legacy_name}, and {v.dtype.legacy_name}")
+
+
+def _out_of_dot(out, args):
+    if out.dtype is not args["input"].dtype:
+        raise RuntimeError(f"result dtype {out.dtype.legacy_name} does not match input dtype "
+                           f"{args['input'].dtype.legacy_name}")
+
+@declare("dot(Tensor input, Tensor tensor, *, Tensor out=None)", schema="aten::dot",
+         out_check=_out_of_dot)
 def dot(input: Tensor, tensor: Tensor):
     """dot_check (Blas.cpp): 1-d, same dtype, same size; no bool kernel."""
     other = tensor
@@ -151,7 +182,8 @@ def _matmul_values(a: Tensor, b: Tensor, a_shape, b_shape, dtype):
 
 # --- mm ------------------------------------------------------------------------------------
 @declare("mm(Tensor input, Tensor mat2, *, Tensor out=None)",
-         "mm(Tensor input, Tensor mat2, ScalarType out_dtype, *, Tensor out=None)", method=("mm(Tensor mat2)",), schema="aten::mm")
+         "mm(Tensor input, Tensor mat2, ScalarType out_dtype, *, Tensor out=None)", method=("mm(Tensor mat2)",), schema="aten::mm",
+         out_check=_out_like_input)
 def mm(input: Tensor, mat2: Tensor):
     """mm meta (LinearAlgebra.cpp): both matrices, shapes that multiply, same dtype; the
     CPU kernel (addmm_impl_cpu_) returns zeros before dispatching when the result is empty
@@ -173,7 +205,8 @@ def mm(input: Tensor, mat2: Tensor):
 
 
 # --- mv ------------------------------------------------------------------------------------
-@declare("mv(Tensor input, Tensor vec, *, Tensor out=None)", schema="aten::mv")
+@declare("mv(Tensor input, Tensor vec, *, Tensor out=None)", schema="aten::mv",
+         out_check=_out_of_mv)
 def mv(input: Tensor, vec: Tensor):
     """mv = addmv_(empty({self.size(0)}, vec.options()), self, vec, 0, 1)."""
     if input.dim() == 0:
@@ -197,7 +230,8 @@ def mv(input: Tensor, vec: Tensor):
 # --- bmm -----------------------------------------------------------------------------------
 @declare("bmm(Tensor input, Tensor mat2, *, Tensor out=None)",
          "bmm(Tensor input, Tensor mat2, ScalarType out_dtype, *, Tensor out=None)", method=("bmm(Tensor mat2)",),
-         schema="aten::bmm")
+         schema="aten::bmm",
+         out_check=_out_like_input)
 def bmm(input: Tensor, mat2: Tensor):
     """common_checks_baddbmm_bmm, then the result dtype check; no bool kernel unless the
     result is empty or the inner size is 0."""
@@ -275,7 +309,8 @@ def _rmatmul(self, other):
 
 
 @declare("matmul(Tensor input, Tensor other, *, Tensor out=None)", operator="@",
-         reflected=_rmatmul, schema="aten::matmul")
+         reflected=_rmatmul, schema="aten::matmul",
+         out_check=_out_like_input)
 def matmul(input: Tensor, other: Tensor):
     """_matmul_impl: dot / mv / mm by rank, mm or mv on a folded batch when should_fold,
     else bmm on broadcast batches; errors come from whichever op it dispatches to."""

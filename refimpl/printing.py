@@ -3,7 +3,8 @@
 Ported from ``torch/_tensor_str.py`` (the ``_Formatter`` class,
 ``_tensor_str``, ``_tensor_str_with_formatter``, ``get_summarized_data``,
 ``_add_suffixes`` and ``_str_intern``), restricted to what a dense, real,
-strided tensor needs, with torch's default print options.
+strided tensor needs, with torch's default print options; and the repr of the
+named tuples in ``torch.return_types`` (``torch/csrc/utils/structseq.cpp``).
 
 ``repr(t)`` and ``str(t)`` are identical in torch; ``tensor_repr`` produces
 that string from any object offering:
@@ -15,9 +16,13 @@ that string from any object offering:
 * ``requires_grad``, ``is_leaf``, ``grad_fn`` (None or object with ``.name()``)
 * optionally ``device_str`` (e.g. ``"cpu"``, ``"cuda:0"``)
 
+and from the caller the name of the default float dtype (torch.get_default_dtype()
+at print time), which decides which float dtype prints without a ``dtype=`` suffix.
+
 This module deliberately imports neither torch nor numpy.
 """
 
+import collections
 import math
 
 # torch's default print options (torch._tensor_str.PRINT_OPTS).
@@ -26,11 +31,6 @@ THRESHOLD = 1000
 EDGEITEMS = 3
 LINEWIDTH = 80
 
-# torch.get_default_dtype() is float32 unless the user changes it.
-DEFAULT_DTYPE_NAME = "float32"
-# Non-empty tensors of these dtypes print without a ``dtype=`` suffix.
-DTYPES_WITHOUT_SUFFIX = frozenset({DEFAULT_DTYPE_NAME, "int64", "bool"})
-
 PREFIX = "tensor("
 
 
@@ -38,8 +38,9 @@ PREFIX = "tensor("
 # Public entry point
 # --------------------------------------------------------------------------
 
-def tensor_repr(t) -> str:
-    """Return exactly what ``repr(torch_tensor)`` would print for ``t``."""
+def tensor_repr(t, default_dtype="float32") -> str:
+    """Return exactly what ``repr(torch_tensor)`` would print for ``t`` while
+    torch.get_default_dtype() is the dtype named ``default_dtype``."""
     shape = tuple(int(n) for n in t.shape)
     dtype_name = t.dtype.name
     indent = len(PREFIX)
@@ -47,11 +48,12 @@ def tensor_repr(t) -> str:
     suffixes = _device_suffixes(t)
     if _numel(shape) == 0:
         body = "[]"
-        suffixes += _empty_tensor_suffixes(shape, dtype_name)
+        suffixes += _empty_tensor_suffixes(shape, dtype_name, default_dtype)
     else:
         body = _tensor_body(t.tolist(), len(shape), bool(t.dtype.is_floating_point),
                             _numel(shape), indent)
-        if dtype_name not in DTYPES_WITHOUT_SUFFIX:
+        # _str_intern's has_default_dtype: the default float dtype, int64 and bool
+        if dtype_name not in (default_dtype, "int64", "bool"):
             suffixes.append(_dtype_suffix(dtype_name))
     suffixes += _autograd_suffixes(t)
     return _add_suffixes(PREFIX + body, suffixes, indent)
@@ -79,14 +81,14 @@ def _device_suffixes(t):
     return ["device='" + device + "'"]
 
 
-def _empty_tensor_suffixes(shape, dtype_name):
+def _empty_tensor_suffixes(shape, dtype_name, default_dtype):
     """An empty tensor shows its size unless it is 1-d, and its dtype unless
     it is the default float dtype (there are no elements to infer it from,
     so even int64 and bool are spelled out)."""
     suffixes = []
     if len(shape) != 1:
         suffixes.append("size=" + str(shape))
-    if dtype_name != DEFAULT_DTYPE_NAME:
+    if dtype_name != default_dtype:
         suffixes.append(_dtype_suffix(dtype_name))
     return suffixes
 
@@ -267,3 +269,25 @@ def _format_vector(values, indent, summarize, formatter):
 def _elements_per_line(element_width, indent):
     # each element is followed by ", "
     return max(1, math.floor((LINEWIDTH - indent) / (element_width + 2)))
+
+
+# --------------------------------------------------------------------------
+# torch.return_types: named tuples with torch's structseq repr
+# --------------------------------------------------------------------------
+
+def return_type(name, fields):
+    """A named tuple type like ``torch.return_types.<name>`` (what max(dim) and
+    friends return): a tuple with named fields whose repr (and str) is
+    returned_structseq_repr's, one ``field=repr(value)`` per line::
+
+        torch.return_types.max(
+        values=tensor([3., 4.]),
+        indices=tensor([1, 1]))
+    """
+    base = collections.namedtuple(name, fields)
+
+    def __repr__(self):
+        items = ",\n".join(f"{field}={value!r}" for field, value in zip(self._fields, self))
+        return f"torch.return_types.{name}(\n{items})"
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__str__": __repr__})

@@ -8,13 +8,15 @@ aten/src/ATen/native/LinearAlgebra.cpp (linalg_vector_norm) and torch/functional
 """
 from __future__ import annotations
 
-import collections
+import builtins
+import fractions
 import math
 
 import numpy as np
 
 from . import dtypes, layout
-from .storage import merge_unspecified, to_dtype_array, unspecified_conversions
+from .storage import merge_unspecified, to_dtype_array
+from .printing import return_type
 from .registry import declare
 from .tensor import Tensor
 
@@ -67,18 +69,63 @@ def _order_sensitive(values64, exact, axes, dtype):
 
 
 def _exact_sum(values64, axes):
-    """Correctly rounded float64 sums over axes (math.fsum per output element); plain
-    numpy summation where non-finite values or overflow make exactness moot."""
+    """Correctly rounded float64 sums over axes, one per output element."""
     moved = np.moveaxis(values64, axes, tuple(range(len(axes))))
     columns = moved.reshape(math.prod(moved.shape[:len(axes)]), -1)
-    out = np.empty(columns.shape[1], dtype=np.float64)
-    for j in range(columns.shape[1]):
-        col = columns[:, j]
-        try:
-            out[j] = math.fsum(col) if np.isfinite(col).all() else col.sum()
-        except OverflowError:
-            out[j] = col.sum()
+    out = np.array([_exact_column_sum(columns[:, j]) for j in range(columns.shape[1])],
+                   dtype=np.float64)
     return out.reshape(moved.shape[len(axes):])
+
+
+def _exact_column_sum(col):
+    """The exact sum of float64 values, rounded once (IEEE rules for NaN and infinities;
+    exact even where float64 partial sums would overflow)."""
+    if np.isnan(col).any() or (np.isposinf(col).any() and np.isneginf(col).any()):
+        return math.nan
+    if np.isinf(col).any():
+        return math.inf if np.isposinf(col).any() else -math.inf
+    try:
+        return math.fsum(col)
+    except OverflowError:  # an intermediate overflow: sum the exact rationals instead
+        total = builtins.sum(fractions.Fraction(float(v)) for v in col)
+        try:
+            return float(total)
+        except OverflowError:
+            return math.inf if total > 0 else -math.inf
+
+
+def _unstable_sum(values64, exact, axes, dtype):
+    """Float sums that the kernel's order of accumulation can move outside the tolerance.
+
+    PyTorch's CPU sum (cpu/SumKernel.cpp cascade_sum) adds chunks of 16 elements in
+    several vector lanes and four interleaved partial sums, an order that depends on the
+    vector width (AVX2, AVX512) and on TensorIterator's layout, so refimpl does not model
+    it. It marks unspecified the sums where some order overflows the accumulation type
+    (float, or double for double) although the exact sum does not, or overflows to the
+    other infinity (inf - inf is NaN), and the sums whose terms cancel so much that the
+    rounding bound (n - 1) * u * (sum |x| - |sum x|) exceeds the tolerance. Terms of one
+    sign are left to _order_sensitive: their relative error stays below (n - 1) * u."""
+    if dtype.kind != "float" or not axes or values64.size == 0:
+        return None
+    acc = np.float64 if dtype is dtypes.float64 else np.float32
+    info = np.finfo(acc)
+    moved = np.moveaxis(values64, axes, tuple(range(len(axes))))
+    flat = moved.reshape((-1,) + moved.shape[len(axes):]).astype(np.longdouble)
+    finite = np.isfinite(flat)
+    positive = np.where(finite & (flat > 0), flat, 0).sum(axis=0)
+    negative = np.where(finite & (flat < 0), flat, 0).sum(axis=0)
+    exact = np.asarray(exact, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        ends = exact.astype(acc)  # where every order ends: the exact sum, rounded
+        largest = np.longdouble(info.max)
+        overflow = (((positive > largest) & ~np.isposinf(ends))
+                    | ((-negative > largest) & ~np.isneginf(ends)))
+        rtol, atol = dtypes.TOLERANCE[dtype.name]
+        cancelled = (positive - negative) - np.abs(exact).astype(np.longdouble)
+        bound = (flat.shape[0] - 1) * np.longdouble(info.eps / 2) * cancelled
+        cancelling = np.isfinite(exact) & (bound > atol + rtol * np.abs(exact))
+    unstable = ~np.isnan(exact) & (overflow | cancelling)
+    return unstable if unstable.any() else None
 
 
 def _cast_late(raw, exact, axes, in_dtype, out_dtype):
@@ -96,9 +143,72 @@ def _cast_late(raw, exact, axes, in_dtype, out_dtype):
     return _differs([late], early, out_dtype)
 
 
+# --- out= checks (the reductions' meta functions, aten/src/ATen/native/ReduceOps.cpp) -------------
+def _out_sets_dtype(out, args):
+    """sum / prod / cumsum: without dtype=, the result is computed in out's dtype
+    (infer_dtype_from_optional(self, dtype, out)); with it, out must have that dtype."""
+    from .bindings import expect_dtype
+    if args.get("dtype") is None:
+        return {"dtype": out.dtype}
+    expect_dtype(out, args["dtype"])
+    return None
+
+
+def _out_of_mean(out, args):
+    """mean.out: the input's dtype (or dtype=) must cast to out's; it is computed in out's."""
+    from .bindings import expect_dtype
+    if args.get("dtype") is not None:
+        expect_dtype(out, args["dtype"])
+        return None
+    if not args["input"].dtype.is_floating_point:
+        return None  # mean refuses the input's dtype itself
+    if not dtypes.can_cast(args["input"].dtype, out.dtype):
+        raise RuntimeError(f"result type {args['input'].dtype.legacy_name} can't be cast to the "
+                           f"desired output type {out.dtype.legacy_name}")
+    return {"dtype": out.dtype}
+
+
+def _out_like_input(out, args):
+    """amax / amin: out's dtype is the input's (check_reduction_out_dtype in meta)."""
+    if out.dtype is not args["input"].dtype:
+        raise RuntimeError(f"Expected the dtype for input and out to match, but got "
+                           f"{args['input'].dtype.legacy_name} for input's dtype and "
+                           f"{out.dtype.legacy_name} for out's dtype.")
+
+
+def _out_long(out, args):
+    from .bindings import expect_dtype
+    expect_dtype(out, dtypes.int64)
+
+
+def _out_bool(name):
+    def check(out, args):
+        """all / any: a bool result, or uint8 (allany_meta)."""
+        if out.dtype not in (dtypes.bool_, dtypes.uint8):
+            raise RuntimeError(f"{name} only supports bool tensor for result, got: "
+                               f"{out.dtype.legacy_name}")
+    return check
+
+
+def _out_extreme(out, args):
+    """max / min: out= of max(input) has the input's dtype; of max(input, dim) the values'
+    does and the indices' is long; max(input, other) is a binary op (castable)."""
+    from .bindings import expect_dtype
+    if "other" in args:
+        return
+    if isinstance(out, (tuple, list)):
+        expect_dtype(out[0], args["input"].dtype)
+        expect_dtype(out[1], dtypes.int64)
+    elif not dtypes.can_cast(args["input"].dtype, out.dtype):  # max.unary_out, ReduceAllOps.cpp
+        raise RuntimeError("Expected canCast( typeMetaToScalarType(self.dtype()), "
+                           "typeMetaToScalarType(out.dtype())) to be true, but got false.  (Could "
+                           "this error message be improved?  If so, please report an enhancement "
+                           "request to PyTorch.)")
+
 @declare("sum(Tensor input, *, ScalarType? dtype=None)",
          "sum(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
-         "Tensor out=None)", schema="aten::sum.dim_IntList")
+         "Tensor out=None)", schema="aten::sum.dim_IntList",
+         out_check=_out_sets_dtype)
 def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     axes = reduction_dims(dim, input.dim())
     out_dtype = _sum_dtype(input, dtype)
@@ -110,19 +220,20 @@ def sum(input: Tensor, dim=None, keepdim=False, *, dtype=None):
         compute = np.int64
     raw = input._values()
     values = to_dtype_array(raw, out_dtype).astype(compute)
-    bad_conversion = unspecified_conversions(raw, out_dtype)
     with np.errstate(all="ignore"):
         if not axes:
             reduced, undefined = values.copy(), None
         elif compute is np.float64 and values.size:
             exact = _exact_sum(values, axes)
-            undefined = _order_sensitive(values, exact, axes, out_dtype)
-            undefined = merge_unspecified(undefined, _cast_late(raw, exact, axes, input.dtype, out_dtype))
+            undefined = merge_unspecified(
+                _order_sensitive(values, exact, axes, out_dtype),
+                _unstable_sum(values, exact, axes, out_dtype),
+                _cast_late(raw, exact, axes, input.dtype, out_dtype))
             reduced = np.expand_dims(exact, axes) if keepdim else exact
         else:
             reduced = values.sum(axis=axes, keepdims=keepdim)
             undefined = None
-    mask = merge_unspecified(input._undefined_mask(), bad_conversion)
+    mask = input._undefined_mask()
     if mask is not None:
         undefined = merge_unspecified(undefined, mask.any(axis=axes) if axes else mask)
     if keepdim and undefined is not None:
@@ -167,6 +278,7 @@ def _fold(values64, axes, dtype, step, rounding):
 
 
 def _differs(candidates, exact, dtype):
+    """Where a candidate result is not close to exact (a zero of the other sign is not)."""
     rtol, atol = dtypes.TOLERANCE[dtype.name]
     differs = np.zeros(np.shape(exact), dtype=bool)
     for total in candidates:
@@ -174,7 +286,8 @@ def _differs(candidates, exact, dtype):
             same = (np.isnan(total) & np.isnan(exact)) | (total == exact) | (
                 np.isfinite(total) & np.isfinite(exact)
                 & (np.abs(total - exact) <= atol + rtol * np.abs(exact)))
-        differs |= ~same
+            zeros_differ = (total == 0) & (exact == 0) & (np.signbit(total) != np.signbit(exact))
+        differs |= ~same | zeros_differ
     return differs if differs.any() else None
 
 
@@ -187,7 +300,8 @@ def _dim_list(dim):
 # --- mean ----------------------------------------------------------------------------------
 @declare("mean(Tensor input, *, ScalarType? dtype=None, Tensor out=None)",
          "mean(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
-         "Tensor out=None)", schema="aten::mean.dim")
+         "Tensor out=None)", schema="aten::mean.dim",
+         out_check=_out_of_mean)
 def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     """mean_meta / mean_out (ReduceOps.cpp): floating result only; CPU computes
     sum(dtype) / count, with float16/bfloat16 summed and divided in float32."""
@@ -209,14 +323,21 @@ def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     count = math.prod(input.shape[d] for d in axes) if axes else 1
     np_acc = np.float64 if acc is dtypes.float64 else np.float32
     with np.errstate(all="ignore"):
-        values = total._values().astype(np_acc) / np_acc(count)
-    return Tensor._from_array(np.asarray(values), out_dtype, None, total._undefined_mask())
+        sums = total._values().astype(np_acc)
+        values = sums / np_acc(count)
+    # a tiny sum that the division rounds to zero leaves the zero the sign of the kernel's
+    # sum, which at that scale its order of accumulation decides (1 + -1e-45 - 1 is +0.0
+    # in float, -1e-45 exactly): unspecified
+    underflow = (values == 0) & (sums != 0)
+    undefined = merge_unspecified(total._undefined_mask(), underflow if underflow.any() else None)
+    return Tensor._from_array(np.asarray(values), out_dtype, None, undefined)
 
 
 # --- prod ----------------------------------------------------------------------------------
 @declare("prod(Tensor input, *, ScalarType? dtype=None)",
          "prod(Tensor input, int dim, bool keepdim=False, *, ScalarType? dtype=None, "
-         "Tensor out=None)", schema="aten::prod.dim_int")
+         "Tensor out=None)", schema="aten::prod.dim_int",
+         out_check=_out_sets_dtype)
 def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     """prod / prod.dim_int: one dim at most; bool and integers give int64. The CPU kernel
     multiplies in the result dtype in an unspecified (vectorized) order."""
@@ -226,10 +347,6 @@ def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     out_dtype = _sum_dtype(input, dtype)
     raw = input._values()
     undefined = _input_mask(input, axes, keepdim)
-    bad = unspecified_conversions(raw, out_dtype)
-    if bad is not None:
-        m = bad.any(axis=axes) if axes else bad
-        undefined = merge_unspecified(undefined, np.expand_dims(m, axes) if keepdim and axes else m)
     converted = to_dtype_array(raw, out_dtype)
     with np.errstate(all="ignore"):
         if out_dtype.kind == "float":
@@ -241,12 +358,43 @@ def prod(input: Tensor, dim=None, keepdim=False, *, dtype=None):
                 exact = to_dtype_array(reference.astype(np.float64), out_dtype).astype(np.float64)
                 if values.size:
                     folds = _fold(values, axes, out_dtype, np.multiply, out_dtype)
-                    undefined = merge_unspecified(undefined, _keep(_differs(folds, exact, out_dtype), axes, keepdim))
+                    unstable = merge_unspecified(_differs(folds, exact, out_dtype),
+                                                 _unstable_product(values, exact, axes, out_dtype))
+                    undefined = merge_unspecified(undefined, _keep(unstable, axes, keepdim))
                 reduced = np.expand_dims(exact, axes) if keepdim else exact
         else:
             values = converted.astype(np.int64)
             reduced = values if not axes else np.prod(values, axis=axes, keepdims=keepdim)
     return Tensor._from_array(np.asarray(reduced), out_dtype, None, undefined)
+
+
+def _unstable_product(values64, exact, axes, dtype):
+    """Float products that the order of multiplication can change beyond the tolerance.
+
+    The CPU kernel (prod_kernel_impl in cpu/ReduceOpsKernel.cpp, binary_kernel_reduce_vec)
+    multiplies in the result dtype across vector lanes, an order not modelled here. Where
+    multiplying the large factors (|x| > 1) first overflows the dtype, or the small ones
+    first falls below its smallest normal (flushing to zero or losing precision), some
+    order ends elsewhere than the exact product: unspecified, unless every order ends
+    the same way (the exact product overflows too, or is zero, or is NaN: a NaN factor,
+    or a zero and an infinity)."""
+    moved = np.moveaxis(values64, axes, tuple(range(len(axes))))
+    flat = moved.reshape((-1,) + moved.shape[len(axes):])
+    info = np.finfo(np.float16 if dtype is dtypes.float16 else
+                    np.float64 if dtype is dtypes.float64 else np.float32)
+    largest = math.log2(dtype.max)
+    with np.errstate(all="ignore"):
+        logs = np.log2(np.abs(flat))
+        usable = np.isfinite(logs)  # neither zero, nor infinite, nor NaN
+        overflow = np.where(usable & (logs > 0), logs, 0).sum(axis=0) > largest
+        underflow = np.where(usable & (logs < 0), logs, 0).sum(axis=0) < math.log2(info.tiny)
+        can_be_inf = overflow | np.isinf(flat).any(axis=0)
+        can_be_zero = underflow | (flat == 0).any(axis=0)
+        unstable = np.where(can_be_inf & can_be_zero, True,
+                            np.where(overflow, np.isfinite(exact),
+                                     np.where(underflow, exact != 0, False)))
+    unstable &= ~np.isnan(exact)
+    return unstable if unstable.any() else None
 
 
 def _keep(mask, axes, keepdim):
@@ -256,8 +404,9 @@ def _keep(mask, axes, keepdim):
 
 
 # --- max / min (whole tensor, along a dim, and elementwise) ------------------------------------
-MaxResult = collections.namedtuple("max", ["values", "indices"])
-MinResult = collections.namedtuple("min", ["values", "indices"])
+# torch.return_types.max / .min
+MaxResult = return_type("max", ["values", "indices"])
+MinResult = return_type("min", ["values", "indices"])
 
 
 def _arg_extreme(values, axis, largest):
@@ -303,8 +452,17 @@ def _extreme_all(name, input, largest):
     raw = input._values().reshape(-1)
     value = raw[_arg_extreme(raw, 0, largest)]
     mask = input._undefined_mask()
-    return Tensor._from_array(np.asarray(value), input.dtype, None,
-                              None if mask is None else np.asarray(mask.any()))
+    undefined = None if mask is None else np.asarray(mask.any())
+    if value == 0 and _both_signs(raw[raw == 0]):
+        # max_all_kernel_impl (cpu/TensorCompareKernel.cpp) keeps the last tied element
+        # in memory order for up to 3 elements, but its vectorized reduction beyond that
+        # keeps another one (measured on torch 2.13): the sign is unspecified
+        undefined = np.asarray(True)
+    return Tensor._from_array(np.asarray(value), input.dtype, None, undefined)
+
+
+def _both_signs(zeros):
+    return bool(np.any(np.signbit(zeros)) and not np.all(np.signbit(zeros)))
 
 
 def _binary_extreme(largest, input, other):
@@ -317,7 +475,8 @@ def _binary_extreme(largest, input, other):
 
 @declare("max(Tensor input, *, Tensor out=None)", "max(Tensor input, Tensor other, *, Tensor out=None)",
          "max(Tensor input, int dim, bool keepdim=False, *, TensorList[2] out=None)",
-         schema="aten::max.dim")
+         schema="aten::max.dim",
+         out_check=_out_extreme)
 def max(input: Tensor, dim=None, keepdim=False, *, other=None):
     """max() / max.dim (values, indices) / max.other (elementwise maximum)."""
     if other is not None:
@@ -331,7 +490,8 @@ def max(input: Tensor, dim=None, keepdim=False, *, other=None):
 
 @declare("min(Tensor input, *, Tensor out=None)", "min(Tensor input, Tensor other, *, Tensor out=None)",
          "min(Tensor input, int dim, bool keepdim=False, *, TensorList[2] out=None)",
-         schema="aten::min.dim")
+         schema="aten::min.dim",
+         out_check=_out_extreme)
 def min(input: Tensor, dim=None, keepdim=False, *, other=None):
     if other is not None:
         return _binary_extreme(False, input, other)
@@ -360,25 +520,59 @@ def _amax_amin(name, input, dim, keepdim, largest):
     axes = reduction_dims(dims, input.dim())
     raw = input._values()
     out_shape = _reduced_shape(input.shape, axes, keepdim)
+    undefined = _input_mask(input, axes, keepdim)
     if not axes:
         vals = raw
     elif raw.size:
-        fn = np.max if largest else np.min
-        vals = fn(raw, axis=axes, keepdims=keepdim)
+        vals = (np.max if largest else np.min)(raw, axis=axes)
+        if input.dtype.kind == "float":
+            vals, ties = _tied_zeros(input, vals, axes)
+            undefined = merge_unspecified(undefined, _keep(ties, axes, keepdim))
     else:
         vals = np.zeros(out_shape, dtype=raw.dtype)
-    return Tensor._from_array(np.asarray(vals).reshape(out_shape), input.dtype, None,
-                              _input_mask(input, axes, keepdim))
+    return Tensor._from_array(np.asarray(vals).reshape(out_shape), input.dtype, None, undefined)
+
+
+# Below this many bytes of input, amax / amin reduce in their scalar loop (measured on
+# torch 2.13 with the AVX512, AVX2 and DEFAULT kernels).
+_SCALAR_REDUCE_BYTES = 128
+
+
+def _tied_zeros(input, vals, axes):
+    """amax / amin results that are zero while the reduced elements hold zeros of both
+    signs: (values with the kernel's zero, mask of unspecified signs or None).
+
+    The scalar loop of the reduction (max_values_kernel_impl, cpu/ReduceOpsKernel.cpp)
+    keeps the first tied element in the order TensorIterator visits the input, which is
+    memory order; the vectorized loop that larger inputs take keeps another one."""
+    raw = np.moveaxis(input._values(), axes, tuple(range(-len(axes), 0)))
+    places = np.moveaxis(input._index_array(), axes, tuple(range(-len(axes), 0)))
+    raw = raw.reshape(raw.shape[:raw.ndim - len(axes)] + (-1,))
+    places = places.reshape(raw.shape)
+    zeros = raw == 0
+    mixed = ((vals == 0) & (zeros & np.signbit(raw)).any(axis=-1)
+             & (zeros & ~np.signbit(raw)).any(axis=-1))
+    if not mixed.any():
+        return vals, None
+    if input.numel() * input.dtype.itemsize >= _SCALAR_REDUCE_BYTES:
+        return vals, mixed
+    order = np.argsort(places, axis=-1, kind="stable")
+    in_memory_order = np.take_along_axis(raw, order, axis=-1)
+    first = np.argmax(np.take_along_axis(zeros, order, axis=-1), axis=-1)[..., None]
+    kept = np.take_along_axis(in_memory_order, first, axis=-1)[..., 0]
+    return np.where(mixed, kept, vals), None
 
 
 @declare("amax(Tensor input, int[1] dim=[], bool keepdim=False, *, Tensor out=None)",
-         schema="aten::amax")
+         schema="aten::amax",
+         out_check=_out_like_input)
 def amax(input: Tensor, dim=(), keepdim=False):
     return _amax_amin("amax", input, dim, keepdim, True)
 
 
 @declare("amin(Tensor input, int[1] dim=[], bool keepdim=False, *, Tensor out=None)",
-         schema="aten::amin")
+         schema="aten::amin",
+         out_check=_out_like_input)
 def amin(input: Tensor, dim=(), keepdim=False):
     return _amax_amin("amin", input, dim, keepdim, False)
 
@@ -405,13 +599,15 @@ def _arg(name, input, dim, keepdim, largest):
 
 
 @declare("argmax(Tensor input, int? dim=None, bool keepdim=False, *, Tensor out=None)",
-         schema="aten::argmax")
+         schema="aten::argmax",
+         out_check=_out_long)
 def argmax(input: Tensor, dim=None, keepdim=False):
     return _arg("argmax", input, dim, keepdim, True)
 
 
 @declare("argmin(Tensor input, int? dim=None, bool keepdim=False, *, Tensor out=None)",
-         schema="aten::argmin")
+         schema="aten::argmin",
+         out_check=_out_long)
 def argmin(input: Tensor, dim=None, keepdim=False):
     return _arg("argmin", input, dim, keepdim, False)
 
@@ -437,14 +633,16 @@ def _all_any(input, dim, keepdim, is_all):
 
 @declare("all(Tensor input, *, Tensor out=None)",
          "all(Tensor input, int[]? dim=None, bool keepdim=False, *, Tensor out=None)",
-         "all(Tensor input, int dim, bool keepdim=False, *, Tensor out=None)", schema="aten::all.dim")
+         "all(Tensor input, int dim, bool keepdim=False, *, Tensor out=None)", schema="aten::all.dim",
+         out_check=_out_bool("all"))
 def all(input: Tensor, dim=None, keepdim=False):
     return _all_any(input, dim, keepdim, True)
 
 
 @declare("any(Tensor input, *, Tensor out=None)",
          "any(Tensor input, int[]? dim=None, bool keepdim=False, *, Tensor out=None)",
-         "any(Tensor input, int dim, bool keepdim=False, *, Tensor out=None)", schema="aten::any.dim")
+         "any(Tensor input, int dim, bool keepdim=False, *, Tensor out=None)", schema="aten::any.dim",
+         out_check=_out_bool("any"))
 def any(input: Tensor, dim=None, keepdim=False):
     return _all_any(input, dim, keepdim, False)
 
@@ -500,30 +698,37 @@ def vector_norm(input: Tensor, ord=2, dim=None, keepdim=False, *, dtype=None):
             else:
                 result = (np.max if ord > 0 else np.min)(a, axis=axes, keepdims=keepdim)
         return Tensor._from_array(np.asarray(result).reshape(out_shape), out_dtype, None, undefined)
-    # The CPU kernels accumulate |x|^p in float or in double depending on the path taken
-    # (at::acc_type, the vectorized 2-norm path reducing the last dim, single-element
-    # reductions), which depends on the dtypes and on TensorIterator's dim coalescing.
-    # Where the two accumulation types give different results (powers overflowing
-    # float), the value is unspecified.
-    accs = [np.float64] if out_dtype is dtypes.float64 else [np.float32, np.float64]
-    results = []
-    for acc in accs:
-        with np.errstate(all="ignore"):
-            x = a.astype(acc)
-            powered = (x if ord == 1 else (x * x if ord == 2 else x ** acc(ord))).astype(np.float64)
-            if axes:
-                exact = _exact_sum(powered, tuple(axes))
-                order = _order_sensitive(powered, exact, tuple(axes), out_dtype)
-                undefined = merge_unspecified(undefined, _keep(order, axes, keepdim))
-            else:
-                exact = powered
-            total = exact.astype(acc)
-            root = total if ord == 1 else (np.sqrt(total) if ord == 2 else total ** acc(1.0 / ord))
-        results.append(to_dtype_array(np.asarray(root).reshape(out_shape), out_dtype).astype(np.float64))
-    result = results[0]
-    if len(results) == 2:
-        undefined = merge_unspecified(undefined, _differs([results[1]], result, out_dtype))
+    # is_reduce_over_1D_vector (LinearAlgebra.cpp linalg_vector_norm_out): when every
+    # reduced dim has size 1 the result is abs(self), however large |x|^p would be
+    if builtins.all(input.shape[d] == 1 for d in axes) and (input.dim() or not dims):
+        return Tensor._from_array(a.reshape(out_shape), out_dtype, None, undefined)
+    result, order = _power_norm(a, ord, axes, out_dtype)
+    undefined = merge_unspecified(undefined, _keep(order, axes, keepdim))
+    result = result.reshape(out_shape)
+    if not input.dim():
+        # a 0-dim input with dims named: that check reads size[0] of an empty sizes
+        # array, so whether abs(self) or the kernel runs is unspecified (torch 2.13 runs
+        # the kernel); where the two differ the value is unspecified
+        undefined = merge_unspecified(undefined, _differs([a.reshape(out_shape)], result, out_dtype))
     return Tensor._from_array(result, out_dtype, None, undefined)
+
+
+def _power_norm(a, ord, axes, out_dtype):
+    """(sum |x|^p) ^ (1/p) of the absolute values a (float64), as the CPU kernel computes
+    it, and the mask of order-sensitive sums. norm_kernel_tensor_iterator_impl
+    (cpu/ReduceOpsKernel.cpp) accumulates |x|^p in at::opmath_type: float for half,
+    bfloat16 and float (so |x|^p overflows and underflows as in float), double for
+    double; measured on torch 2.13 for every order, layout and reduced dim, through the
+    vectorized 2-norm path and the generic one."""
+    acc = np.float64 if out_dtype is dtypes.float64 else np.float32
+    with np.errstate(all="ignore"):
+        x = a.astype(acc)
+        powered = (x if ord == 1 else (x * x if ord == 2 else x ** acc(ord))).astype(np.float64)
+        exact = _exact_sum(powered, tuple(axes))
+        order = _order_sensitive(powered, exact, tuple(axes), out_dtype)
+        total = exact.astype(acc)
+        root = total if ord == 1 else (np.sqrt(total) if ord == 2 else total ** acc(1.0 / ord))
+    return to_dtype_array(np.asarray(root), out_dtype).astype(np.float64), order
 
 
 @declare("norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None)", parsed=False,
@@ -566,7 +771,8 @@ _CUM_ACC = {"float16": np.float32, "bfloat16": np.float32, "float32": np.float64
 
 
 @declare("cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor out=None)",
-         schema="aten::cumsum")
+         schema="aten::cumsum",
+         out_check=_out_sets_dtype)
 def cumsum(input: Tensor, dim, *, dtype=None):
     """cumsum (ReduceOps.cpp cumsum_meta, cpu_cum_base_kernel): bool/integers give int64;
     a sequential scan along dim in at::acc_type (double for float on CPU), each prefix
@@ -577,7 +783,7 @@ def cumsum(input: Tensor, dim, *, dtype=None):
         raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
     raw = input._values()
     converted = to_dtype_array(raw, out_dtype)
-    mask = merge_unspecified(input._undefined_mask(), unspecified_conversions(raw, out_dtype))
+    mask = input._undefined_mask()
     if mask is not None and input.dim():
         mask = np.logical_or.accumulate(mask, axis=d)
     with np.errstate(all="ignore"):

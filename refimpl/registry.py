@@ -66,6 +66,10 @@ class Declaration:
     parsed: bool = True           # torch checks the arguments with its C++ parser
     module: str = ""
     inplace_schema: str | None = None  # the twin's aten schema, where not name_.overload
+    out_via: str = "copy"         # "kernel": out= is the kernel's output (TensorIterator's
+                                  # rules); "copy": the result is written into it (write_out)
+    out_check: object = None      # the op's own check of an out= tensor (dtype rules)
+    out_check_first: bool = False  # ... made before the op's other checks (kernel-level ones)
 
     @property
     def inplace_name(self):
@@ -92,7 +96,8 @@ DECLARATIONS: dict = {}
 
 def declare(*signatures, forms=(FUNCTION, METHOD), method=None, output="new", schema=None,
             aliases=(), inplace=False, inplace_function=False, operator=None, reflected=None,
-            creates=False, multiple_outputs=False, parsed=True, name=None, inplace_schema=None):
+            creates=False, multiple_outputs=False, parsed=True, name=None, inplace_schema=None,
+            out_via=None, out_check=None, out_check_first=False):
     """Register the decorated function as the implementation of an op family."""
     forms = tuple(forms.split()) if isinstance(forms, str) else tuple(forms)
     aliases = (aliases,) if isinstance(aliases, str) else tuple(aliases)
@@ -112,7 +117,9 @@ def declare(*signatures, forms=(FUNCTION, METHOD), method=None, output="new", sc
             forms=forms, output=output, schema=schema, aliases=aliases, inplace=inplace,
             inplace_function=inplace_function, operator=operator, reflected=reflected,
             creates=creates, multiple_outputs=multiple_outputs, parsed=parsed,
-            module=fn.__module__, inplace_schema=inplace_schema)
+            module=fn.__module__, inplace_schema=inplace_schema,
+            out_via=out_via or ("kernel" if inplace else "copy"), out_check=out_check,
+            out_check_first=out_check_first)
         return fn
     return register
 

@@ -89,9 +89,13 @@ def _isnan(x):
 def _unary(name, fn, promotion="default", check=None, precheck=None, operator=None,
            inplace_function=True):
     """A declared unary op (with its in-place twin) running fn through the shared algorithm."""
+    # the float ops (build_borrowing_unary_float_op) cast into out; the others
+    # (build_borrowing_unary_op) need out's dtype to be the input's
+    out_dtype = "cast" if promotion == "int_to_float" else "same"
+
     def op(input, *, out=None):
         return elementwise(fn, [input], promotion=promotion, out=out, check=check,
-                           precheck=precheck)
+                           precheck=precheck, out_dtype=out_dtype)
     op.__name__ = name
     signature = (f"{name}(Tensor input)" if name == "relu"  # relu has no out=
                  else f"{name}(Tensor input, *, Tensor out=None)")
@@ -151,7 +155,7 @@ def _round_fn_and_check(decimals):
 
 def _round(input, decimals, out=None):
     fn, check = _round_fn_and_check(decimals)
-    return elementwise(fn, [input], out=out, check=check)
+    return elementwise(fn, [input], out=out, check=check, out_dtype="same")
 
 
 @declare("round(Tensor input, *, Tensor out=None)",
@@ -221,9 +225,21 @@ def _nan_to_num_(self, nan, posinf, neginf):
     return elementwise(_nan_to_num_fn(self.dtype, nan, posinf, neginf), [self], out=self)
 
 
+def _out_of_nan_to_num(out, args):
+    if out.dtype is not args["input"].dtype:
+        raise RuntimeError(f"nan_to_num: dtype of out: {out.dtype.legacy_name} should be same as "
+                           f"input: {args['input'].dtype.legacy_name}")
+
 @declare("nan_to_num(Tensor input, float? nan=None, float? posinf=None, float? neginf=None, *, "
-         "Tensor out=None)", inplace=True, inplace_function=True, schema="aten::nan_to_num")
+         "Tensor out=None)", inplace=True, inplace_function=True, schema="aten::nan_to_num",
+         out_check=_out_of_nan_to_num)
 def nan_to_num(input, nan=None, posinf=None, neginf=None, *, out=None):
-    if out is not None:
+    if out is None:
+        return _nan_to_num(input, nan, posinf, neginf)
+    if out is input:  # nan_to_num_
         return _nan_to_num_(out, nan, posinf, neginf)
-    return _nan_to_num(input, nan, posinf, neginf)
+    if _is_integral(input.dtype):  # nan_to_num_out: resize_output + copy_
+        from .bindings import write_out
+        return write_out(out, input, [])
+    return elementwise(_nan_to_num_fn(input.dtype, nan, posinf, neginf), [input], out=out,
+                       out_dtype="same")

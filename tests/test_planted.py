@@ -16,6 +16,7 @@ PLANTED = [
     ("narrow_offset_lost", "narrow", ("narrow", "storage_offset")),
     ("contiguous_always_copies", "contiguous", ("contiguous", "aliasing")),
     ("clamp_accepts_unknown_keyword", "clamp", ("clamp", "error")),
+    ("neg_zero_sign_lost", "neg", ("neg", "values")),
 ]
 
 

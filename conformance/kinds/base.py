@@ -20,6 +20,18 @@ INT_RANGES = {"uint8": (0, 255), "int8": (-128, 127), "int16": (-2**15, 2**15 - 
               "int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1)}
 FLOAT_EDGES = [float("nan"), float("inf"), float("-inf"), -0.0, 1e30, -1e30, 1e-30, 1e-8,
                65504.0, 3.3895e38, -3.3895e38, 88.75, -104.0, 11.1, 710.0, 1e-45, 0.1]
+# Per float dtype: its largest value, half of it (two of them overflow), its smallest
+# normal and subnormal values, and the values whose squares overflow or underflow the
+# type reductions accumulate in (float for float16, bfloat16 and float32; double).
+FLOAT_LIMITS = {
+    "float16": [65504.0, 32768.0, 6.103515625e-05, 5.960464477539063e-08, 256.0, 0.0001],
+    "bfloat16": [3.3895313892515355e38, 1.7014118346046923e38, 1.1754943508222875e-38,
+                 9.183549615799121e-41, 1.8446744073709552e19, 5.421010862427522e-20],
+    "float32": [3.4028234663852886e38, 1.7014118346046923e38, 1.1754943508222875e-38,
+                1.401298464324817e-45, 1.8446744073709552e19, 5.421010862427522e-20],
+    "float64": [1.7976931348623157e308, 8.98846567431158e307, 2.2250738585072014e-308,
+                5e-324, 1.3407807929942597e154, 7.458340731200207e-155],
+}
 
 
 class Splat(list):

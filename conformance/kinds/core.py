@@ -4,17 +4,32 @@ from __future__ import annotations
 import math
 
 from .base import (
-    DTYPES, FLOAT_EDGES, INT_RANGES, OMIT, Splat, _as_shape_arg, _dim,
+    DTYPES, FLOAT_EDGES, FLOAT_LIMITS, INT_RANGES, OMIT, Splat, _as_shape_arg, _dim,
     _factorize, _invalid, _nest, _element, _other, _scalar, _shape,
 )
+
+# how tensor data is drawn: "limits" mixes values near the dtype's limits into plain ones
+DATA_FLAVORS = ["plain", "plain", "edge", "random", "limits"]
+
+
+def data_element(c, dtype, flavor):
+    """One element of drawn tensor data: for the "limits" flavor and a float dtype, half
+    the time a value near that dtype's limits (FLOAT_LIMITS), of either sign."""
+    if flavor == "limits":
+        if dtype in FLOAT_LIMITS and c.boolean(0.5):
+            value = c.choice(FLOAT_LIMITS[dtype])
+            return -value if c.boolean(0.3) else value
+        flavor = "plain"
+    return _element(c, dtype, flavor)
+
 
 def k_data(ctx):
     c = ctx.c
     dtype = c.choice(DTYPES)
     ctx.data_dtype = dtype
     shape = _shape(c)
-    flavor = c.choice(["plain", "plain", "edge", "random"])
-    flat = [_element(c, dtype, flavor) for _ in range(math.prod(shape))]
+    flavor = c.choice(DATA_FLAVORS)
+    flat = [data_element(c, dtype, flavor) for _ in range(math.prod(shape))]
     if dtype in INT_RANGES and _invalid(ctx) and flat:
         flat[0] = INT_RANGES[dtype][1] + 1  # out of range: torch refuses it
     return _nest(flat, shape)

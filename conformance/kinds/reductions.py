@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 
 from ..program import FUNCTION, Statement
-from .base import DTYPES, OMIT, _dim, _element, _invalid, _nest
+from .base import DTYPES, OMIT, _dim, _invalid, _nest
+from .core import DATA_FLAVORS, data_element
 
 FLOAT_DTYPES = ["float16", "bfloat16", "float32", "float64"]
 MATMUL_DTYPES = ["float32", "float32", "float64", "float16", "bfloat16", "int64", "int32",
@@ -32,8 +33,8 @@ def _make_tensor(ctx, shape, dtype):
         stmt = Statement(op="zeros", form=FUNCTION, args=[{"tuple": shape}],
                          kwargs={"dtype": {"dtype": dtype}}, target=gen._new_var(), creates=True)
     else:
-        flavor = c.choice(["plain", "plain", "random", "edge"])
-        flat = [_element(c, dtype, flavor) for _ in range(math.prod(shape))]
+        flavor = c.choice(DATA_FLAVORS)
+        flat = [data_element(c, dtype, flavor) for _ in range(math.prod(shape))]
         stmt = Statement(op="tensor", form=FUNCTION, args=[_nest(flat, shape)],
                          kwargs={"dtype": {"dtype": dtype}}, target=gen._new_var(), creates=True)
     gen._add_statement(stmt)

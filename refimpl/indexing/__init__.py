@@ -7,8 +7,8 @@
   index_ops.py       index_select, take, index_add_, index_copy_, index_fill_
   scatter_gather.py  gather, scatter(_), scatter_add(_)
   writes.py          what they share: TensorIterator's visiting order, writes at storage
-                     positions, float accumulation, overlap checks, Scalar conversion
+                     positions, float accumulation, overlap checks
 
-Each op module ends with its FUNCTIONS / METHODS / OPERATORS tables (refimpl/methods.py).
+Each op is declared (@declare, refimpl/registry.py) next to its function.
 """
 from .advanced import advanced_index, index_put_  # noqa: F401

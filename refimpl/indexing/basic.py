@@ -8,8 +8,8 @@ Ported from:
 
 Basic indexing (ints, slices, None, Ellipsis, 0-dim integer tensors) gives views;
 anything with an index tensor, a Python bool or a list goes through at::index (a copy
-laid out by TensorIterator, refimpl/indexing/advanced.py), and assignment through it
-through index_put_.
+laid out by TensorIterator), and an assignment to such an index through index_put_
+(both in refimpl/indexing/advanced.py).
 """
 from __future__ import annotations
 

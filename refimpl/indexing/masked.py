@@ -22,8 +22,16 @@ from .writes import sizes_str, write_at
 
 
 # --- masks ----------------------------------------------------------------------------------
+def _out_of_nonzero(out, args):
+    from ..bindings import refuse_overlap
+    if out.dtype is not dtypes.int64:
+        raise RuntimeError(f"nonzero: Expected out tensor to have scalar type Long but got "
+                           f"scalar type{out.dtype.legacy_name}")
+    refuse_overlap(out, [args["input"]])
+
 @declare("nonzero(Tensor input, *, bool as_tuple=False, Tensor out=None)",
-         method=("nonzero()", "nonzero(*, bool as_tuple)"), schema="aten::nonzero")
+         method=("nonzero()", "nonzero(*, bool as_tuple)"), schema="aten::nonzero",
+         out_check=_out_of_nonzero, out_check_first=True)
 def nonzero(self: Tensor, *, as_tuple=False):
     if as_tuple:
         base = self if self.dim() else unsqueeze(self, 0)
@@ -80,8 +88,15 @@ def masked_fill(self: Tensor, mask: Tensor, value, *, out=None):
     return result
 
 
+def _out_of_masked_select(out, args):
+    from ..bindings import refuse_overlap
+    if out.dtype is not args["input"].dtype:
+        raise RuntimeError("masked_select(): self and result must have the same scalar type")
+    refuse_overlap(out, [args["input"], args.get("mask")])
+
 @declare("masked_select(Tensor input, Tensor mask, *, Tensor out=None)",
-         schema="aten::masked_select")
+         schema="aten::masked_select",
+         out_check=_out_of_masked_select, out_check_first=True)
 def masked_select(self: Tensor, mask: Tensor):
     if mask.dtype is not dtypes.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
@@ -122,13 +137,21 @@ def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor):
     return self
 
 
+def _out_of_where(out, args):
+    """where.self_out: out has the result type of input and other."""
+    operands = [args.get("input", args.get("self")), args.get("other")]
+    result = dtypes.result_type(*operands)
+    if out.dtype is not result:
+        raise RuntimeError(f"Expected out type to be {result.legacy_name} but got {out.dtype.legacy_name}")
+
 @declare("where(Tensor condition)",
          "where(Tensor condition, Tensor input, Tensor other, *, Tensor out=None)",
          "where(Tensor condition, Scalar self, Tensor other)",
          "where(Tensor condition, Tensor input, Scalar other)",
          "where(Tensor condition, Scalar self, Scalar other)",
          method=("where(Tensor condition, Tensor other)", "where(Tensor condition, Scalar other)"),
-         schema="aten::where.self")
+         schema="aten::where.self",
+         out_check=_out_of_where)
 def where(condition: Tensor, input=None, other=None, *, self=None):
     if self is not None:  # where(condition, Scalar self, other)
         input = self

@@ -83,8 +83,16 @@ def _gather_positions(self, dim, index, raise_error=True, src=None):
     return flat, order, first, error
 
 
+def _out_like_input(out, args):
+    """gather / scatter meta: out has self's dtype; gather's out shares no memory with it."""
+    from ..bindings import expect_dtype, refuse_overlap
+    expect_dtype(out, args["input"].dtype)
+    if "src" not in args and "value" not in args:
+        refuse_overlap(out, [args["input"], args.get("index")])
+
 @declare("gather(Tensor input, int dim, Tensor index, *, bool sparse_grad=False, Tensor out=None)",
-         schema="aten::gather")
+         schema="aten::gather",
+         out_check=_out_like_input, out_check_first=True)
 def gather(self: Tensor, dim, index: Tensor, *, sparse_grad=False):
     dim = layout.wrap_dim(dim, self.dim())
     if index.numel() == 0:   # scatter_gather_dtype_check and the shape check skip empty indices
@@ -209,14 +217,16 @@ def _scatter_impl(self, dim, index, src, inplace, accumulate, name, value=None):
          "scatter(Tensor input, int dim, Tensor index, Tensor src, *, str reduce, Tensor out=None)",
          "scatter(Tensor input, int dim, Tensor index, Scalar value, *, Tensor out=None)",
          "scatter(Tensor input, int dim, Tensor index, Scalar value, *, str reduce, Tensor out=None)",
-         inplace=True, schema="aten::scatter.src")
+         inplace=True, schema="aten::scatter.src",
+         out_via="copy", out_check=_out_like_input, out_check_first=True)
 def scatter(self, dim, index, src=None, *, value=None, out=None):
     into = out if out is not None else self
     return _scatter_impl(into, dim, index, src, out is not None, False, "scatter", value)
 
 
 @declare("scatter_add(Tensor input, int dim, Tensor index, Tensor src, *, Tensor out=None)",
-         inplace=True, schema="aten::scatter_add")
+         inplace=True, schema="aten::scatter_add",
+         out_via="copy", out_check=_out_like_input, out_check_first=True)
 def scatter_add(self, dim, index, src, *, out=None):
     into = out if out is not None else self
     return _scatter_impl(into, dim, index, src, out is not None, True, "scatter_add")

@@ -1,7 +1,7 @@
 """What the index, mask, gather and scatter kernels share: the order TensorIterator
 visits elements in, writes at storage positions (with the unspecified values that
-duplicate positions leave), float accumulation in kernel order, the overlap check of
-their operands.
+duplicate positions leave), float accumulation in kernel order and the overlap check
+of their operands.
 
 Ported from:
   aten/src/ATen/TensorIterator.cpp  reorder_dimensions (the visiting order)
@@ -19,7 +19,9 @@ from ..elementwise import PARTIAL_OVERLAP, overlap_status
 from ..storage import to_dtype_array
 from ..tensor import Tensor
 
+
 def sizes_str(sizes):
+    """An IntArrayRef as c10 prints it: [1, 2, 3]."""
     return "[" + ", ".join(str(s) for s in sizes) + "]"
 
 

@@ -35,6 +35,36 @@ def test_dtype_table_matches_torch():
         assert same_dtype(getattr(refimpl, alias), getattr(torch, alias))
 
 
+def _message(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the message is what is checked
+        return str(e).splitlines()[0]
+    return None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dtype_record_facts_match_torch(name):
+    """The names and range refimpl's dtype record holds, read off torch itself."""
+    rd, td = R(name), T(name)
+    assert f"torch.{rd.legacy_name}Tensor" == torch.zeros(1, dtype=td).type()
+    info = torch.finfo(td) if td.is_floating_point else (torch.iinfo(td) if td is not torch.bool
+                                                          else None)
+    if info is not None:
+        assert (rd.min, rd.max) == (info.min, info.max)
+    for m in (torch, refimpl):   # the messages that print them, from both
+        d = getattr(m, name)
+        if d is not m.bool:  # caffe2::TypeMeta's name, as a dtype check prints it
+            assert _message(lambda: m.zeros(1).masked_fill_(m.zeros(1, dtype=d), 0)) == (
+                "masked_fill_ only supports boolean masks, but got mask with dtype "
+                f"{rd.typemeta_name}")
+        if name not in ("bool", "float64"):  # the C++ type c10::checked_convert names
+            # (a Python int beyond int64 is refused before any conversion)
+            too_big = 1e300 if rd.is_floating_point else (1e19 if name == "int64" else rd.max + 1)
+            assert _message(lambda: m.zeros(2, dtype=d).fill_(too_big)) == (
+                f"value cannot be converted to type {rd.cpp_name} without overflow")
+
+
 @pytest.mark.parametrize("a", NAMES)
 def test_promote_types(a):
     # all 100 pairs: one test per left dtype, every right dtype
@@ -169,4 +199,41 @@ def test_tensor_dtype_inference_random(rows, cols, data):
     r, t = refimpl.tensor(values), torch.tensor(values)
     assert same_dtype(r.dtype, t.dtype)
     assert tuple(r.shape) == tuple(t.shape)
+    assert r.tolist() == t.tolist()
+
+
+# --- out-of-range float -> integer conversions --------------------------------------------------
+OUT_OF_RANGE = [float("nan"), float("inf"), float("-inf"), 1e10, -1e10, 3e9, 2.0 ** 31,
+                -2.0 ** 31 - 1, 2.0 ** 32 + 5, 2.0 ** 40 + 3, 2.0 ** 63, -2.0 ** 63, 1e20,
+                65504.0, 300.5, -129.7, 128.0, -1.0, -0.5, 3.3895e38]
+INTS = ["int8", "int16", "int32", "int64", "uint8"]
+FLOAT_NAMES = ["float16", "bfloat16", "float32", "float64"]
+
+
+def _convert(mod, src_name, dst_name, how, n, strided):
+    src = mod.tensor(OUT_OF_RANGE, dtype=mod.float64).to(getattr(mod, src_name))
+    src = src.reshape(-1, 1).expand(len(OUT_OF_RANGE), n)
+    src = mod.stack([src, src], 2)[:, :, 0] if strided else src.contiguous()
+    dst = getattr(mod, dst_name)
+    if how == "to":
+        return src.to(dst)
+    if how == "copy_":
+        return mod.zeros(src.shape, dtype=dst).copy_(src)
+    if how == "sum":
+        return mod.sum(src, dim=1, dtype=dst)
+    return mod.cumsum(src, dim=1, dtype=dst)
+
+
+@pytest.mark.parametrize("n,strided", [(1, False), (7, False), (8, False), (15, True),
+                                       (16, False), (33, True), (100, False)])
+@pytest.mark.parametrize("how", ["to", "copy_", "sum", "cumsum"])
+@pytest.mark.parametrize("dst", INTS)
+@pytest.mark.parametrize("src", FLOAT_NAMES)
+def test_out_of_range_float_to_int_is_modelled(src, dst, how, n, strided):
+    """NaN, infinities and values the integer type cannot hold convert as torch:cpu on
+    x86-64 converts them (cvttss2si's INT_MIN in 32 or 64 bits, then the low bits), on
+    the vectorized and the scalar loops alike: compared exactly, nothing unspecified."""
+    r = _convert(refimpl, src, dst, how, n, strided)
+    t = _convert(torch, src, dst, how, n, strided)
+    assert r._undefined_mask() is None
     assert r.tolist() == t.tolist()

@@ -7,6 +7,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import refimpl
 from refimpl.printing import tensor_repr
 
 
@@ -275,3 +276,58 @@ def tensors(draw):
 @given(tensors())
 def test_matches_torch_on_random_tensors(t):
     assert_same_repr(t)
+
+
+# --------------------------------------------------------------------------
+# The default dtype decides which float dtype prints without ``dtype=``
+# --------------------------------------------------------------------------
+
+@pytest.fixture
+def default_dtype():
+    """Set torch's and refimpl's default dtype by name for one test, then restore."""
+    saved = torch.get_default_dtype(), refimpl.get_default_dtype()
+
+    def set_to(name):
+        torch.set_default_dtype(getattr(torch, name))
+        refimpl.set_default_dtype(getattr(refimpl, name))
+    yield set_to
+    torch.set_default_dtype(saved[0])
+    refimpl.set_default_dtype(saved[1])
+
+
+@pytest.mark.parametrize("default", ["float64", "float16", "bfloat16", "float32"])
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=str)
+@pytest.mark.parametrize("shape", [(3,), (0,), (2, 0)], ids=str)
+def test_suffix_follows_the_default_dtype(default_dtype, default, dtype, shape):
+    default_dtype(default)
+    t = (torch.arange(math.prod(shape), dtype=torch.float64) * 0.5).reshape(shape).to(dtype)
+    assert tensor_repr(FakeTensor(t), default) == repr(t)
+
+
+@pytest.mark.parametrize("expr", [
+    "m.tensor([1.5, 2.0])", "m.tensor([1.5], dtype=m.float32)", "m.zeros(0)",
+    "m.zeros(0, dtype=m.float32)", "m.zeros(2, 0)", "m.arange(3)", "m.tensor(2.5)",
+    "m.tensor([1.0]) + 1", "m.ones(2, dtype=m.float16)",
+])
+def test_refimpl_prints_with_set_default_dtype(default_dtype, expr):
+    default_dtype("float64")
+    assert repr(eval(expr, {"m": refimpl})) == repr(eval(expr, {"m": torch}))
+
+
+# --------------------------------------------------------------------------
+# torch.return_types reprs (torch/csrc/utils/structseq.cpp)
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr", [
+    "m.max(x, 0)", "m.min(x, 1)", "x.max(1, keepdim=True)", "x.min(-1)",
+    "m.max(m.tensor([1.0, 2.0]), 0)", "m.max(m.arange(2000.0).view(40, 50), 1)",
+    "m.min(m.tensor(3, dtype=m.int8), 0)",
+])
+def test_return_types_print_like_torch(expr):
+    def run(m):
+        return eval(expr, {"m": m, "x": m.tensor([[1.0, -2.0, 3.5], [4.0, nan, 0.0]])})
+    ours, theirs = run(refimpl), run(torch)
+    assert repr(ours) == repr(theirs)
+    assert str(ours) == str(theirs)
+    values, indices = ours
+    assert ours.values is values and ours.indices is indices

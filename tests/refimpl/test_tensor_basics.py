@@ -12,6 +12,7 @@ import pytest
 import torch
 
 import refimpl
+from tests.refimpl.harness import specified, tolerance
 
 MODS = (refimpl, torch)
 
@@ -31,22 +32,14 @@ def float_key(values):
     return repr(values) if isinstance(values, float) else values
 
 
-def _mask(values, mask):
-    if mask is None:
-        return values
-    if isinstance(values, list):
-        return [_mask(v, m) for v, m in zip(values, mask)]
-    return None if mask else values
-
-
 def exact_pair(r, t):
     """(dtype, values) of a refimpl and a torch result, for exact comparison. Elements
     refimpl marks unspecified (e.g. float add with alpha: fused or not is PyTorch's
     choice) are blanked on both sides."""
     mask = r._undefined_mask()
     mask = None if mask is None else mask.tolist()
-    return ((repr(r.dtype), float_key(_mask(r.tolist(), mask))),
-            (repr(t.dtype), float_key(_mask(t.tolist(), mask))))
+    return ((repr(r.dtype), float_key(specified(r.tolist(), mask))),
+            (repr(t.dtype), float_key(specified(t.tolist(), mask))))
 
 
 def assert_exact(r, t):
@@ -56,9 +49,9 @@ def assert_exact(r, t):
 
 def assert_close(r, t):
     """For transcendental ops (exp, sigmoid), whose last bit neither library specifies:
-    the project's per-dtype tolerance (refimpl.dtypes.TOLERANCE)."""
+    the project's per-dtype tolerance (harness.tolerance)."""
     assert repr(r.dtype) == repr(t.dtype)
-    rtol, atol = refimpl.dtypes.TOLERANCE.get(r.dtype.name, (0, 0))
+    rtol, atol = tolerance(r.dtype)
     expected = t.double() if t.dtype.is_floating_point else t.to(torch.float64)
     torch.testing.assert_close(torch.tensor(r.tolist(), dtype=torch.float64).reshape(t.shape),
                                expected, rtol=rtol, atol=atol, equal_nan=True)

@@ -246,6 +246,22 @@ def test_to_forms():
                 .to(m.float32, memory_format=m.contiguous_format))
 
 
+@pytest.mark.parametrize("sizes,strides", [
+    ((2, 3, 1, 1, 1), (3, 1, 3, 3, 3)),   # contiguous and channels-last-3d-like
+    ((1, 3, 1, 1, 1), (3, 1, 3, 3, 3)),
+    ((2, 3, 2, 2, 2), (24, 1, 12, 6, 3)),  # channels-last-3d
+    ((2, 3, 1, 1), (3, 1, 3, 3)),          # contiguous and channels-last-like
+])
+def test_to_contiguous_format_follows_suggest_memory_format(sizes, strides):
+    """to(memory_format=contiguous_format) aliases only when suggest_memory_format says
+    contiguous: a 5-d tensor both contiguous and channels-last-3d-like is copied."""
+    def run(m):
+        x = m.zeros(64).as_strided(sizes, strides)
+        y = x.to(memory_format=m.contiguous_format)
+        return y is x, y.stride(), m.cat([x, x], 1).stride()
+    assert run(refimpl) == run(torch)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_type_and_cast_methods(dtype):
     for name in ("float", "double", "half", "bfloat16", "int", "long", "short", "char", "byte",
