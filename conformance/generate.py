@@ -104,10 +104,11 @@ class Generator:
         c = self.chooser
         self.current_op = op
         form = c.choice(list(op.forms))
-        ctx = Ctx(self, form=form)
+        ctx = Ctx(self, form=form, inplace=op.output == "inplace")
         args = []
         for kind in op.args:
-            v = ARG_KINDS[kind](ctx)
+            ctx.current = ARG_KINDS[kind]
+            v = ctx.current(ctx)
             if v is OMIT:
                 continue
             args.extend(v) if isinstance(v, Splat) else args.append(v)
@@ -117,7 +118,8 @@ class Generator:
         kwargs = {}
         if form in (FUNCTION, METHOD):
             for key, kind in op.kwargs.items():
-                v = ARG_KINDS[kind](ctx)
+                ctx.current = ARG_KINDS[kind]
+                v = ctx.current(ctx)
                 if v is not OMIT:
                     kwargs[key] = v
         if form == OPERATOR and len(args) == 2 and not isinstance(args[1], dict) and c.boolean(0.3):
@@ -127,6 +129,15 @@ class Generator:
         call = op.operator if form in (OPERATOR, AUGMENTED, SETITEM_AUGMENTED) else op.call
         return Statement(op=op.name, form=form, args=args, kwargs=kwargs, target=target,
                          call=call, creates=op.creates, spelling=spelling)
+
+    def add_setup(self, op, args, kwargs):
+        """Add a factory statement (`vN = torch.op(*args, **kwargs)`) before the one being
+        drawn, for an argument kind that needs an operand no live tensor provides; the
+        encoded reference to it."""
+        stmt = Statement(op=op, form=FUNCTION, args=args, kwargs=kwargs, target=self._new_var(),
+                         creates=True)
+        self._add_statement(stmt)
+        return {"var": stmt.target}
 
     def _new_var(self):
         name = f"v{self._next_var}"

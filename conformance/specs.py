@@ -81,8 +81,8 @@ def load_ops(spec_dir: Path = SPEC_DIR, kinds=None) -> dict:
     """Every op variant refimpl declares and specs/*.toml says how to draw, by name.
 
     A spec entry names a declared op family (`name`) and its argument kinds (`args`,
-    `kwargs`); the in-place twin and aliases of the family use the same kinds (a kind
-    `K_inplace`, where one exists, stands in for `K` in the twin). An entry with `call`
+    `kwargs`); the in-place twin and aliases of the family use the same kinds (which see
+    `ctx.inplace` and draw, say, an operand that broadcasts to self). An entry with `call`
     is an extra recipe for a declared variant (e.g. pow with a Python number first),
     with its own `forms`.
     """
@@ -113,9 +113,7 @@ def load_ops(spec_dir: Path = SPEC_DIR, kinds=None) -> dict:
         if family is None:
             continue  # declared in refimpl, not fuzzed (see `python -m conformance ops`)
         raw, source = entries[family]
-        args = tuple(_twin_kind(k, kinds) if v.inplace_twin else k for k in raw.get("args", ()))
-        kw = {k: (_twin_kind(x, kinds) if v.inplace_twin else x)
-              for k, x in raw.get("kwargs", {}).items()}
+        args, kw = tuple(raw.get("args", ())), dict(raw.get("kwargs", {}))
         ops[v.name] = OpSpec(name=v.name, forms=v.forms, args=args, kwargs=kw, output=v.output,
                              operator=v.operator, creates=v.creates,
                              inplace_of=v.family if v.inplace_twin else None, schema=v.schema,
@@ -136,10 +134,6 @@ def load_ops(spec_dir: Path = SPEC_DIR, kinds=None) -> dict:
                                   multiple_outputs=base.multiple_outputs, source=source,
                                   family=base.family)
     return ops
-
-
-def _twin_kind(kind, kinds):
-    return kind + "_inplace" if kind + "_inplace" in kinds else kind
 
 
 def _check_entry(raw, source, kinds, declarations):

@@ -43,6 +43,10 @@ def respell(gen, op, form, args, kwargs):
     """(args, kwargs, spelling) for the statement about to be built."""
     if form not in (FUNCTION, METHOD) or op.call or op.inplace_of and form == FUNCTION:
         return args, kwargs, None
+    c = gen.chooser
+    roll = c.integer(0, 999)
+    if roll >= 1000 * (MALFORMED_P + OUT_P + KEYWORDS_P):
+        return args, kwargs, "positional" if len(args) > (form == METHOD) else None
     parser = _parser(op.family, op.name, form == METHOD)
     if parser is None:
         return args, kwargs, None
@@ -58,15 +62,14 @@ def respell(gen, op, form, args, kwargs):
     sig = parser.signatures[index]
     positional = _positional(sig)
     head = args[:1] if form == METHOD else []
-    c = gen.chooser
-    if c.boolean(MALFORMED_P):
+    if roll < 1000 * MALFORMED_P:
         return _malformed(c, head, list(given), dict(kwargs), positional)
-    if (OUT_P and form == FUNCTION and any(p.name == "out" for p in sig.params)
-            and _out_via_kernel(op) and c.boolean(OUT_P)):
-        out = _out_tensor(gen, op, given)
+    if roll < 1000 * (MALFORMED_P + OUT_P):
+        has_out = any(p.name == "out" for p in sig.params)
+        out = _out_tensor(gen, op, given) if has_out and form == FUNCTION and _out_via_kernel(op) else None
         if out is not None:
             return args, {**kwargs, "out": {"var": out}}, "out"
-    if len(given) <= len(positional) and given and c.boolean(KEYWORDS_P):
+    elif len(given) <= len(positional) and given:
         start = c.integer(0, len(given) - 1)
         named = {p.name: v for p, v in zip(positional[start:], given[start:])}
         if not set(named) & set(kwargs) and not any(p.name in ("self", "input") and form == METHOD

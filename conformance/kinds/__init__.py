@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .base import OMIT, Ctx, Splat  # noqa: F401
+from .base import OMIT, Ctx, KindProtocolError, Splat, kind  # noqa: F401
 
 
 def _collect():

@@ -9,10 +9,9 @@ import numpy as np
 from refimpl.dtypes import result_type
 from refimpl.storage import to_dtype_array
 
-from ..program import FUNCTION, Statement
 from .base import (
-    DTYPES, INT_RANGES, OMIT, Splat, _broadcastable, _element, _invalid, _nest, _other, _scalar,
-    _shape,
+    DTYPES, INT_RANGES, OMIT, Splat, _broadcastable, _element, _invalid, _other, _scalar, _shape,
+    kind, tensor_literal,
 )
 
 FLOATS = ("float16", "bfloat16", "float32", "float64")
@@ -41,16 +40,7 @@ def _make_tensor(ctx, shape, dtype):
     c = ctx.c
     flavor = c.choice(["plain", "plain", "random", "edge"])
     flat = [_element(c, dtype, flavor) for _ in range(math.prod(shape))]
-    if math.prod(shape) == 0:
-        stmt = Statement(op="zeros", form=FUNCTION, args=[{"tuple": list(shape)}],
-                         kwargs={"dtype": {"dtype": dtype}}, target=ctx.gen._new_var(),
-                         creates=True)
-    else:
-        stmt = Statement(op="tensor", form=FUNCTION, args=[_nest(flat, shape)],
-                         kwargs={"dtype": {"dtype": dtype}}, target=ctx.gen._new_var(),
-                         creates=True)
-    ctx.gen._add_statement(stmt)
-    return {"var": stmt.target}
+    return tensor_literal(ctx, flat, shape, dtype)
 
 
 def _fitting_shape(ctx, inplace):
@@ -87,11 +77,7 @@ def _other_tensor(ctx, inplace):
 
 
 def k_tensor_other(ctx):
-    return _other_tensor(ctx, inplace=False)
-
-
-def k_tensor_other_inplace(ctx):
-    return _other_tensor(ctx, inplace=True)
+    return _other_tensor(ctx, ctx.inplace)
 
 
 # --- division: integer kernels refuse a zero divisor ------------------------------------------
@@ -120,11 +106,7 @@ def _divisor(ctx, inplace):
 
 
 def k_divisor(ctx):
-    return _divisor(ctx, inplace=False)
-
-
-def k_divisor_inplace(ctx):
-    return _divisor(ctx, inplace=True)
+    return _divisor(ctx, ctx.inplace)
 
 
 # --- div rounding mode ----------------------------------------------------------------------------
@@ -180,11 +162,7 @@ def _exponent(ctx, inplace):
 
 
 def k_exponent(ctx):
-    return _exponent(ctx, inplace=False)
-
-
-def k_exponent_inplace(ctx):
-    return _exponent(ctx, inplace=True)
+    return _exponent(ctx, ctx.inplace)
 
 
 # --- clamp ---------------------------------------------------------------------------------------
@@ -222,7 +200,7 @@ def _clamp_bounds(ctx, inplace):
     if not tensors and which == "both" and c.boolean(0.3):
         lo, hi = sorted([lo, hi], key=lambda v: (v != v, v))  # mostly min <= max
     keyword = c.boolean(0.4)
-    ctx.clamp_kw = {"min": lo, "max": hi} if keyword else {}
+    ctx.share("clamp_kw", {"min": lo, "max": hi} if keyword else {})
     if keyword:
         return Splat([])
     if which == "none":
@@ -230,25 +208,24 @@ def _clamp_bounds(ctx, inplace):
     return Splat([lo] if hi is None else [lo, hi])
 
 
+@kind(shares=("clamp_kw",))
 def k_clamp_bounds(ctx):
-    return _clamp_bounds(ctx, inplace=False)
-
-
-def k_clamp_bounds_inplace(ctx):
-    return _clamp_bounds(ctx, inplace=True)
+    return _clamp_bounds(ctx, ctx.inplace)
 
 
 def _clamp_kw(ctx, key):
-    kw = getattr(ctx, "clamp_kw", {})
+    kw = ctx.take("clamp_kw", {})
     if key not in kw or (kw[key] is None and ctx.c.boolean(0.7)):
         return OMIT
     return kw[key]
 
 
+@kind(reads=("clamp_kw",))
 def k_clamp_min_kw(ctx):
     return _clamp_kw(ctx, "min")
 
 
+@kind(reads=("clamp_kw",))
 def k_clamp_max_kw(ctx):
     return _clamp_kw(ctx, "max")
 
@@ -279,11 +256,7 @@ def _lerp_end(ctx, inplace):
 
 
 def k_lerp_end(ctx):
-    return _lerp_end(ctx, inplace=False)
-
-
-def k_lerp_end_inplace(ctx):
-    return _lerp_end(ctx, inplace=True)
+    return _lerp_end(ctx, ctx.inplace)
 
 
 _WEIGHTS = [0.0, 0.25, 0.5, 0.75, 1.0, 0.3, -0.5, 1.5, 2.0, 0.4999, float("nan"), 1e30, -3.0, 0, 1]
@@ -311,11 +284,7 @@ def _lerp_weight(ctx, inplace):
 
 
 def k_lerp_weight(ctx):
-    return _lerp_weight(ctx, inplace=False)
-
-
-def k_lerp_weight_inplace(ctx):
-    return _lerp_weight(ctx, inplace=True)
+    return _lerp_weight(ctx, ctx.inplace)
 
 
 # --- a Python number first: torch.pow(2, t), torch.remainder(2, t) -----------------------
@@ -338,8 +307,4 @@ def _clamp_bound(ctx, inplace):
 
 
 def k_clamp_bound(ctx):
-    return _clamp_bound(ctx, inplace=False)
-
-
-def k_clamp_bound_inplace(ctx):
-    return _clamp_bound(ctx, inplace=True)
+    return _clamp_bound(ctx, ctx.inplace)

@@ -38,15 +38,44 @@ class Splat(list):
     """Arguments spliced into the call (f(*sizes) rather than f(sizes))."""
 
 
+class KindProtocolError(Exception):
+    """An argument kind shared or read a value it did not declare (a bug in the kind)."""
+
+
+def kind(shares=(), reads=()):
+    """Declare what an argument kind passes on to the kinds after it (`shares`) and what it
+    takes from the kinds before it (`reads`): the only channel between kinds besides the
+    chosen `self` and the arguments drawn so far. Ctx.share / Ctx.take enforce it."""
+    def mark(fn):
+        fn.shares, fn.reads = frozenset(shares), frozenset(reads)
+        return fn
+    return mark
+
+
 @dataclass
 class Ctx:
     """What an argument kind sees: the generator (live env, chooser), the call form,
-    the chosen `self` tensor and the arguments drawn so far."""
+    whether the op is an in-place twin, the chosen `self` tensor, the arguments drawn so
+    far, and what earlier kinds shared (declared with @kind)."""
     gen: "object"
     form: str = METHOD
     self_name: str | None = None
-    data_dtype: str | None = None
     args: list = field(default_factory=list)
+    inplace: bool = False
+    current: object = None      # the kind being drawn (set by the generator)
+    shared: dict = field(default_factory=dict)
+
+    def share(self, key, value):
+        if key not in getattr(self.current, "shares", ()):
+            raise KindProtocolError(f"argument kind {self.current.__name__} shares {key!r} "
+                                    f"without declaring it (@kind(shares=...))")
+        self.shared[key] = value
+
+    def take(self, key, default=None):
+        if key not in getattr(self.current, "reads", ()):
+            raise KindProtocolError(f"argument kind {self.current.__name__} reads {key!r} "
+                                    f"without declaring it (@kind(reads=...))")
+        return self.shared.get(key, default)
 
     @property
     def gen_op_creates(self):
@@ -59,6 +88,14 @@ class Ctx:
     @property
     def c(self):
         return self.gen.chooser
+
+
+def tensor_literal(ctx, flat, shape, dtype):
+    """Add `vN = torch.tensor(data, dtype=...)` (torch.zeros for an empty shape) before the
+    statement being drawn; its encoded reference."""
+    if shape and math.prod(shape) == 0:
+        return ctx.gen.add_setup("zeros", [{"tuple": list(shape)}], {"dtype": {"dtype": dtype}})
+    return ctx.gen.add_setup("tensor", [_nest(flat, list(shape))], {"dtype": {"dtype": dtype}})
 
 
 def _invalid(ctx):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 from .base import (
+    kind,
     DTYPES, FLOAT_EDGES, FLOAT_LIMITS, INT_RANGES, OMIT, Splat, _as_shape_arg, _dim,
     _factorize, _invalid, _nest, _element, _other, _scalar, _shape,
 )
@@ -23,10 +24,11 @@ def data_element(c, dtype, flavor):
     return _element(c, dtype, flavor)
 
 
+@kind(shares=("data_dtype",))
 def k_data(ctx):
     c = ctx.c
     dtype = c.choice(DTYPES)
-    ctx.data_dtype = dtype
+    ctx.share("data_dtype", dtype)
     shape = _shape(c)
     flavor = c.choice(DATA_FLAVORS)
     flat = [data_element(c, dtype, flavor) for _ in range(math.prod(shape))]
@@ -35,12 +37,15 @@ def k_data(ctx):
     return _nest(flat, shape)
 
 
+@kind(reads=("data_dtype",))
 def k_dtype(ctx):
+    """The dtype of the data drawn just before (mostly), or any."""
     c = ctx.c
-    if ctx.data_dtype is not None:
-        if c.boolean(0.75) or ctx.data_dtype in ("uint8", "int8", "int16", "int32",
-                                                 "float16", "bfloat16", "float64"):
-            return {"dtype": ctx.data_dtype}
+    data_dtype = ctx.take("data_dtype")
+    if data_dtype is not None:
+        if c.boolean(0.75) or data_dtype in ("uint8", "int8", "int16", "int32",
+                                             "float16", "bfloat16", "float64"):
+            return {"dtype": data_dtype}
         return OMIT
     return {"dtype": c.choice(DTYPES)} if c.boolean(0.5) else OMIT
 
@@ -188,11 +193,7 @@ def k_memory_format_contiguous(ctx):
 
 
 def k_other(ctx):
-    return _other(ctx, inplace=False)
-
-
-def k_other_inplace(ctx):
-    return _other(ctx, inplace=True)
+    return _other(ctx, ctx.inplace)
 
 
 def k_alpha(ctx):

@@ -12,7 +12,7 @@ import math
 
 from refimpl.indexing import advanced_index
 
-from ..program import FUNCTION, SETITEM_AUGMENTED, Statement, decode_value
+from ..program import SETITEM_AUGMENTED, decode_value
 from .base import OMIT, Splat, _invalid, _scalar
 
 INDEX_DTYPES = ("int64", "int32")
@@ -21,11 +21,7 @@ INDEX_DTYPES = ("int64", "int32")
 # --- helpers -------------------------------------------------------------------------------
 def _inline(ctx, data, dtype):
     """Add `vN = torch.tensor(data, dtype=...)` before the statement being built."""
-    gen = ctx.gen
-    stmt = Statement(op="tensor", form=FUNCTION, args=[data], kwargs={"dtype": {"dtype": dtype}},
-                     target=gen._new_var(), creates=True)
-    gen._add_statement(stmt)
-    return {"var": stmt.target}
+    return ctx.gen.add_setup("tensor", [data], {"dtype": {"dtype": dtype}})
 
 
 def _nest(flat, shape):

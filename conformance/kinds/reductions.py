@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..program import FUNCTION, Statement
-from .base import DTYPES, OMIT, _dim, _invalid, _nest
+from .base import DTYPES, OMIT, _dim, _invalid, kind, tensor_literal
 from .core import DATA_FLAVORS, data_element
 
 FLOAT_DTYPES = ["float16", "bfloat16", "float32", "float64"]
@@ -27,18 +26,9 @@ def _make_tensor(ctx, shape, dtype):
     """Add `vN = torch.tensor(data, dtype=...)` (or torch.zeros for empty shapes) before
     the statement being drawn; return its encoded reference."""
     c = ctx.c
-    gen = ctx.gen
-    shape = list(shape)
-    if math.prod(shape) == 0 and shape:
-        stmt = Statement(op="zeros", form=FUNCTION, args=[{"tuple": shape}],
-                         kwargs={"dtype": {"dtype": dtype}}, target=gen._new_var(), creates=True)
-    else:
-        flavor = c.choice(DATA_FLAVORS)
-        flat = [data_element(c, dtype, flavor) for _ in range(math.prod(shape))]
-        stmt = Statement(op="tensor", form=FUNCTION, args=[_nest(flat, shape)],
-                         kwargs={"dtype": {"dtype": dtype}}, target=gen._new_var(), creates=True)
-    gen._add_statement(stmt)
-    return {"var": stmt.target}
+    flavor = c.choice(DATA_FLAVORS)
+    flat = [data_element(c, dtype, flavor) for _ in range(math.prod(shape))]
+    return tensor_literal(ctx, flat, shape, dtype)
 
 
 def _any_tensor(ctx):
@@ -238,6 +228,7 @@ def k_any_vec(ctx):
 
 
 # --- joining -------------------------------------------------------------------------------
+@kind(shares=("join_along",))
 def k_tensor_list(ctx):
     """[self, ...]: tensors that agree with self except along one dim (often self again,
     legacy 1-d empty tensors, other dtypes), as a list or a tuple."""
@@ -261,7 +252,7 @@ def k_tensor_list(ctx):
                 other[along] = c.integer(0, 3)
             dtype = _self_dtype(ctx) if c.boolean(0.6) else c.choice(DTYPES)
             items.append(_make_tensor(ctx, other, dtype))
-    ctx.join_along = along
+    ctx.share("join_along", along)
     order = list(range(len(items)))
     if c.boolean(0.3):
         order = sorted(order, key=lambda _: c.integer(0, 9))
@@ -269,10 +260,11 @@ def k_tensor_list(ctx):
     return {"list": items} if c.boolean(0.7) else {"tuple": items}
 
 
+@kind(reads=("join_along",))
 def k_cat_dim(ctx):
     c = ctx.c
     ndim = ctx.self_t.dim()
-    along = getattr(ctx, "join_along", None)
+    along = ctx.take("join_along")
     if along is not None and not _invalid(ctx):
         if c.boolean(0.2):
             return OMIT if along == 0 else along

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..program import METHOD
 from . import core
-from .base import DTYPES, OMIT, Splat, _dim, _factorize, _float_value, _invalid
+from .base import kind, DTYPES, OMIT, Splat, _dim, _factorize, _float_value, _invalid
 
 
 def _seq(c, items):
@@ -187,13 +187,14 @@ def _choose_dim(ctx, default_ok=True):
     ndim = ctx.self_t.dim()
     how = c.integer(0, 2) if default_ok else c.integer(0, 1)
     d = _dim(ctx, ndim) if how < 2 else 0
-    ctx.pending_dim = d if how == 1 else None
+    ctx.share("pending_dim", d if how == 1 else None)
     return d, ([d] if how == 0 else [])
 
 
+@kind(reads=("pending_dim",))
 def k_dim_kw(ctx):
     """dim= for a split-like op whose dim was chosen but not passed positionally."""
-    d = getattr(ctx, "pending_dim", None)
+    d = ctx.take("pending_dim")
     return OMIT if d is None else d
 
 
@@ -203,6 +204,7 @@ def _partition(c, total, parts):
     return [b - a for a, b in zip([0] + cuts, cuts + [total])]
 
 
+@kind(shares=("pending_dim",))
 def k_split_args(ctx):
     """split_size (an int) or split sizes (a sequence adding up to the dim's size)."""
     c = ctx.c
@@ -220,6 +222,7 @@ def k_split_args(ctx):
     return Splat([_seq(c, sizes)] + dim_args)
 
 
+@kind(shares=("pending_dim",))
 def k_split_sizes_args(ctx):
     c = ctx.c
     t = ctx.self_t
@@ -231,6 +234,7 @@ def k_split_sizes_args(ctx):
     return Splat([_seq(c, sizes)] + dim_args)
 
 
+@kind(shares=("pending_dim",))
 def k_chunk_args(ctx):
     c = ctx.c
     _, dim_args = _choose_dim(ctx)
@@ -318,21 +322,23 @@ def k_as_strided_args(ctx):
 
 
 # --- factories -----------------------------------------------------------------------------------
+@kind(shares=("as_tensor_src", "data_dtype"))
 def k_as_tensor_data(ctx):
     """A live tensor (as_tensor may return it itself) or nested Python data."""
     c = ctx.c
     names = ctx.gen.tensor_names()
-    ctx.as_tensor_src = None
+    ctx.share("as_tensor_src", None)
     if names and c.boolean(0.6):
         name = names[-1] if c.boolean(0.3) else c.choice(names)
-        ctx.as_tensor_src = name
+        ctx.share("as_tensor_src", name)
         return {"var": name}
     return core.k_data(ctx)
 
 
+@kind(reads=("as_tensor_src", "data_dtype"))
 def k_as_tensor_dtype(ctx):
     c = ctx.c
-    src = getattr(ctx, "as_tensor_src", None)
+    src = ctx.take("as_tensor_src")
     if src is None:
         return core.k_dtype(ctx)
     choice = c.integer(0, 2)
