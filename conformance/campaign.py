@@ -51,7 +51,9 @@ class Campaign:
         self.seed = config.seed if config.seed is not None else random.SystemRandom().randrange(2**32)
         self.failures = {}                      # (target, op, property) -> failure record
         self.coverage = collections.Counter()   # statements per op (generated and run)
-        self.spellings = collections.Counter()  # statements per call spelling (keywords, out=, ...)
+        # statements per op and call spelling (positional, keywords, out, malformed:..., or the
+        # form: operator, augmented, getitem, ...)
+        self.spellings = collections.defaultdict(collections.Counter)
         self.exercised = collections.Counter()  # (target, op) statements run
         self.matched_ledger = set()
         self.programs = 0
@@ -95,7 +97,7 @@ class Campaign:
                 self.programs += 1
                 for stmt in program.statements:
                     self.coverage[stmt.op] += 1
-                    self.spellings[stmt.spelling or stmt.form] += 1
+                    self.spellings[stmt.op][stmt.spelling or stmt.form] += 1
                 for target in self.targets:
                     divergence, ran = run_lockstep(program, self.oracle, target)
                     self.statements += ran
@@ -207,7 +209,7 @@ class Campaign:
             "failures": [{k: v for k, v in f.items() if k != "program"} for f in failures],
             "possibly_fixed": fixed,
             "coverage": dict(sorted(self.coverage.items())),
-            "spellings": dict(sorted(self.spellings.items())),
+            "spellings": {op: dict(sorted(c.items())) for op, c in sorted(self.spellings.items())},
             "target_errors": [],
         }
 

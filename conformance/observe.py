@@ -46,7 +46,27 @@ def _tensor_values(t, target):
 
 
 def observe_tensor(t, target):
-    obs = {
+    try:  # the common case: every property answers (one try, no closures)
+        obs = {
+            "shape": tuple(t.shape),
+            "strides": tuple(t.stride()),
+            "storage_offset": t.storage_offset(),
+            "dtype": dtype_name(t.dtype),
+            "contiguous": bool(t.is_contiguous()),
+            "values": _tensor_values(t, target),
+            "version": t._version,
+            "_storage": target.storage_key(t),
+        }
+    except Exception:  # noqa: BLE001 - some property fails: observe each one on its own
+        obs = _observe_each(t, target)
+    if target.is_refimpl:
+        mask = t._undefined_mask()
+        obs["_undefined"] = None if mask is None else mask.tolist()
+    return obs
+
+
+def _observe_each(t, target):
+    return {
         "shape": _read(lambda: tuple(t.shape)),
         "strides": _read(lambda: tuple(t.stride())),
         "storage_offset": _read(lambda: t.storage_offset()),
@@ -56,10 +76,6 @@ def observe_tensor(t, target):
         "version": _read(lambda: t._version),
         "_storage": _read(lambda: target.storage_key(t)),
     }
-    if target.is_refimpl:
-        mask = t._undefined_mask()
-        obs["_undefined"] = None if mask is None else mask.tolist()
-    return obs
 
 
 def is_tensor(x, target):

@@ -9,6 +9,7 @@ Argument values are encoded so the three uses agree:
   {"memory_format": "contiguous_format"}
   {"list": [..encoded..]}             a Python list (e.g. a shape with -1)
   {"tuple": [..encoded..]}            a Python tuple (a shape, or a multi-index)
+  {"size": [ints]}                    torch.Size([...])
   {"slice": [start, stop, step]}      a slice (entries may be null)
   {"ellipsis": true}                  ...
   any JSON scalar / nested list       a Python literal (floats may be nan/inf/-0.0; null is None)
@@ -182,6 +183,8 @@ def render_value(v, module="torch"):
             return "slice(" + ", ".join(render_value(x, module) for x in v["slice"]) + ")"
         if "ellipsis" in v:
             return "..."
+        if "size" in v:
+            return f"{module}.Size([{', '.join(render_value(x, module) for x in v['size'])}])"
         raise ValueError(f"unknown encoded value {v!r}")
     if isinstance(v, list):
         return "[" + ", ".join(render_value(x, module) for x in v) + "]"
@@ -226,6 +229,8 @@ def decode_value(v, env, module):
             return slice(*v["slice"])
         if "ellipsis" in v:
             return Ellipsis
+        if "size" in v:
+            return module.Size(decode_value(v["size"], env, module))
         raise ValueError(f"unknown encoded value {v!r}")
     if isinstance(v, list):
         return [decode_value(x, env, module) for x in v]

@@ -129,6 +129,7 @@ def _counts(summary: dict, failures: list[dict]) -> dict:
 def _context(report_dir: pathlib.Path, summary: dict) -> dict:
     failures = _failures(summary)
     coverage = {str(k): v for k, v in _dict(summary, "coverage").items()}
+    spellings = _dict(summary, "spellings")
     properties = [str(p) for p in _list(summary, "properties")]
     for f in failures:  # properties seen only in failures still get a column
         if f["property"] not in properties:
@@ -154,7 +155,7 @@ def _context(report_dir: pathlib.Path, summary: dict) -> dict:
         elif flat:
             status = "known"
         rows.append({"op": op, "statements": coverage.get(op), "cells": row_cells,
-                     "status": status})
+                     "status": status, "spellings": _dict(spellings, op)})
 
     sections = []
     for f in sorted(failures, key=lambda f: (_STATUS_ORDER.get(f["status"], 2), f["id"])):

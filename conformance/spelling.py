@@ -69,6 +69,11 @@ def respell(gen, op, form, args, kwargs):
         out = _out_tensor(gen, op, given) if has_out and form == FUNCTION and _out_via_kernel(op) else None
         if out is not None:
             return args, {**kwargs, "out": {"var": out}}, "out"
+    elif c.boolean(0.3):
+        defaulted = _defaults_not_given(sig, len(given), kwargs)
+        if defaulted:
+            p = c.choice(defaulted)
+            return args, {**kwargs, p.name: p.default}, "defaults"
     elif len(given) <= len(positional) and given:
         start = c.integer(0, len(given) - 1)
         named = {p.name: v for p, v in zip(positional[start:], given[start:])}
@@ -76,6 +81,17 @@ def respell(gen, op, form, args, kwargs):
                                                    for p in positional[start:len(given)]):
             return head + list(given[:start]), {**named, **kwargs}, "keywords"
     return args, kwargs, "positional" if given else None
+
+
+def _defaults_not_given(sig, n_positional, kwargs):
+    """Parameters left to their defaults whose default is a plain value, to pass explicitly
+    (alpha=1, keepdim=False, dtype=None)."""
+    from refimpl.argparse import NO_DEFAULT
+    positional = _positional(sig)
+    taken = {p.name for p in positional[:n_positional]} | set(kwargs)
+    return [p for p in sig.params
+            if p.name not in taken and p.name != "out" and p.default is not NO_DEFAULT
+            and (p.default is None or type(p.default) in (bool, int, float))]
 
 
 def _malformed(c, head, given, kwargs, positional):

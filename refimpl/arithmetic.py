@@ -729,7 +729,8 @@ def _lerp_candidates(start, end, weight, compute):
         scalar = np.where(small, scalar_small, scalar_large)
         coeff = np.where(small, w, _round_np(w - 1.0, compute))
         base = np.where(small, s, e)
-        fused = coeff * diff + base
+        # an fma does not overflow on its product: long double has the range it needs
+        fused = (coeff.astype(np.longdouble) * diff + base).astype(np.float64)
     return scalar, fused
 
 

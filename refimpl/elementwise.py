@@ -181,6 +181,8 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
         undefined = merge_unspecified(undefined, unspecified)
     values = np.broadcast_to(np.asarray(values), shape)
     if out is not None:
+        if out.dtype is not result:  # computed in the result dtype, then cast into out
+            values = to_dtype_array(values, result)
         if _reads_what_it_writes(out, inputs):
             undefined = np.ones(shape, dtype=bool)
         undefined = merge_unspecified(undefined, _self_overlapping(out))
@@ -241,7 +243,11 @@ def _add_fn(alpha):
         scale = np.asarray(alpha).astype(b.dtype)
         if dtype.kind != "float":
             return a + scale * b
-        fused = a.astype(np.float64) + scale.astype(np.float64) * b.astype(np.float64)
+        # the fused value needs more range than double holds for double operands
+        # (x - 2 * x is -x fused, though 2 * x overflows): long double, rounded once
+        wide = np.longdouble if dtype is dtypes.float64 else np.float64
+        with np.errstate(all="ignore"):
+            fused = (a.astype(wide) + scale.astype(wide) * b.astype(wide)).astype(np.float64)
         product = to_dtype_array(scale * b, dtype).astype(a.dtype)
         unfused = to_dtype_array(a + product, dtype).astype(np.float64)
         fused_rounded = to_dtype_array(fused, dtype).astype(np.float64)

@@ -102,18 +102,21 @@ def _unstable_sum(values64, exact, axes, dtype):
     vector width (AVX2, AVX512) and on TensorIterator's layout, so refimpl does not model
     it. It marks unspecified the sums where some order overflows the accumulation type
     (float, or double for double) although the exact sum does not, or overflows to the
-    other infinity (inf - inf is NaN), and the sums whose terms cancel so much that the
-    rounding bound (n - 1) * u * (sum |x| - |sum x|) exceeds the tolerance. Terms of one
-    sign are left to _order_sensitive: their relative error stays below (n - 1) * u."""
+    other infinity (inf - inf is NaN), and the sums whose large terms cancel: where one
+    rounding at the scale of the largest term exceeds the tolerance, adding the small
+    terms before or after the large ones cancel changes the result -- unless every
+    partial sum is exact in the accumulation type whatever the order (see
+    _exactly_summable)."""
     if dtype.kind != "float" or not axes or values64.size == 0:
         return None
     acc = np.float64 if dtype is dtypes.float64 else np.float32
     info = np.finfo(acc)
     moved = np.moveaxis(values64, axes, tuple(range(len(axes))))
-    flat = moved.reshape((-1,) + moved.shape[len(axes):]).astype(np.longdouble)
-    finite = np.isfinite(flat)
-    positive = np.where(finite & (flat > 0), flat, 0).sum(axis=0)
-    negative = np.where(finite & (flat < 0), flat, 0).sum(axis=0)
+    flat = moved.reshape((-1,) + moved.shape[len(axes):])
+    wide = flat.astype(np.longdouble)
+    finite = np.isfinite(wide)
+    positive = np.where(finite & (wide > 0), wide, 0).sum(axis=0)
+    negative = np.where(finite & (wide < 0), wide, 0).sum(axis=0)
     exact = np.asarray(exact, dtype=np.float64)
     with np.errstate(all="ignore"):
         ends = exact.astype(acc)  # where every order ends: the exact sum, rounded
@@ -121,11 +124,25 @@ def _unstable_sum(values64, exact, axes, dtype):
         overflow = (((positive > largest) & ~np.isposinf(ends))
                     | ((-negative > largest) & ~np.isneginf(ends)))
         rtol, atol = dtypes.TOLERANCE[dtype.name]
-        cancelled = (positive - negative) - np.abs(exact).astype(np.longdouble)
-        bound = (flat.shape[0] - 1) * np.longdouble(info.eps / 2) * cancelled
-        cancelling = np.isfinite(exact) & (bound > atol + rtol * np.abs(exact))
+        largest_term = np.where(finite, np.abs(wide), 0).max(axis=0)
+        one_rounding = np.longdouble(info.eps / 2) * largest_term
+        cancelling = (np.isfinite(exact) & (one_rounding > atol + rtol * np.abs(exact))
+                      & ~_exactly_summable(flat, positive - negative, info.nmant + 1))
     unstable = ~np.isnan(exact) & (overflow | cancelling)
     return unstable if unstable.any() else None
+
+
+def _exactly_summable(flat, magnitude, digits):
+    """Per column of flat (terms along axis 0): whether every partial sum, in any order,
+    is exact with `digits` significant bits -- the terms are multiples of their
+    smallest lowest set bit q, and sum |x| (magnitude) stays below q * 2**digits."""
+    with np.errstate(all="ignore"):
+        usable = np.isfinite(flat) & (flat != 0)
+        mantissa, exponent = np.frexp(np.where(usable, flat, 1.0))
+        integer = np.abs(mantissa * 2.0 ** 53).astype(np.int64)
+        lowest = np.ldexp((integer & -integer).astype(np.float64), exponent - 53)
+        quantum = np.where(usable, lowest, np.inf).min(axis=0)
+        return np.isfinite(flat).all(axis=0) & (magnitude <= np.ldexp(quantum, digits))
 
 
 def _cast_late(raw, exact, axes, in_dtype, out_dtype):
@@ -328,7 +345,7 @@ def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None):
     # a tiny sum that the division rounds to zero leaves the zero the sign of the kernel's
     # sum, which at that scale its order of accumulation decides (1 + -1e-45 - 1 is +0.0
     # in float, -1e-45 exactly): unspecified
-    underflow = (values == 0) & (sums != 0)
+    underflow = (to_dtype_array(values, out_dtype) == 0) & (sums != 0)
     undefined = merge_unspecified(total._undefined_mask(), underflow if underflow.any() else None)
     return Tensor._from_array(np.asarray(values), out_dtype, None, undefined)
 
@@ -453,7 +470,7 @@ def _extreme_all(name, input, largest):
     value = raw[_arg_extreme(raw, 0, largest)]
     mask = input._undefined_mask()
     undefined = None if mask is None else np.asarray(mask.any())
-    if value == 0 and _both_signs(raw[raw == 0]):
+    if input.dtype.kind == "float" and value == 0 and _both_signs(raw[raw == 0]):
         # max_all_kernel_impl (cpu/TensorCompareKernel.cpp) keeps the last tied element
         # in memory order for up to 3 elements, but its vectorized reduction beyond that
         # keeps another one (measured on torch 2.13): the sign is unspecified

@@ -101,9 +101,9 @@ def _float_to_int(arr: np.ndarray, dtype) -> np.ndarray:
 
     c10::convert (c10/util/TypeCast.h static_cast_with_inter_type) is a static_cast,
     except that uint8 goes through int64 first. C++ leaves out-of-range conversions
-    undefined, but x86-64 compilers emit cvttss2si / cvttsd2si (and the vectorized copy
-    kernels cvttps2dq), which truncate toward zero into a 32-bit register (int8, int16,
-    int32) or a 64-bit one (int64, and uint8 through int64), give that register's
+    undefined, but x86-64 compilers emit cvttss2si / cvttsd2si (the vectorized copy
+    loops convert alike), which truncate toward zero into a 32-bit register (int8,
+    int16, int32) or a 64-bit one (int64, and uint8 through int64), give that register's
     "integer indefinite" value INT_MIN for NaN, infinities and values out of its range,
     and the narrower types keep the low bits (wrap). Checked on torch 2.13 for every
     float dtype into every integer dtype, with the vectorized and scalar loops

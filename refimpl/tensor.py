@@ -163,12 +163,20 @@ class Tensor:
 
     # ---- element access -----------------------------------------------------------
     def _index_array(self) -> np.ndarray:
-        """Storage position of every element: offset + sum(index * stride)."""
+        """Storage position of every element: offset + sum(index * stride). Kept for the
+        geometry it was computed for (read-only), since tensors are read far more often
+        than they are restrided."""
+        key = (self._offset, self._sizes, self._strides)
+        cached = self.__dict__.get("_index_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
         idx = np.full(self._sizes, self._offset, dtype=np.int64)
         for d, (size, stride) in enumerate(zip(self._sizes, self._strides)):
             shape = [1] * len(self._sizes)
             shape[d] = size
             idx = idx + (np.arange(size, dtype=np.int64) * stride).reshape(shape)
+        idx.flags.writeable = False
+        self._index_cache = (key, idx)
         return idx
 
     def _values(self) -> np.ndarray:

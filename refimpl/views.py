@@ -111,7 +111,7 @@ def _type_string(self: Tensor):
 
 @declare("expand(SymInt[] size, *, bool implicit=False)", forms="method", output="view",
          schema="aten::expand")
-def expand(self: Tensor, *sizes):
+def expand(self: Tensor, *sizes, implicit=False):
     """inferExpandGeometry (aten/src/ATen/ExpandUtils.cpp)."""
     sizes = _shape_arg(sizes)
     if any(s < -1 for s in sizes):

@@ -155,11 +155,14 @@ def _nest(flat, shape):
 
 
 def _as_shape_arg(ctx, sizes):
-    """A shape passed as separate ints (methods and factories only), a tuple or a list."""
+    """A shape passed as separate ints (methods and factories only), a tuple, a list or a
+    torch.Size (which the argument parser takes wherever it takes a tuple of ints)."""
     c = ctx.c
-    form = c.integer(0, 2)
+    form = c.integer(0, 3)
     if form == 0 and sizes and (ctx.form == METHOD or ctx.gen_op_creates):
         return Splat(sizes)
+    if form == 3 and all(isinstance(s, int) for s in sizes):
+        return {"size": list(sizes)}
     return {"tuple": list(sizes)} if form == 1 else {"list": list(sizes)}
 
 
