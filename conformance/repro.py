@@ -37,6 +37,8 @@ def _close(expected, actual, rtol, atol, skip=None):
         return True
     if isinstance(expected, float) and expected != expected:
         return isinstance(actual, float) and actual != actual
+    if expected == 0 and actual == 0 and isinstance(expected, float) and isinstance(actual, float):
+        return str(expected) == str(actual)  # a zero's sign counts: 1 / -0.0 is -inf
     if expected == actual:
         return True
     finite = abs(expected) != float("inf") and abs(actual) != float("inf")

@@ -513,7 +513,8 @@ def _first_on_ties(np_fn, a, b):
 def _signed_zeros(a, b, itemsize):
     """Where a and b are zeros of opposite sign and the kernel may take its vector loop:
     max/min of them is a in the scalar loop (std::max(a, b)) but b in the vector loop
-    (vec::maximum is _mm512_max_ps(a, b), which returns its second operand on ties).
+    (vec::maximum is _mm256_max_ps / _mm512_max_ps(a, b), which return their second
+    operand on ties).
     Which loop an element meets depends on TensorIterator's coalesced layout and the
     element's place in it, so there the sign is unspecified; an output smaller than one
     vector block only ever meets the scalar loop (so keeps a, see _first_on_ties)."""
@@ -772,7 +773,10 @@ def _lerp(self, end, weight, out=None):
         return scalar, _disagree(dtype, scalar, *others)
     fn.wants_dtype = True
     inputs = [self, end] + ([weight] if tensor_weight else [])
-    return elementwise(fn, inputs, out=out, check=check)
+    # lerp.Tensor's TensorIterator wants out's dtype to be the inputs' (check_all_same_dtype);
+    # lerp.Scalar's casts into out
+    return elementwise(fn, inputs, out=out, check=check,
+                       out_dtype="same" if tensor_weight else "cast")
 
 
 @declare("lerp(Tensor input, Tensor end, Tensor weight, *, Tensor out=None)",

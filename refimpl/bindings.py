@@ -218,6 +218,19 @@ def refuse_overlap(out, inputs):
             raise RuntimeError(PARTIAL_OVERLAP)
 
 
+def out_like_input(message, overlap=False):
+    """An op's out check: out has the input's dtype, else RuntimeError(message) (formatted
+    with the two dtypes' names as `input` and `out`); with overlap, out shares no memory
+    with any tensor argument either."""
+    def check(out, args):
+        x = args["input"]
+        if out.dtype is not x.dtype:
+            raise RuntimeError(message.format(input=x.dtype.legacy_name, out=out.dtype.legacy_name))
+        if overlap:
+            refuse_overlap(out, [v for v in args.values() if isinstance(v, Tensor)])
+    return check
+
+
 def write_out(out, result, inputs):
     """torch.f(..., out=t): the result written into t (aten/src/ATen/native/Resize.cpp
     resize_output and the structured kernels' set_output): t's dtype must be one the result

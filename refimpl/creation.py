@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 
 from . import dtypes, layout, views
-from .storage import merge_unspecified, to_dtype_array, unspecified_conversions
+from .storage import to_dtype_array
 from .registry import declare
 from .tensor import Tensor, device as _device
 
@@ -283,7 +283,7 @@ def as_tensor(data, dtype=None, device=None):
         if dtype is None or dtype is data.dtype:
             return data
         values = data._values()
-        undefined = merge_unspecified(data._undefined_mask(), unspecified_conversions(values, dtype))
+        undefined = data._undefined_mask()
         return Tensor._from_array(values, dtype,
                                   layout.preserve_format_strides(data._sizes, data._strides),
                                   undefined)

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import dtypes
 from .reductions import _exact_sum, _order_sensitive
+from .bindings import out_like_input
 from .registry import declare
 from .shape_ops import unsqueeze
 from .storage import merge_unspecified, to_dtype_array
@@ -75,7 +76,8 @@ def _zero_results(a, b, products, exact, k_axis, dtype):
     acc_tiny = 2.0 ** -960 if dtype is dtypes.float64 else 2.0 ** -100
     with np.errstate(all="ignore"):
         rounded = to_dtype_array(exact, dtype).astype(np.float64)
-        factors = (a.astype(np.float64)[..., :, :, None] != 0) & (b.astype(np.float64)[..., None, :, :] != 0)
+        factors = ((a.astype(np.float64)[..., :, :, None] != 0)
+                   & (b.astype(np.float64)[..., None, :, :] != 0))
         tiny = (factors & (np.abs(products) < acc_tiny)).any(axis=k_axis)
     all_negative_zero = ((products == 0) & np.signbit(products)).all(axis=k_axis)
     unspecified = (rounded == 0) & (all_negative_zero | (exact != 0) | tiny)
@@ -128,13 +130,10 @@ def _out_of_mv(out, args):
                            f"{out.dtype.legacy_name}, {a.dtype.legacy_name}, and {v.dtype.legacy_name}")
 
 
-def _out_of_dot(out, args):
-    if out.dtype is not args["input"].dtype:
-        raise RuntimeError(f"result dtype {out.dtype.legacy_name} does not match input dtype "
-                           f"{args['input'].dtype.legacy_name}")
+
 
 @declare("dot(Tensor input, Tensor tensor, *, Tensor out=None)", schema="aten::dot",
-         out_check=_out_of_dot)
+         out_check=out_like_input("result dtype {out} does not match input dtype {input}"))
 def dot(input: Tensor, tensor: Tensor):
     """dot_check (Blas.cpp): 1-d, same dtype, same size; no bool kernel."""
     other = tensor

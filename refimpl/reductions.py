@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from . import dtypes, layout
+from .bindings import out_like_input
 from .storage import merge_unspecified, to_dtype_array
 from .printing import return_type
 from .registry import declare
@@ -185,12 +186,9 @@ def _out_of_mean(out, args):
     return {"dtype": out.dtype}
 
 
-def _out_like_input(out, args):
-    """amax / amin: out's dtype is the input's (check_reduction_out_dtype in meta)."""
-    if out.dtype is not args["input"].dtype:
-        raise RuntimeError(f"Expected the dtype for input and out to match, but got "
-                           f"{args['input'].dtype.legacy_name} for input's dtype and "
-                           f"{out.dtype.legacy_name} for out's dtype.")
+# amax / amin: out's dtype is the input's (check_reduction_out_dtype in meta)
+_AMAX_OUT = ("Expected the dtype for input and out to match, but got {input} for input's dtype "
+             "and {out} for out's dtype.")
 
 
 def _out_long(out, args):
@@ -484,39 +482,30 @@ def _both_signs(zeros):
 
 def _binary_extreme(largest, input, other):
     """max.other / min.other are maximum / minimum (BinaryOps.cpp: max(self, other)
-    returns at::maximum(self, other)): elementwise, promoting, NaN-propagating, with their rule for the sign
-    of zeros of opposite sign (arithmetic._signed_zeros)."""
+    returns at::maximum(self, other)): elementwise, promoting, NaN-propagating, with
+    their rule for the sign of zeros of opposite sign (arithmetic._signed_zeros)."""
     from .arithmetic import maximum, minimum
     return (maximum if largest else minimum)(input, other)
 
 
-@declare("max(Tensor input, *, Tensor out=None)", "max(Tensor input, Tensor other, *, Tensor out=None)",
-         "max(Tensor input, int dim, bool keepdim=False, *, TensorList[2] out=None)",
-         schema="aten::max.dim",
-         out_check=_out_extreme)
-def max(input: Tensor, dim=None, keepdim=False, *, other=None):
-    """max() / max.dim (values, indices) / max.other (elementwise maximum)."""
-    if other is not None:
-        return _binary_extreme(True, input, other)
-    if isinstance(dim, Tensor):
-        return _binary_extreme(True, input, dim)
-    if dim is None:
-        return _extreme_all("max", input, True)
-    return _extreme_dim("max", input, dim, keepdim, True)
+def _extreme(name, largest):
+    """max / min: the whole tensor, along a dim (values, indices), or against another tensor
+    (elementwise maximum / minimum)."""
+    def op(input: Tensor, dim=None, keepdim=False, *, other=None):
+        if other is not None or isinstance(dim, Tensor):
+            return _binary_extreme(largest, input, other if other is not None else dim)
+        if dim is None:
+            return _extreme_all(name, input, largest)
+        return _extreme_dim(name, input, dim, keepdim, largest)
+    op.__name__ = name
+    return declare(f"{name}(Tensor input, *, Tensor out=None)",
+                   f"{name}(Tensor input, Tensor other, *, Tensor out=None)",
+                   f"{name}(Tensor input, int dim, bool keepdim=False, *, TensorList[2] out=None)",
+                   schema=f"aten::{name}.dim", out_check=_out_extreme)(op)
 
 
-@declare("min(Tensor input, *, Tensor out=None)", "min(Tensor input, Tensor other, *, Tensor out=None)",
-         "min(Tensor input, int dim, bool keepdim=False, *, TensorList[2] out=None)",
-         schema="aten::min.dim",
-         out_check=_out_extreme)
-def min(input: Tensor, dim=None, keepdim=False, *, other=None):
-    if other is not None:
-        return _binary_extreme(False, input, other)
-    if isinstance(dim, Tensor):
-        return _binary_extreme(False, input, dim)
-    if dim is None:
-        return _extreme_all("min", input, False)
-    return _extreme_dim("min", input, dim, keepdim, False)
+max = _extreme("max", True)
+min = _extreme("min", False)
 
 
 # --- amax / amin ---------------------------------------------------------------------------
@@ -582,14 +571,14 @@ def _tied_zeros(input, vals, axes):
 
 @declare("amax(Tensor input, int[1] dim=[], bool keepdim=False, *, Tensor out=None)",
          schema="aten::amax",
-         out_check=_out_like_input)
+         out_check=out_like_input(_AMAX_OUT))
 def amax(input: Tensor, dim=(), keepdim=False):
     return _amax_amin("amax", input, dim, keepdim, True)
 
 
 @declare("amin(Tensor input, int[1] dim=[], bool keepdim=False, *, Tensor out=None)",
          schema="aten::amin",
-         out_check=_out_like_input)
+         out_check=out_like_input(_AMAX_OUT))
 def amin(input: Tensor, dim=(), keepdim=False):
     return _amax_amin("amin", input, dim, keepdim, False)
 

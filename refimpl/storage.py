@@ -120,14 +120,6 @@ def _float_to_int(arr: np.ndarray, dtype) -> np.ndarray:
     return register.astype(dtype.np_storage)  # numpy's integer casts keep the low bits
 
 
-def unspecified_conversions(values: np.ndarray, dtype):
-    """Elements whose conversion into `dtype` depends on the kernel path: None, since
-    torch:cpu on x86-64 converts every value the same way on every path, out-of-range
-    float -> integer conversions included (modelled in _float_to_int). Still called
-    by creation.py and indexing/, which can drop the call."""
-    return None
-
-
 def merge_unspecified(*masks):
     """The union of unspecified-value masks (Storage.undefined's convention: None, or a
     bool array), broadcast together; None when every mask is None."""

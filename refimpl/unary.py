@@ -21,6 +21,7 @@ import numpy as np
 
 from . import dtypes, layout
 from .elementwise import elementwise
+from .bindings import out_like_input
 from .registry import declare
 from .storage import to_dtype_array
 from .tensor import Tensor
@@ -225,14 +226,10 @@ def _nan_to_num_(self, nan, posinf, neginf):
     return elementwise(_nan_to_num_fn(self.dtype, nan, posinf, neginf), [self], out=self)
 
 
-def _out_of_nan_to_num(out, args):
-    if out.dtype is not args["input"].dtype:
-        raise RuntimeError(f"nan_to_num: dtype of out: {out.dtype.legacy_name} should be same as "
-                           f"input: {args['input'].dtype.legacy_name}")
-
 @declare("nan_to_num(Tensor input, float? nan=None, float? posinf=None, float? neginf=None, *, "
          "Tensor out=None)", inplace=True, inplace_function=True, schema="aten::nan_to_num",
-         out_check=_out_of_nan_to_num)
+         out_check=out_like_input(
+             "nan_to_num: dtype of out: {out} should be same as input: {input}"))
 def nan_to_num(input, nan=None, posinf=None, neginf=None, *, out=None):
     if out is None:
         return _nan_to_num(input, nan, posinf, neginf)

@@ -16,6 +16,7 @@ from ..creation import checked_scalar
 from ..elementwise import INTERNAL_OVERLAP, has_internal_overlap
 from ..shape_ops import unsqueeze
 from ..storage import to_dtype_array
+from ..bindings import out_like_input
 from ..registry import declare
 from ..tensor import Tensor
 from .scatter_gather import scatter_into
@@ -25,16 +26,10 @@ from .writes import (
 
 
 # --- index_select, take, gather, scatter ----------------------------------------------------
-def _out_of_index_select(out, args):
-    """index_select_out_cpu_: same dtype as self, no memory shared with the inputs."""
-    from ..bindings import refuse_overlap
-    if out.dtype is not args["input"].dtype:
-        raise RuntimeError("index_select(): self and result must have the same scalar type")
-    refuse_overlap(out, [args["input"], args.get("index")])
-
 @declare("index_select(Tensor input, int dim, Tensor index, *, Tensor out=None)",
          schema="aten::index_select",
-         out_check=_out_of_index_select, out_check_first=True)
+         out_check=out_like_input("index_select(): self and result must have the same scalar type",
+                                  overlap=True), out_check_first=True)
 def index_select(self: Tensor, dim, index: Tensor):
     dim = layout.wrap_dim(dim, self.dim())
     numel = index.numel()
@@ -71,16 +66,10 @@ def index_select(self: Tensor, dim, index: Tensor):
                               None if und is None else np.take(und, idx, axis=dim).reshape(sizes))
 
 
-def _out_of_take(out, args):
-    from ..bindings import refuse_overlap
-    if out.dtype is not args["input"].dtype:
-        raise RuntimeError(f"take(): self and out expected to have the same dtype, but got "
-                           f"self.dtype = {args['input'].dtype.legacy_name} and out.dtype = "
-                           f"{out.dtype.legacy_name}")
-    refuse_overlap(out, [args["input"], args.get("index")])
-
 @declare("take(Tensor input, Tensor index, *, Tensor out=None)", schema="aten::take",
-         out_check=_out_of_take, out_check_first=True)
+         out_check=out_like_input("take(): self and out expected to have the same dtype, but got "
+                                  "self.dtype = {input} and out.dtype = {out}", overlap=True),
+         out_check_first=True)
 def take(self: Tensor, index: Tensor):
     if index.dtype is not dtypes.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype.legacy_name}")

@@ -16,6 +16,7 @@ from ..creation import check_convertible, checked_scalar
 from ..elementwise import INTERNAL_OVERLAP, PARTIAL_OVERLAP, has_internal_overlap, overlap_status
 from ..shape_ops import unsqueeze
 from ..storage import merge_unspecified, to_dtype_array
+from ..bindings import out_like_input
 from ..registry import declare
 from ..tensor import Tensor
 from .writes import sizes_str, write_at
@@ -88,15 +89,10 @@ def masked_fill(self: Tensor, mask: Tensor, value, *, out=None):
     return result
 
 
-def _out_of_masked_select(out, args):
-    from ..bindings import refuse_overlap
-    if out.dtype is not args["input"].dtype:
-        raise RuntimeError("masked_select(): self and result must have the same scalar type")
-    refuse_overlap(out, [args["input"], args.get("mask")])
-
 @declare("masked_select(Tensor input, Tensor mask, *, Tensor out=None)",
          schema="aten::masked_select",
-         out_check=_out_of_masked_select, out_check_first=True)
+         out_check=out_like_input("masked_select(): self and result must have the same scalar "
+                                  "type", overlap=True), out_check_first=True)
 def masked_select(self: Tensor, mask: Tensor):
     if mask.dtype is not dtypes.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")

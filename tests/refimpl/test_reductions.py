@@ -338,7 +338,8 @@ def test_linalg_zero_signs(expr, dtype):
     same_signs(expr, z=([[0.0], [-0.0], [0.0]], dtype), n=([[-2.5, 1.0, -0.0]], dtype),
                z2=([[0.0, -0.0], [1.0, -1.0]], dtype), n2=([[-2.5, 1.0], [2.5, -0.0]], dtype),
                t=([[1e-30, -1e-30], [0.0, -1.0]], dtype), v=([-1.0, 0.0], dtype),
-               w=([0.0, 2.0], dtype), zb=([[[0.0]], [[-0.0]]], dtype), nb=([[[-1.0, 3.0]]] * 2, dtype))
+               w=([0.0, 2.0], dtype), zb=([[[0.0]], [[-0.0]]], dtype),
+               nb=([[[-1.0, 3.0]]] * 2, dtype))
 
 
 def test_lone_negative_zero_products_are_unspecified():
