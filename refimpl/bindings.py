@@ -92,15 +92,35 @@ class _Call:
         return result
 
 
+_NUMBER_TYPES = {"Scalar", "int", "SymInt", "float"}
+
+
+def _number_params(parser):
+    """Per signature, the parameters torch reads as numbers: a 0-dim tensor given for one
+    is read as its value (python_arg_parser.h PythonArgs::scalar / toInt64 / toDouble)."""
+    return [frozenset(p.name for p in sig.params if p.type in _NUMBER_TYPES)
+            for sig in parser.signatures]
+
+
+def _as_numbers(bound, names):
+    for name in names:
+        value = bound.get(name)
+        if isinstance(value, Tensor):
+            bound[name] = value.item()
+    return bound
+
+
 def _function(d, name, signatures, into_self=False):
     if not d.parsed:
         return d.impl
     call = _Call(d.impl, signatures, out_via_kernel=d.out_via == "kernel", out_check=d.out_check,
                  out_check_first=d.out_check_first)
     parser = Parser([renamed(s, name) for s in signatures], method=False)
+    numbers = _number_params(parser)
 
     def function(*args, **kwargs):
-        _, bound = parser.parse(args, kwargs)
+        index, bound = parser.parse(args, kwargs)
+        _as_numbers(bound, numbers[index])
         if into_self:
             return call(bound, into=bound.get(call.receiver))
         return call(bound)
@@ -115,9 +135,11 @@ def _method(d, name, signatures, into_self=False):
     if len(signatures) == 1 and signatures[0].endswith("()"):
         return _noargs_method(d.impl, name, into_self)
     parser = Parser([renamed(s, name) for s in signatures], method=True)
+    numbers = _number_params(parser)
 
     def method(self, *args, **kwargs):
-        _, bound = parser.parse(args, kwargs, self=self)
+        index, bound = parser.parse(args, kwargs, self=self)
+        _as_numbers(bound, numbers[index])
         return call(bound, receiver=self, into=self if into_self else None)
     method.__name__ = name
     method.__qualname__ = f"Tensor.{name}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from .base import (
-    kind,
+    kind, tensor_literal,
     DTYPES, FLOAT_EDGES, FLOAT_LIMITS, INT_RANGES, OMIT, Splat, _as_shape_arg, _dim,
     _factorize, _invalid, _nest, _element, _other, _scalar, _shape,
 )
@@ -223,3 +223,19 @@ def k_keepdim(ctx):
     return ctx.c.boolean() if ctx.c.boolean(0.6) else OMIT
 
 
+# --- operands made on the spot (shared by the reduction, linalg and joining kinds) ------
+def dtype_name(t):
+    return str(t.dtype).replace("torch.", "")
+
+
+def made_tensor(ctx, shape, dtype):
+    """Add `vN = torch.tensor(data, dtype=...)` (or torch.zeros for empty shapes) before
+    the statement being drawn; return its encoded reference."""
+    c = ctx.c
+    flavor = c.choice(DATA_FLAVORS)
+    flat = [data_element(c, dtype, flavor) for _ in range(math.prod(shape))]
+    return tensor_literal(ctx, flat, shape, dtype)
+
+
+def any_tensor(ctx):
+    return {"var": ctx.c.choice(ctx.gen.tensor_names())}
