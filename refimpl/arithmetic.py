@@ -311,7 +311,8 @@ def _rfloordiv(self, other):
 
 @declare("floor_divide(Tensor input, Tensor other, *, Tensor out=None)",
          "floor_divide(Tensor input, Scalar other)", operator="//", reflected=_rfloordiv,
-         inplace=True, schema="aten::floor_divide", inplace_schema="aten::floor_divide_.Tensor")
+         inplace=True, schema="aten::floor_divide", inplace_schema="aten::floor_divide_.Tensor",
+         out_via="copy")  # floor_divide_out writes out only once the kernel has run
 def floor_divide(input, other, *, out=None):
     return _kernel(_div, [input, other], "floor", out)
 
@@ -773,10 +774,13 @@ def _lerp(self, end, weight, out=None):
         return scalar, _disagree(dtype, scalar, *others)
     fn.wants_dtype = True
     inputs = [self, end] + ([weight] if tensor_weight else [])
-    # lerp.Tensor's TensorIterator wants out's dtype to be the inputs' (check_all_same_dtype);
-    # lerp.Scalar's casts into out
-    return elementwise(fn, inputs, out=out, check=check,
-                       out_dtype="same" if tensor_weight else "cast")
+    # lerp.Tensor (Lerp.cpp meta): with its three inputs of one dtype, TensorIterator wants
+    # out's dtype to be theirs (check_all_same_dtype, which skips 0-dim cpu scalars, so
+    # all-0-dim inputs only cast); a 0-dim weight of another dtype promotes, and casts into
+    # out; lerp.Scalar is a binary op (casts)
+    same = tensor_weight and self.dtype is end.dtype is weight.dtype and any(
+        x.dim() for x in inputs)
+    return elementwise(fn, inputs, out=out, check=check, out_dtype="same" if same else "cast")
 
 
 @declare("lerp(Tensor input, Tensor end, Tensor weight, *, Tensor out=None)",

@@ -269,10 +269,10 @@ def write_out(out, result, inputs):
     if not dtypes.can_cast(result.dtype, out.dtype):
         raise RuntimeError(f"result type {result.dtype.legacy_name} can't be cast to the "
                            f"desired output type {out.dtype.legacy_name}")
-    check_writable(out, [x for x in inputs if x is not out])
-    if out._sizes != result._sizes:
+    if out._sizes != result._sizes:  # resize_output first: an expanded out becomes dense
         resize_to(out, result._sizes, result._strides
                   if layout.is_non_overlapping_and_dense(result._sizes, result._strides) else None)
+    check_writable(out, [x for x in inputs if x is not out])
     copy_(out, result)
     return out
 
@@ -283,8 +283,9 @@ def resize_to(t, sizes, strides=None):
     tensor sharing it sees the new memory (c10 StorageImpl::set_nbytes)."""
     sizes = tuple(sizes)
     strides = tuple(strides) if strides is not None else layout.contiguous_strides(sizes)
-    need = t._offset + (1 + sum((s - 1) * st for s, st in zip(sizes, strides))
-                        if all(sizes) else 0)
+    # an empty result needs no memory (resize_ to zero elements allocates nothing)
+    need = (t._offset + 1 + sum((s - 1) * st for s, st in zip(sizes, strides))
+            if all(sizes) else 0)
     storage = t._storage
     if need > storage.data.size:
         old = storage.data.size
