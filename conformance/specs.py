@@ -45,6 +45,7 @@ class OpSpec:
     multiple_outputs: bool = False
     source: str = ""
     family: str = ""
+    params: tuple = ()         # positional argument names (argument kinds read them by name)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def load_ops(spec_dir: Path = SPEC_DIR, kinds=None) -> dict:
         ops[v.name] = OpSpec(name=v.name, forms=v.forms, args=args, kwargs=kw, output=v.output,
                              operator=v.operator, creates=v.creates,
                              inplace_of=v.family if v.inplace_twin else None, schema=v.schema,
-                             multiple_outputs=v.multiple_outputs, source=source, family=v.family)
+                             multiple_outputs=v.multiple_outputs, source=source, family=v.family,
+                             params=DECLARATIONS[v.family].positional_names)
     for raw, source in recipes:
         forms = tuple(raw.get("forms", ()))
         if not forms or not set(forms) <= FORMS:
@@ -132,7 +134,7 @@ def load_ops(spec_dir: Path = SPEC_DIR, kinds=None) -> dict:
                                   operator=raw.get("operator", base.operator),
                                   creates=base.creates, schema=base.schema, call=raw["call"],
                                   multiple_outputs=base.multiple_outputs, source=source,
-                                  family=base.family)
+                                  family=base.family, params=base.params)
     return ops
 
 

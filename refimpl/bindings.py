@@ -253,14 +253,15 @@ def out_like_input(message, overlap=False):
     return check
 
 
-def write_out(out, result, inputs):
+def write_out(out, result, inputs, result_strides=True):
     """torch.f(..., out=t): the result written into t (aten/src/ATen/native/Resize.cpp
     resize_output and the structured kernels' set_output): t's dtype must be one the result
     can be cast to; t may not partly overlap an input; a t of another shape is resized and
-    takes the strides the result would have had, a t of the right shape keeps its own."""
+    takes the strides the result would have had (contiguous ones without result_strides,
+    as resize_output alone gives), a t of the right shape keeps its own."""
     if isinstance(out, (tuple, list)):
         for o, r in zip(out, result):
-            write_out(o, r, inputs)
+            write_out(o, r, inputs, result_strides)
         return tuple(out)
     from .conversions import copy_
     from .elementwise import check_writable
@@ -270,8 +271,8 @@ def write_out(out, result, inputs):
         raise RuntimeError(f"result type {result.dtype.legacy_name} can't be cast to the "
                            f"desired output type {out.dtype.legacy_name}")
     if out._sizes != result._sizes:  # resize_output first: an expanded out becomes dense
-        resize_to(out, result._sizes, result._strides
-                  if layout.is_non_overlapping_and_dense(result._sizes, result._strides) else None)
+        dense = layout.is_non_overlapping_and_dense(result._sizes, result._strides)
+        resize_to(out, result._sizes, result._strides if result_strides and dense else None)
     check_writable(out, [x for x in inputs if x is not out])
     copy_(out, result)
     return out

@@ -75,6 +75,21 @@ class Declaration:
     def inplace_name(self):
         return self.name + "_" if self.inplace else None
 
+    @property
+    def positional_names(self):
+        """The names of the arguments passed by position, in order, as torch.f takes them
+        (Tensor.f's with `self` first where there is no function form)."""
+        if self.signatures and FUNCTION in self.forms or not self.method_signatures:
+            sig = self.signatures[0] if self.signatures else f"{self.name}()"
+            names = []
+        else:
+            sig, names = self.method_signatures[0], ["self"]
+        for p in _params_of(sig):
+            if p == "*":
+                break
+            names.append(param_name(p))
+        return tuple(names)
+
 
 @dataclass(frozen=True)
 class Variant:

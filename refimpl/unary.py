@@ -237,6 +237,6 @@ def nan_to_num(input, nan=None, posinf=None, neginf=None, *, out=None):
         return _nan_to_num_(out, nan, posinf, neginf)
     if _is_integral(input.dtype):  # nan_to_num_out: resize_output + copy_
         from .bindings import write_out
-        return write_out(out, input, [])
+        return write_out(out, input, [], result_strides=False)
     return elementwise(_nan_to_num_fn(input.dtype, nan, posinf, neginf), [input], out=out,
                        out_dtype="same")

@@ -124,7 +124,7 @@ def _traps(ctx):
     behaviour that kills the process on x86 (SIGFPE), so the fuzzer never asks for it."""
     if len(ctx.args) < 2:
         return False
-    a, b = ctx.self_t, _decode(ctx, ctx.args[1])
+    a, b = ctx.self_t, _decode(ctx, ctx.arg("other"))
     try:
         common = result_type(a, b)
     except Exception:  # noqa: BLE001 - an invalid call: the op refuses it before dividing
@@ -134,6 +134,7 @@ def _traps(ctx):
     return _holds(a, INT_RANGES[common.name][0], common) and _holds(b, -1, common)
 
 
+@kind(reads=("other",))
 def k_rounding_mode(ctx):
     c = ctx.c
     if _invalid(ctx):
@@ -267,7 +268,8 @@ def _lerp_weight(ctx, inplace):
     if c.boolean(0.6):
         return c.choice(_WEIGHTS)
     self_t = ctx.self_t
-    end = _decode(ctx, ctx.args[1]) if len(ctx.args) > 1 else self_t
+    drawn = ctx.arg("end")
+    end = _decode(ctx, drawn) if drawn is not None else self_t
     shape = tuple(np.broadcast_shapes(tuple(self_t.shape), tuple(end.shape))) \
         if _broadcastable(self_t.shape, end.shape) else tuple(self_t.shape)
     names = [n for n in ctx.gen.tensor_names()
@@ -283,6 +285,7 @@ def _lerp_weight(ctx, inplace):
     return {"var": _pick(ctx, names)}
 
 
+@kind(reads=("end",))
 def k_lerp_weight(ctx):
     return _lerp_weight(ctx, ctx.inplace)
 

@@ -71,6 +71,19 @@ class Ctx:
                                     f"without declaring it (@kind(shares=...))")
         self.shared[key] = value
 
+    def arg(self, name):
+        """An argument drawn earlier for this statement, by the name the op's signature gives
+        it (`self` and `input` are the same one); None if not drawn (yet)."""
+        if name not in getattr(self.current, "reads", ()):
+            raise KindProtocolError(f"argument kind {self.current.__name__} reads argument "
+                                    f"{name!r} without declaring it (@kind(reads=...))")
+        names = ["self" if n == "input" else n for n in self.gen.current_op.params]
+        name = "self" if name == "input" else name
+        if name not in names:
+            raise KindProtocolError(f"{self.gen.current_op.name} has no argument {name!r}")
+        i = names.index(name)
+        return self.args[i] if i < len(self.args) else None
+
     def take(self, key, default=None):
         if key not in getattr(self.current, "reads", ()):
             raise KindProtocolError(f"argument kind {self.current.__name__} reads {key!r} "

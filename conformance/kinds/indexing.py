@@ -13,7 +13,7 @@ import math
 from refimpl.indexing import advanced_index
 
 from ..program import SETITEM_AUGMENTED, decode_value
-from .base import OMIT, Splat, _invalid, _scalar
+from .base import OMIT, Splat, _invalid, _scalar, kind
 
 INDEX_DTYPES = ("int64", "int32")
 
@@ -86,7 +86,8 @@ def _bool_mask(ctx, shape):
 def _dim_arg(ctx):
     """The dim argument already drawn (args[1]) wrapped, or None if invalid."""
     t = ctx.self_t
-    d = ctx.args[1] if len(ctx.args) > 1 else 0
+    d = ctx.arg("dim")
+    d = 0 if d is None else d
     n = max(t.dim(), 1)
     if not isinstance(d, int) or not -n <= d < n:
         return None
@@ -180,10 +181,10 @@ def k_index(ctx):
 
 
 def _indexed_result(ctx):
-    """The oracle's result of self[index] (index = ctx.args[1]), or None if it raises."""
+    """The oracle's result of self[index] (the index drawn before), or None if it raises."""
     module = ctx.gen.oracle.module
     try:
-        return ctx.self_t[decode_value(ctx.args[1], ctx.gen.env, module)]
+        return ctx.self_t[decode_value(ctx.arg("index"), ctx.gen.env, module)]
     except Exception:  # noqa: BLE001
         return None
 
@@ -218,6 +219,7 @@ def _tensor_value(ctx, shape, dtype):
     return _inline(ctx, _nest(flat, tail) if tail else flat[0], dtype)
 
 
+@kind(reads=('index',))
 def k_setitem_value(ctx):
     """A scalar, or a tensor broadcastable to self[index] (same dtype mostly)."""
     c = ctx.c
@@ -260,11 +262,12 @@ def k_put_indices(ctx):
     return {"tuple": items}
 
 
+@kind(reads=('indices',))
 def k_put_values(ctx):
     c = ctx.c
     module = ctx.gen.oracle.module
     try:
-        idx = decode_value(ctx.args[1], ctx.gen.env, module)
+        idx = decode_value(ctx.arg("indices"), ctx.gen.env, module)
         shape = list(advanced_index(ctx.self_t, list(idx)).shape)
     except Exception:  # noqa: BLE001
         shape = [1]
@@ -277,6 +280,7 @@ def k_accumulate(ctx):
 
 
 # --- index_select, take, gather, scatter --------------------------------------------------------
+@kind(reads=('dim',))
 def k_select_index(ctx):
     c = ctx.c
     t = ctx.self_t
@@ -312,6 +316,7 @@ def _gather_shape(ctx, d):
     return shape if t.dim() else ([] if c.boolean(0.5) else shape)
 
 
+@kind(reads=('dim',))
 def k_gather_index(ctx):
     d = _dim_arg(ctx)
     d = 0 if d is None else d
@@ -320,6 +325,7 @@ def k_gather_index(ctx):
     return _int_tensor(ctx, _size(t, d), shape, allow_neg=False)
 
 
+@kind(reads=("dim",))
 def k_scatter_index(ctx):
     return k_gather_index(ctx)
 
@@ -344,25 +350,30 @@ def _source_like(ctx, shape):
     return _inline(ctx, _nest(flat, list(shape)) if shape else (flat[0] if flat else 0), dtype)
 
 
+@kind(reads=('index',))
 def k_scatter_src(ctx):
     """A source at least as large as the index (a scalar some of the time)."""
     c = ctx.c
     if c.boolean(0.25):
         return _scalar(c)
-    index = ctx.gen.env[ctx.args[2]["var"]] if isinstance(ctx.args[2], dict) else None
+    drawn = ctx.arg("index")
+    index = ctx.gen.env[drawn["var"]] if isinstance(drawn, dict) else None
     shape = list(index.shape) if index is not None else [1]
     shape = [s + c.choice([0, 0, 1]) for s in shape]
     return _source_like(ctx, shape)
 
 
+@kind(reads=('index',))
 def k_scatter_add_src(ctx):
     c = ctx.c
-    index = ctx.gen.env[ctx.args[2]["var"]] if isinstance(ctx.args[2], dict) else None
+    drawn = ctx.arg("index")
+    index = ctx.gen.env[drawn["var"]] if isinstance(drawn, dict) else None
     shape = list(index.shape) if index is not None else [1]
     shape = [s + c.choice([0, 0, 1]) for s in shape]
     return _source_like(ctx, shape)
 
 
+@kind(reads=('dim',))
 def k_index_1d(ctx):
     """A 1-d index into dim args[1] (index_add_/index_copy_/index_fill_)."""
     c = ctx.c
@@ -373,11 +384,13 @@ def k_index_1d(ctx):
     return _int_tensor(ctx, size, [n] if c.boolean(0.85) else [], allow_neg=False)
 
 
+@kind(reads=('dim', 'index'))
 def k_index_source(ctx):
     """A source with self's shape but len(index) along dim."""
     t = ctx.self_t
     d = _dim_arg(ctx)
-    index = ctx.gen.env[ctx.args[2]["var"]] if isinstance(ctx.args[2], dict) else None
+    drawn = ctx.arg("index")
+    index = ctx.gen.env[drawn["var"]] if isinstance(drawn, dict) else None
     shape = list(t.shape)
     if d is not None and shape and index is not None:
         shape[d] = index.numel()
@@ -441,6 +454,7 @@ def k_as_tuple(ctx):
     return ctx.c.boolean() if ctx.c.boolean(0.6) else OMIT
 
 
+@kind(reads=('condition',))
 def k_where_args(ctx):
     """torch.where(cond) or torch.where(cond, x, y) with broadcasting and promotion;
     x is the picked live tensor (or a scalar), y a scalar or a tensor broadcasting with it."""
@@ -449,12 +463,12 @@ def k_where_args(ctx):
     ctx.args = [{"var": ctx.self_name}]
     t = ctx.self_t
     shape = list(t.shape)
-    cond = ctx.args[0] if t.dtype.name == "bool" and _defined(t) and c.boolean(0.5) else None
+    cond = ctx.arg("condition") if t.dtype.name == "bool" and _defined(t) and c.boolean(0.5) else None
     if cond is None:
         k = c.integer(0, len(shape))
         cond = _bool_mask(ctx, shape[len(shape) - k:])
     if c.boolean(0.3):
         return Splat([cond])
     other = _scalar(c) if c.boolean(0.4) else _source_like(ctx, shape[c.integer(0, len(shape)):])
-    first = ctx.args[0] if c.boolean(0.7) else _scalar(c)
+    first = ctx.arg("condition") if c.boolean(0.7) else _scalar(c)
     return Splat([cond, first, other])

@@ -232,7 +232,8 @@ def _value_to_tensor(self: Tensor, value):
 
 
 # --- the operators ---------------------------------------------------------------------------
-@declare(forms="getitem", output="maybe_view", parsed=False, schema="-", name="getitem")
+@declare("getitem(Tensor self, PyObject* index)", forms="getitem", output="maybe_view",
+         parsed=False, schema="-")
 def getitem(self: Tensor, index):
     """THPVariable_getitem."""
     if index is None:
@@ -256,7 +257,8 @@ def getitem(self: Tensor, index):
     return advanced_index(sliced, indices)
 
 
-@declare(forms="setitem", output="inplace", parsed=False, schema="-", name="setitem")
+@declare("setitem(Tensor self, PyObject* index, PyObject* value)", forms="setitem",
+         output="inplace", parsed=False, schema="-")
 def setitem(self: Tensor, index, value):
     """THPVariable_setitem / at::indexing::set_item."""
     value = _value_to_tensor(self, value)
