@@ -249,7 +249,11 @@ def bmm(input: Tensor, mat2: Tensor):
     out_dtype = mat2.dtype
     if bs * n * p == 0 or k == 0:
         return _result(np.zeros((bs, n, p), dtype=out_dtype.np_storage), out_dtype, None)
-    # the kernel is dispatched on batch1's dtype, then reads batch2 as that type
+    # the kernel is dispatched on batch1's dtype, then reads batch2 as that type; small
+    # products run bmm's own loop, larger ones (k * n * p >= 400) addmm per batch
+    # (bmm_out_or_baddbmm_, aten/src/ATen/native/LinearAlgebra.cpp)
+    if input.dtype is dtypes.bool_ and input.dtype is mat2.dtype:
+        raise _not_implemented("bmm" if k * n * p < 400 else "addmm_impl_cpu_", input.dtype)
     if input.dtype is dtypes.bool_:
         raise _not_implemented("bmm", input.dtype)
     if input.dtype is not mat2.dtype:
