@@ -21,7 +21,6 @@ def _bundled_spec_dir() -> Path:
 SPEC_DIR = _bundled_spec_dir()
 FORMS = {"function", "method", "attribute", "operator", "augmented", "getitem", "setitem",
          "setitem_augmented"}
-OUTPUTS = {"new", "view", "inplace", "maybe_view"}
 
 
 class SpecError(Exception):

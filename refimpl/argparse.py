@@ -318,7 +318,7 @@ def _make_check(param, argnum, numbers_as_tensors):
 
 
 # --- signature text ----------------------------------------------------------------------------
-def _split_params(text):
+def split_params(text):
     """Split a parameter list on ", " outside brackets and quotes."""
     parts, depth, quote, start, i = [], 0, None, 0, 0
     while i < len(text):
@@ -470,7 +470,7 @@ class Signature:
         self.deprecated = suffix == "|deprecated"
         self.hidden = self.deprecated or suffix == "|hidden"
         params, kwarg_only = [], False
-        for part in _split_params(text[open_paren + 1:close_paren]):
+        for part in split_params(text[open_paren + 1:close_paren]):
             if part == "*":
                 kwarg_only = True
             else:

@@ -165,7 +165,7 @@ def _to_type(dtype, name):
         return _to(self, dtype, False, memory_format)
     method.__name__ = name
     return declare(f"{name}(*, MemoryFormat? memory_format=None)", forms="method",
-                   output="maybe_view", schema=f"aten::to.dtype")(method)
+                   output="maybe_view", schema="aten::to.dtype")(method)
 
 
 # --- fill_, fill, zero_ -----------------------------------------------------------------------

@@ -24,6 +24,8 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
+from .argparse import split_params
+
 FUNCTION, METHOD, ATTRIBUTE, OPERATOR, AUGMENTED = (
     "function", "method", "attribute", "operator", "augmented")
 GETITEM, SETITEM = "getitem", "setitem"
@@ -146,22 +148,7 @@ def _name_of(signature):
 
 def _params_of(signature):
     inner = signature[signature.index("(") + 1:signature.rindex(")")]
-    return [p.strip() for p in _split_top(inner) if p.strip()]
-
-
-def _split_top(text):
-    """Split on commas outside brackets (defaults like `[1, 2]`)."""
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        depth += ch in "[(" and 1 or 0
-        depth -= ch in "])" and 1 or 0
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    return parts
+    return [p for p in split_params(inner) if p]
 
 
 def param_name(param):

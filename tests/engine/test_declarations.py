@@ -6,7 +6,6 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-import refimpl  # noqa: E402
 from refimpl.argparse import Parser  # noqa: E402
 from refimpl.registry import DECLARATIONS, FUNCTION, METHOD, renamed  # noqa: E402
 
