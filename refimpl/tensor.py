@@ -2,7 +2,8 @@
 
 Modelled on c10/core/TensorImpl.h: element (i0, i1, ...) lives at
 storage[offset + i0*stride0 + i1*stride1 + ...]. Views share the Storage and the
-version counter. Ops live in their own modules and are bound as methods in methods.py.
+version counter. Ops live in their own modules, declared with @declare (registry.py) and
+bound as methods by bindings.py.
 """
 from __future__ import annotations
 
