@@ -77,8 +77,7 @@ def respell(gen, op, form, args, kwargs):
     elif len(given) <= len(positional) and given:
         start = c.integer(0, len(given) - 1)
         named = {p.name: v for p, v in zip(positional[start:], given[start:])}
-        if not set(named) & set(kwargs) and not any(p.name in ("self", "input") and form == METHOD
-                                                   for p in positional[start:len(given)]):
+        if not set(named) & set(kwargs):
             return head + list(given[:start]), {**named, **kwargs}, "keywords"
     return args, kwargs, "positional" if given else None
 

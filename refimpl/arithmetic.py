@@ -305,12 +305,8 @@ def true_divide(input, other, *, out=None):
     return _div([input, other], None, out=out)
 
 
-def _rfloordiv(self, other):
-    return floor_divide(other, self)
-
-
 @declare("floor_divide(Tensor input, Tensor other, *, Tensor out=None)",
-         "floor_divide(Tensor input, Scalar other)", operator="//", reflected=_rfloordiv,
+         "floor_divide(Tensor input, Scalar other)", operator="//", reflected=True,
          inplace=True, schema="aten::floor_divide", inplace_schema="aten::floor_divide_.Tensor",
          out_via="copy")  # floor_divide_out writes out only once the kernel has run
 def floor_divide(input, other, *, out=None):
@@ -338,15 +334,11 @@ def _modulo(inputs, name, out=None):
     return elementwise(fn, inputs, out=out, check=check)
 
 
-def _rmod(self, other):
-    return remainder(other, self)
-
-
 @declare("remainder(Tensor input, Tensor other, *, Tensor out=None)",
          "remainder(Scalar self, Tensor other)",
          "remainder(Tensor input, Scalar other, *, Tensor out=None)",
          method=("remainder(Tensor other)", "remainder(Scalar other)"),
-         operator="%", reflected=_rmod, inplace=True, schema="aten::remainder.Tensor")
+         operator="%", reflected=True, inplace=True, schema="aten::remainder.Tensor")
 def remainder(input=None, other=None, *, self=None, out=None):
     if self is not None:  # remainder(Scalar self, Tensor other)
         input = self
@@ -458,15 +450,11 @@ def _equal(scalar, number):
     return scalar == number and not (isinstance(scalar, float) and math.isnan(scalar))
 
 
-def _rpow(self, other):
-    return pow(other, self)
-
-
 @declare("pow(Tensor input, Tensor exponent, *, Tensor out=None)",
          "pow(Scalar self, Tensor exponent, *, Tensor out=None)",
          "pow(Tensor input, Scalar exponent, *, Tensor out=None)",
          method=("pow(Tensor exponent)", "pow(Scalar exponent)"),
-         operator="**", reflected=_rpow, inplace=True, schema="aten::pow.Tensor_Tensor",
+         operator="**", reflected=True, inplace=True, schema="aten::pow.Tensor_Tensor",
          inplace_schema="aten::pow_.Tensor")
 def pow(input=None, exponent=None, *, self=None, out=None):
     if self is not None:  # pow(Scalar self, Tensor exponent)

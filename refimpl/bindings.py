@@ -17,8 +17,7 @@ from . import dtypes, layout
 from .argparse import Parser
 from .registry import (
     ATTRIBUTE, AUGMENTED_DUNDERS, DECLARATIONS, FUNCTION, GETITEM, METHOD, OPERATOR,
-    OPERATOR_DUNDERS, SETITEM,
-    param_name, renamed, self_param,
+    OPERATOR_DUNDERS, SETITEM, renamed, self_param,
 )
 from .tensor import Tensor
 
@@ -185,9 +184,8 @@ def bind():
             if d.inplace:
                 setattr(Tensor, name + "_", _method(d, name + "_", method_sigs, into_self=True))
                 if d.inplace_function:
-                    sigs = [s for s in method_sigs]
                     functions[name + "_"] = _function(
-                        d, name + "_", [_with_self(s) for s in sigs], into_self=True)
+                        d, name + "_", [_with_self(s) for s in method_sigs], into_self=True)
         if ATTRIBUTE in d.forms:
             setattr(Tensor, d.name, property(d.impl))
         if GETITEM in d.forms:
@@ -211,7 +209,11 @@ def _bind_operator(d):
     unary = d.operator in ("neg", "abs", "~")
     setattr(Tensor, dunder, method if unary else _not_implemented_on_type_error(method))
     if reflected:
-        if d.reflected is not None:
+        if d.reflected is True:
+            impl = d.impl
+            setattr(Tensor, reflected, _not_implemented_on_type_error(
+                lambda self, other: impl(other, self)))
+        elif d.reflected is not None:
             setattr(Tensor, reflected, _not_implemented_on_type_error(d.reflected))
         elif d.operator in _COMMUTATIVE:
             setattr(Tensor, reflected, getattr(Tensor, dunder))
@@ -298,4 +300,4 @@ def resize_to(t, sizes, strides=None):
     t._sizes, t._strides = sizes, strides
 
 
-__all__ = ["bind", "write_out", "resize_to", "param_name"]
+__all__ = ["bind", "write_out", "resize_to", "expect_dtype", "refuse_overlap", "out_like_input"]

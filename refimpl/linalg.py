@@ -307,12 +307,8 @@ def _squeeze(t: Tensor, d):
     return t._view(sizes[:d] + sizes[d + 1:], strides[:d] + strides[d + 1:])
 
 
-def _rmatmul(self, other):
-    return matmul(other, self)
-
-
 @declare("matmul(Tensor input, Tensor other, *, Tensor out=None)", operator="@",
-         reflected=_rmatmul, schema="aten::matmul",
+         reflected=True, schema="aten::matmul",
          out_check=_out_like_input)
 def matmul(input: Tensor, other: Tensor):
     """_matmul_impl: dot / mv / mm by rank, mm or mv on a folded batch when should_fold,

@@ -62,11 +62,11 @@ class Declaration:
     inplace: bool = False         # an in-place twin name_ exists (a method)
     inplace_function: bool = False  # ... and torch.name_ too
     operator: str | None = None   # "+": a + b calls the method; a += b the twin
-    reflected: object = None      # implementation of the reflected operator (2 - a)
+    reflected: object = None      # the reflected operator (2 - a): its implementation, or
+                                  # True for the op with its operands swapped (2 % a)
     creates: bool = False         # a factory: device= is accepted
     multiple_outputs: bool = False
     parsed: bool = True           # torch checks the arguments with its C++ parser
-    module: str = ""
     inplace_schema: str | None = None  # the twin's aten schema, where not name_.overload
     out_via: str = "copy"         # "kernel": out= is the kernel's output (TensorIterator's
                                   # rules); "copy": the result is written into it (write_out)
@@ -74,14 +74,10 @@ class Declaration:
     out_check_first: bool = False  # ... made before the op's other checks (kernel-level ones)
 
     @property
-    def inplace_name(self):
-        return self.name + "_" if self.inplace else None
-
-    @property
     def positional_names(self):
         """The names of the arguments passed by position, in order, as torch.f takes them
         (Tensor.f's with `self` first where there is no function form)."""
-        if self.signatures and FUNCTION in self.forms or not self.method_signatures:
+        if (self.signatures and FUNCTION in self.forms) or not self.method_signatures:
             sig = self.signatures[0] if self.signatures else f"{self.name}()"
             names = []
         else:
@@ -105,7 +101,6 @@ class Variant:
     creates: bool = False
     multiple_outputs: bool = False
     inplace_twin: bool = False    # derived from the family (writes into self)
-    alias_of: str | None = None
 
 
 DECLARATIONS: dict = {}
@@ -134,7 +129,7 @@ def declare(*signatures, forms=(FUNCTION, METHOD), method=None, output="new", sc
             forms=forms, output=output, schema=schema, aliases=aliases, inplace=inplace,
             inplace_function=inplace_function, operator=operator, reflected=reflected,
             creates=creates, multiple_outputs=multiple_outputs, parsed=parsed,
-            module=fn.__module__, inplace_schema=inplace_schema,
+            inplace_schema=inplace_schema,
             out_via=out_via or ("kernel" if inplace else "copy"), out_check=out_check,
             out_check_first=out_check_first)
         return fn
@@ -183,15 +178,13 @@ def variants():
     out = []
     for d in DECLARATIONS.values():
         for name in (d.name,) + d.aliases:
-            alias_of = None if name == d.name else d.name
             forms = d.forms
             if name != d.name:
                 forms = tuple(f for f in forms if f in (FUNCTION, METHOD))
             out.append(Variant(name=name, family=d.name, forms=forms, output=d.output,
-                               schema=d.schema if name == d.name else _alias_schema(d, name),
+                               schema=_alias_schema(d, name),
                                operator=d.operator if name == d.name else None,
-                               creates=d.creates, multiple_outputs=d.multiple_outputs,
-                               alias_of=alias_of))
+                               creates=d.creates, multiple_outputs=d.multiple_outputs))
             if d.inplace:
                 twin_forms = (METHOD,) + ((FUNCTION,) if d.inplace_function else ())
                 aug = OPERATOR_DUNDERS[d.operator][2] if d.operator and name == d.name else None
@@ -199,20 +192,21 @@ def variants():
                     twin_forms += (AUGMENTED,)
                 out.append(Variant(name=name + "_", family=d.name, forms=twin_forms,
                                    output="inplace", schema=_inplace_schema(d, name),
-                                   operator=aug, inplace_twin=True, alias_of=alias_of))
+                                   operator=aug, inplace_twin=True))
     return out
 
 
-def _alias_schema(d, alias):
-    if not d.schema:
-        return None
-    return "aten::" + alias + d.schema[len("aten::" + d.name):]
+def _alias_schema(d, name):
+    """The family's aten schema under another of its names (clip for clamp)."""
+    if name == d.name or not d.schema or not d.schema.startswith("aten::"):
+        return d.schema
+    return "aten::" + name + d.schema[len("aten::" + d.name):]
 
 
 def _inplace_schema(d, name):
     if d.inplace_schema and name == d.name:
         return d.inplace_schema
-    base = _alias_schema(d, name) if name != d.name else d.schema
+    base = _alias_schema(d, name)
     if not base:
         return None
     op, _, overload = base.partition(".")
