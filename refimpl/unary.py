@@ -88,7 +88,7 @@ def _isnan(x):
 
 # --- the generic unary op --------------------------------------------------------------------
 def _unary(name, fn, promotion="default", check=None, precheck=None, operator=None,
-           inplace_function=True):
+           inplace_function=True, takes_out=True):
     """A declared unary op (with its in-place twin) running fn through the shared algorithm."""
     # the float ops (build_borrowing_unary_float_op) cast into out; the others
     # (build_borrowing_unary_op) need out's dtype to be the input's
@@ -98,8 +98,7 @@ def _unary(name, fn, promotion="default", check=None, precheck=None, operator=No
         return elementwise(fn, [input], promotion=promotion, out=out, check=check,
                            precheck=precheck, out_dtype=out_dtype)
     op.__name__ = name
-    signature = (f"{name}(Tensor input)" if name == "relu"  # relu has no out=
-                 else f"{name}(Tensor input, *, Tensor out=None)")
+    signature = f"{name}(Tensor input, *, Tensor out=None)" if takes_out else f"{name}(Tensor input)"
     return declare(signature, operator=operator,
                    inplace=True, inplace_function=inplace_function, schema=f"aten::{name}")(op)
 
@@ -123,7 +122,7 @@ def _relu_check(inputs):
         raise RuntimeError("Boolean inputs not supported for relu")
 
 
-relu = _unary("relu", _relu, precheck=_relu_check)
+relu = _unary("relu", _relu, precheck=_relu_check, takes_out=False)  # torch.relu has no out=
 
 
 # --- round ------------------------------------------------------------------------------------
