@@ -26,11 +26,17 @@ holds one area and cites the PyTorch source its rules were ported from:
   registry.py    op declarations (@declare) and the variants they give
   argparse.py    torch's Python argument parser (signatures, TypeErrors)
   bindings.py    torch.f, Tensor.f, in-place twins, aliases, operators, out=, from the declarations
+  autograd/      the backward graph, the engine, grad modes, in-place and view rules
 """
 from . import (  # noqa: F401  (importing the op modules registers their declarations)
     arithmetic, conversions, elementwise, joining, linalg, reductions, shape_ops, unary, views,
 )
+from . import autograd  # noqa: F401
 from . import bindings as _bindings
+from .autograd.grad_mode import (  # noqa: F401
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    set_grad_enabled,
+)
 from .indexing import advanced, basic, index_ops, masked, scatter_gather  # noqa: F401
 from .creation import (  # noqa: F401
     arange, as_tensor, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, tensor,

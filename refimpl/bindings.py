@@ -15,6 +15,7 @@ import numpy as np
 
 from . import dtypes, layout
 from .argparse import Parser
+from .autograd.recording import KERNEL
 from .registry import (
     ATTRIBUTE, AUGMENTED_DUNDERS, DECLARATIONS, FUNCTION, GETITEM, METHOD, OPERATOR,
     OPERATOR_DUNDERS, SETITEM, renamed, self_param,
@@ -47,7 +48,7 @@ class _Call:
         found = [self_param(s) for s in signatures]
         self.receiver = next((r for r in found if r), None)
 
-    def __call__(self, bound, receiver=None, into=None):
+    def __call__(self, bound, receiver=None, into=None, inplace=False, overload=None):
         out = bound.pop("out", None)
         checked_after = None
         if out is not None and self.out_check is not None:
@@ -84,6 +85,7 @@ class _Call:
             # once to raise them, then with what out's check asks for (dtype=out.dtype)
             self.impl(*args, **kwargs)
             kwargs.update(self.out_check(out, checked_after) or {})
+        KERNEL.inplace, KERNEL.overload = inplace, overload
         result = self.impl(*args, **kwargs)
         if out is not None:
             inputs = [v for v in args + list(kwargs.values()) if isinstance(v, Tensor)]
@@ -111,8 +113,8 @@ def _as_numbers(bound, names):
 
 def _function(d, name, signatures, into_self=False):
     if not d.parsed:
-        return d.impl
-    call = _Call(d.impl, signatures, out_via_kernel=d.out_via == "kernel", out_check=d.out_check,
+        return d.op
+    call = _Call(d.op, signatures, out_via_kernel=d.out_via == "kernel", out_check=d.out_check,
                  out_check_first=d.out_check_first)
     parser = Parser([renamed(s, name) for s in signatures], method=False)
     numbers = _number_params(parser)
@@ -120,26 +122,28 @@ def _function(d, name, signatures, into_self=False):
     def function(*args, **kwargs):
         index, bound = parser.parse(args, kwargs)
         _as_numbers(bound, numbers[index])
+        overload = parser.signatures[index]
         if into_self:
-            return call(bound, into=bound.get(call.receiver))
-        return call(bound)
+            return call(bound, into=bound.get(call.receiver), inplace=True, overload=overload)
+        return call(bound, overload=overload)
     function.__name__ = function.__qualname__ = name
     return function
 
 
 def _method(d, name, signatures, into_self=False):
     if not d.parsed:
-        return d.impl
-    call = _Call(d.impl, d.signatures if FUNCTION in d.forms else ())
+        return d.op
+    call = _Call(d.op, d.signatures if FUNCTION in d.forms else ())
     if len(signatures) == 1 and signatures[0].endswith("()"):
-        return _noargs_method(d.impl, name, into_self)
+        return _noargs_method(d.op, name, into_self)
     parser = Parser([renamed(s, name) for s in signatures], method=True)
     numbers = _number_params(parser)
 
     def method(self, *args, **kwargs):
         index, bound = parser.parse(args, kwargs, self=self)
         _as_numbers(bound, numbers[index])
-        return call(bound, receiver=self, into=self if into_self else None)
+        return call(bound, receiver=self, into=self if into_self else None, inplace=into_self,
+                    overload=parser.signatures[index])
     method.__name__ = name
     method.__qualname__ = f"Tensor.{name}"
     return method
@@ -153,7 +157,10 @@ def _noargs_method(impl, name, into_self):
             raise TypeError(f"Tensor.{name}() takes no arguments ({len(args)} given)")
         if kwargs:
             raise TypeError(f"Tensor.{name}() takes no keyword arguments")
-        return impl(self, out=self) if into_self else impl(self)
+        if into_self:
+            KERNEL.inplace = True
+            return impl(self, out=self)
+        return impl(self)
     method.__name__ = name
     method.__qualname__ = f"Tensor.{name}"
     return method
@@ -187,11 +194,11 @@ def bind():
                     functions[name + "_"] = _function(
                         d, name + "_", [_with_self(s) for s in method_sigs], into_self=True)
         if ATTRIBUTE in d.forms:
-            setattr(Tensor, d.name, property(d.impl))
+            setattr(Tensor, d.name, property(d.op))
         if GETITEM in d.forms:
-            Tensor.__getitem__ = d.impl
+            Tensor.__getitem__ = d.op
         if SETITEM in d.forms:
-            Tensor.__setitem__ = d.impl
+            Tensor.__setitem__ = d.op
         if d.operator:
             _bind_operator(d)
     return functions
@@ -210,7 +217,7 @@ def _bind_operator(d):
     setattr(Tensor, dunder, method if unary else _not_implemented_on_type_error(method))
     if reflected:
         if d.reflected is True:
-            impl = d.impl
+            impl = d.op
             setattr(Tensor, reflected, _not_implemented_on_type_error(
                 lambda self, other: impl(other, self)))
         elif d.reflected is not None:

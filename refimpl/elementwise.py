@@ -301,3 +301,14 @@ def _sigmoid(x):
          schema="aten::sigmoid")
 def sigmoid(input, *, out=None):
     return elementwise(_sigmoid, [input], promotion="int_to_float", out=out)
+
+
+# --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
+from .autograd.recording import derivative  # noqa: E402
+
+derivative(sigmoid, "SigmoidBackward0", input=lambda grad, result: grad * (result * (1 - result)))
+derivative(mul, "MulBackward0", input=lambda grad, other: grad * other,
+           other=lambda grad, input: grad * input)
+derivative(add, "AddBackward0", input=lambda grad: grad, other=lambda grad, alpha: grad * alpha)
+derivative(neg, "NegBackward0", input=lambda grad: -grad)
+derivative(exp, "ExpBackward0", input=lambda grad, result: grad * result)

@@ -345,3 +345,13 @@ def is_channels_last_strides(sizes, strides, order):
         if sizes[d] > 1:
             minimum *= sizes[d]
     return True
+
+
+def is_expandable_to(shape, desired):
+    """at::is_expandable_to (aten/src/ATen/ExpandUtils.h): shape broadcasts to desired."""
+    if len(shape) > len(desired):
+        return False
+    for a, b in zip(reversed(shape), reversed(desired)):
+        if a != b and a != 1:
+            return False
+    return True

@@ -12,7 +12,9 @@ returns a view or writes in place, and its aten schema. From it come:
   - the aliases (clip for clamp, and clip_ for clamp_),
   - `out=` for the signatures that have it (write_out below),
   - the argument checks and TypeErrors of torch's parser (refimpl.argparse),
-  - the op variants the conformance generator draws (variants()).
+  - the op variants the conformance generator draws (variants()),
+  - the autograd layer each call goes through (autograd/recording.py record_op): the
+    function a declaration gives its module is that layer around the kernel written.
 
     @declare("clamp(Tensor input, Tensor? min=None, Tensor? max=None, *, Tensor out=None)",
              "clamp(Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor out=None)",
@@ -25,6 +27,7 @@ import inspect
 from dataclasses import dataclass
 
 from .argparse import split_params
+from .autograd.recording import record_op
 
 FUNCTION, METHOD, ATTRIBUTE, OPERATOR, AUGMENTED = (
     "function", "method", "attribute", "operator", "augmented")
@@ -72,6 +75,10 @@ class Declaration:
                                   # rules); "copy": the result is written into it (write_out)
     out_check: object = None      # the op's own check of an out= tensor (dtype rules)
     out_check_first: bool = False  # ... made before the op's other checks (kernel-level ones)
+    composite: bool = False       # CompositeImplicitAutograd: the ops it calls record its graph
+    derivative: object = None     # its backward rule (autograd.recording.derivative), or
+                                  # False for ops autograd never records (detach)
+    op: object = None             # the function called: the kernel behind the autograd layer
 
     @property
     def positional_names(self):
@@ -109,7 +116,7 @@ DECLARATIONS: dict = {}
 def declare(*signatures, forms=(FUNCTION, METHOD), method=None, output="new", schema=None,
             aliases=(), inplace=False, inplace_function=False, operator=None, reflected=None,
             creates=False, multiple_outputs=False, parsed=True, name=None, inplace_schema=None,
-            out_via=None, out_check=None, out_check_first=False):
+            out_via=None, out_check=None, out_check_first=False, composite=False):
     """Register the decorated function as the implementation of an op family."""
     forms = tuple(forms.split()) if isinstance(forms, str) else tuple(forms)
     aliases = (aliases,) if isinstance(aliases, str) else tuple(aliases)
@@ -131,8 +138,10 @@ def declare(*signatures, forms=(FUNCTION, METHOD), method=None, output="new", sc
             creates=creates, multiple_outputs=multiple_outputs, parsed=parsed,
             inplace_schema=inplace_schema,
             out_via=out_via or ("kernel" if inplace else "copy"), out_check=out_check,
-            out_check_first=out_check_first)
-        return fn
+            out_check_first=out_check_first, composite=composite)
+        d = DECLARATIONS[op_name]
+        d.op = record_op(d)
+        return d.op
     return register
 
 

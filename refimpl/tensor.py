@@ -107,6 +107,17 @@ class UntypedStorage:
 class Tensor:
     """A strided tensor. Construct through factory functions, views or ops."""
 
+    # autograd state (torch/csrc/autograd/variable.h AutogradMeta, DifferentiableViewMeta)
+    _requires_grad = False        # a leaf's own flag
+    _grad_fn = None
+    _output_nr = 0
+    _grad = None
+    _retains_grad = False
+    _is_inference = False
+    _creation_meta = "default"    # how a view may be written in place (recording.py)
+    _differentiable_view = False
+    _attr_version = 0             # the version when a view's grad_fn was last set
+
     def __init__(self, storage: Storage, offset: int, sizes, strides, dtype,
                  version: VersionCounter | None = None, base: "Tensor | None" = None):
         self._check_layout(storage, offset, sizes, strides, dtype)
@@ -117,9 +128,9 @@ class Tensor:
         self.dtype = dtype
         self._version_counter = version if version is not None else VersionCounter()
         self._base = base
-        self.requires_grad = False
-        self.grad_fn = None
-        self.grad = None
+        if base is not None:  # a view: may be written in place as its creation allows
+            self._attr_version = self._version_counter.value
+            self._differentiable_view = dtype.is_floating_point
 
     @staticmethod
     def _check_layout(storage, offset, sizes, strides, dtype):
@@ -209,11 +220,162 @@ class Tensor:
         mask = self._storage.undefined[self._index_array()]
         return mask if mask.any() else None
 
+    # ---- autograd (torch/csrc/autograd/python_variable.cpp, variable.cpp) ------------
+    @property
+    def requires_grad(self):
+        if self._requires_grad or self._grad_fn is not None:
+            return True
+        base = self._base
+        return base is not None and self._differentiable_view and base.requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if not self.is_leaf:
+            raise RuntimeError(_requires_grad_leaf_error(value))
+        self._set_requires_grad(bool(value), "only Tensors of floating point and complex dtype "
+                                "can require gradients")
+
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and not self.dtype.is_floating_point:
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        self.requires_grad = bool(requires_grad)
+        if not self.is_leaf and not requires_grad:
+            raise RuntimeError(_requires_grad_leaf_error(requires_grad))
+        self._set_requires_grad(bool(requires_grad),
+                                "only Tensors of floating point dtype can require gradients")
         return self
+
+    def _set_requires_grad(self, value, dtype_error):
+        from .autograd.grad_mode import MODE
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError(dtype_error)
+        if value and self._is_inference and not MODE.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
+        if self.is_leaf:
+            self._requires_grad = value
+
+    @property
+    def grad_fn(self):
+        """A view written in place (or whose base was) gets an AsStridedBackward0 node
+        the next time its grad_fn is read (VariableHooks::grad_fn)."""
+        fn = self._grad_fn
+        base = self._base
+        if base is None or not self._differentiable_view:
+            return fn
+        if fn is None and not base.requires_grad:
+            return None
+        if self._attr_version != self._version_counter.value:
+            from .autograd.recording import handle_view_on_rebase
+            from .autograd.view_nodes import AsStridedBackward0
+            handle_view_on_rebase(self, indirect=True)
+            new = AsStridedBackward0(base, self)
+            if fn is not None and self._output_nr in fn.retained:
+                new.retained[0] = fn.retained.pop(self._output_nr)
+            self._grad_fn, self._output_nr = new, 0
+            self._attr_version = self._version_counter.value
+            return new
+        return fn
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def grad(self):
+        if not self.is_leaf and not self._retains_grad:
+            import warnings
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+                "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+                "non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you "
+                "access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for "
+                "more information.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        """THPVariable_set_grad's checks."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError("assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype.typemeta_name}' to "
+                    f"a tensor with grad_dtype '{self.dtype.legacy_name}'. The gradient must match "
+                    "the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                    "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                    "gradient may break downstream systems that assume they match.")
+            if value._sizes != self._sizes:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '[{', '.join(map(str, value._sizes))}]' "
+                    f"to a tensor of size '[{', '.join(map(str, self._sizes))}]'. Please ensure "
+                    "that the gradient and the tensor are the same size")
+        self._grad = value
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad and not self.is_leaf
+
+    def retain_grad(self):
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.is_leaf or self._retains_grad:
+            return
+        fn = self.grad_fn
+        fn.retained[self._output_nr] = self
+        self._retains_grad = True
+
+    def is_inference(self):
+        return self._is_inference
+
+    @property
+    def data(self):
+        """The same storage, a new version counter, no history (variable_data())."""
+        t = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype)
+        t._is_inference = self._is_inference
+        return t
+
+    @data.setter
+    def data(self, new):
+        """set_data: this tensor takes the other's storage and geometry, keeping its own
+        version counter, history and grad."""
+        if not isinstance(new, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(new).__name__}")
+        if self.requires_grad and not new.dtype.is_floating_point:
+            raise RuntimeError("data set to a tensor that requires gradients must be floating "
+                               "point or complex dtype")
+        if new.dtype is not self.dtype:
+            self.__dict__.pop("_grad_accumulator", None)
+        self._storage, self._offset = new._storage, new._offset
+        self._sizes, self._strides, self.dtype = new._sizes, new._strides, new.dtype
+
+    def detach_(self):
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be called "
+                "on these gradients. To fix this error, please refer to the Optimizer.zero_grad() "
+                "function in torch/optim/optimizer.py as the solution.")
+        self._grad_fn, self._output_nr, self._requires_grad = None, 0, False
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from . import autograd
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def _type_string(self):
+        """TensorBase::toString: torch.<X>Tensor, or CPU<X>Type for bool and bfloat16."""
+        if self.dtype.name in ("bool", "bfloat16"):
+            return f"CPU{self.dtype.legacy_name}Type"
+        return f"torch.{self.dtype.legacy_name}Tensor"
 
     # ---- introspection --------------------------------------------------------------
     @property
@@ -324,6 +486,14 @@ class Tensor:
     __str__ = __repr__
 
     __hash__ = object.__hash__
+
+
+def _requires_grad_leaf_error(requires_grad):
+    message = "you can only change requires_grad flags of leaf variables."
+    if not requires_grad:
+        message += (" If you want to use a computed variable in a subgraph that doesn't require "
+                    "differentiation use var_no_grad = var.detach().")
+    return message
 
 
 def _to_python(arr: np.ndarray, dtype):

@@ -101,14 +101,6 @@ def narrow(self: Tensor, dim, start, length):
     return self._view(sizes, self._strides, self._offset + start * self._strides[d])
 
 
-def _type_string(self: Tensor):
-    """TensorBase::toString as these messages print it: the legacy torch.<X>Tensor name,
-    or CPU<X>Type for dtypes without a legacy tensor type (bool, bfloat16)."""
-    if self.dtype.name in ("bool", "bfloat16"):
-        return f"CPU{self.dtype.legacy_name}Type"
-    return f"torch.{self.dtype.legacy_name}Tensor"
-
-
 @declare("expand(SymInt[] size, *, bool implicit=False)", forms="method", output="view",
          schema="aten::expand")
 def expand(self: Tensor, *sizes, implicit=False):
@@ -120,7 +112,7 @@ def expand(self: Tensor, *sizes, implicit=False):
     ndim, tdim = len(sizes), self.dim()
     if ndim < tdim:
         raise RuntimeError(
-            f"expand({_type_string(self)}{{{list(self._sizes)}}}, size=[{', '.join(map(str, sizes))}]): "
+            f"expand({self._type_string()}{{{list(self._sizes)}}}, size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided (%d) must be greater or equal to the number of "
             "dimensions in the tensor (%d)" % (ndim, tdim))
     out_sizes, out_strides = [0] * ndim, [0] * ndim
@@ -220,4 +212,18 @@ def detach(self: Tensor):
     """Same storage and version counter, no autograd history (VariableTypeManual.cpp)."""
     out = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype,
                  self._version_counter, None)
+    out._is_inference = self._is_inference
     return out
+
+
+detach.__declaration__.derivative = False  # never recorded: the point of detach
+
+
+# --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
+from .autograd.recording import derivative  # noqa: E402
+
+derivative(view, "ViewBackward0", self=lambda grad, self: reshape(grad, self._sizes))
+derivative(transpose, "TransposeBackward0",
+           self=lambda grad, dim0, dim1: transpose(grad, dim0, dim1))
+derivative(t, "TBackward0", self=lambda grad: t(grad))
+derivative(clone, "CloneBackward0", self=lambda grad: grad)

@@ -1,0 +1,204 @@
+"""The backward pass (torch/csrc/autograd/engine.cpp, torch/autograd/__init__.py).
+
+From the roots' gradient edges the graph is walked once to count, for every node, how
+many gradients it waits for; then nodes run when all have arrived, the most recently
+made first (torch's ready queue orders by sequence number). The gradients a node gives
+are checked against the metadata of its inputs (a broadcast one is summed back to the
+input's shape, another dtype is cast: validate_outputs) and summed into the buffers of
+the next nodes. Unless the graph is retained, each node frees what it saved once run.
+"""
+from __future__ import annotations
+
+import heapq
+
+from .grad_mode import MODE, set_grad_enabled
+from .graph import AccumulateGrad
+from .recording import gradient_edge
+
+
+def _size_str(sizes):
+    return "torch.Size([" + ", ".join(str(s) for s in sizes) + "])"
+
+
+def make_grads(outputs, grads, is_grads_batched=False):
+    """torch/autograd/__init__.py _make_grads: implicit ones for scalar outputs."""
+    from ..creation import ones_like
+    result = []
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        if g is None:
+            if out.requires_grad:
+                if out.numel() != 1:
+                    raise RuntimeError("grad can be implicitly created only for scalar outputs")
+                if not out.dtype.is_floating_point:
+                    raise RuntimeError("grad can be implicitly created only for real scalar "
+                                       f"outputs but got {out.dtype}")
+                result.append(ones_like(out))
+            else:
+                result.append(None)
+            continue
+        if out._sizes != g._sizes:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                               f"{_size_str(g._sizes)} and output[{i}] has a shape of "
+                               f"{_size_str(out._sizes)}.")
+        if out.dtype.is_floating_point != g.dtype.is_floating_point:
+            raise RuntimeError(f"For complex Tensors, both grad_output and output are required "
+                               f"to have the same dtype. Mismatch in dtype: grad_output[{i}] "
+                               f"has a dtype of {g.dtype} and output[{i}] has a dtype of "
+                               f"{out.dtype}.")
+        result.append(g)
+    return result
+
+
+def _root_edges(outputs):
+    edges = []
+    for i, t in enumerate(outputs):
+        if not t.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not "
+                               "have a grad_fn")
+        edges.append(gradient_edge(t))
+    return edges
+
+
+def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumulate=True,
+                 allow_unused=False):
+    """Engine::execute. With `inputs` and accumulate=False (autograd.grad) the gradients
+    reaching those inputs are returned instead of accumulated."""
+    roots = _root_edges(outputs)
+    captures = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            fn, nr = gradient_edge(t)
+            if fn is None:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            captures.setdefault((id(fn), nr), []).append(i)
+    needed = _needed_nodes(roots, captures, accumulate, inputs)
+    dependencies = _dependencies(roots, needed)
+    buffers = {}
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+    ready = []
+
+    def deliver(fn, nr, grad):
+        if fn is None or grad is None or id(fn) not in needed:
+            return
+        key = id(fn)
+        buf = buffers.setdefault(key, {})
+        buf[nr] = grad if nr not in buf else buf[nr] + grad
+        for i in captures.get((key, nr), ()):
+            captured[i] = buf[nr]
+        dependencies[key] -= 1
+        if dependencies[key] == 0:
+            heapq.heappush(ready, (-fn.sequence_nr, key, fn))
+
+    with set_grad_enabled(bool(create_graph)):
+        for (fn, nr), g in zip(roots, grads):
+            if fn is not None:
+                dependencies[id(fn)] = dependencies.get(id(fn), 0) + 1
+        for (fn, nr), g in zip(roots, grads):
+            deliver(fn, nr, g)
+        while ready:
+            _, key, fn = heapq.heappop(ready)
+            buf = buffers.pop(key, {})
+            grads_in = [buf.get(i) for i in range(max(getattr(fn, "num_outputs", 1), 1))]
+            for nr, t in list(fn.retained.items()):
+                if grads_in[nr] is not None:
+                    from .accumulate import retain
+                    retain(t, grads_in[nr])
+            if isinstance(fn, AccumulateGrad):
+                if accumulate and grads_in[0] is not None:
+                    fn.apply(grads_in)
+                continue
+            if all(g is None for g in grads_in):
+                continue
+            if not accumulate and not _leads_to_capture(fn, needed):
+                continue
+            results = fn.apply(grads_in)
+            if not retain_graph:
+                fn.release()
+            for i, ((nxt, nr), g) in enumerate(zip(fn.next_functions, results)):
+                if nxt is None or g is None:
+                    continue
+                deliver(nxt, nr, _validate(fn, i, g))
+    if inputs is not None and not accumulate:
+        for i, g in enumerate(captured):
+            if g is None and not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
+        return tuple(captured)
+    return None
+
+
+def _leads_to_capture(fn, needed):
+    return id(fn) in needed
+
+
+def _walk(roots):
+    seen, order, stack = set(), [], [fn for fn, _ in roots if fn is not None]
+    while stack:
+        fn = stack.pop()
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        order.append(fn)
+        stack.extend(nxt for nxt, _ in fn.next_functions if nxt is not None)
+    return order
+
+
+def _needed_nodes(roots, captures, accumulate, inputs):
+    """The nodes to run: all reachable ones for backward(); for autograd.grad (or
+    backward(inputs=...)) those on a path to an input."""
+    order = _walk(roots)
+    if inputs is None:
+        return {id(fn) for fn in order}
+    targets = {key for key, _ in captures}
+    leads = {}
+
+    def visit(fn):
+        key = id(fn)
+        if key in leads:
+            return leads[key]
+        leads[key] = False
+        hit = any((id(fn) == t) for t in targets)
+        for nxt, _ in fn.next_functions:
+            if nxt is not None and visit(nxt):
+                hit = True
+        leads[key] = hit
+        return hit
+    for fn in order:
+        visit(fn)
+    needed = {k for k, v in leads.items() if v}
+    if not accumulate:
+        return needed
+    return needed
+
+
+def _dependencies(roots, needed):
+    deps = {}
+    for fn in _walk(roots):
+        if id(fn) not in needed:
+            continue
+        for nxt, _ in fn.next_functions:
+            if nxt is not None and id(nxt) in needed:
+                deps[id(nxt)] = deps.get(id(nxt), 0) + 1
+    return deps
+
+
+def _validate(fn, i, grad):
+    """validate_outputs: reduce a broadcast gradient to the input's shape, cast its dtype."""
+    meta = fn.metas[i] if i < len(fn.metas) else None
+    if meta is None:
+        return grad
+    sizes, dtype = meta
+    if grad._sizes != tuple(sizes):
+        from .. import layout
+        if not layout.is_expandable_to(sizes, grad._sizes):
+            raise RuntimeError(
+                f"Function {fn.name()} returned an invalid gradient at index {i} - got "
+                f"[{', '.join(map(str, grad._sizes))}] but expected shape compatible with "
+                f"[{', '.join(map(str, sizes))}]")
+        from .formulas import sum_to
+        grad = sum_to(grad, sizes)
+    if grad.dtype is not dtype:
+        from ..conversions import to
+        grad = to(grad, dtype)
+    return grad

@@ -1,0 +1,146 @@
+"""The backward graph: nodes, edges, saved tensors (torch/csrc/autograd/function.h,
+saved_variable.cpp, functions/accumulate_grad.cpp).
+
+A Node is one function of the backward pass. It knows the edges to the nodes that
+produced its inputs (`next_functions`: (node, output_nr) pairs, None where an input needs
+no gradient) and the metadata of those inputs (shape, dtype), which the engine uses to
+reduce a broadcast gradient and cast it (engine.cpp validate_outputs). Leaves end in an
+AccumulateGrad node that adds the arriving gradient into `.grad`.
+
+Every node class is named as torch names it: the classes of ops' backward nodes are made
+on first use from the name in the op's derivative (SigmoidBackward0, MeanBackward1, ...).
+"""
+from __future__ import annotations
+
+import itertools
+import re
+
+_sequence = itertools.count()
+
+FREED = ("Trying to backward through the graph a second time (or directly access saved "
+         "tensors after they have already been freed). Saved intermediate values of the graph "
+         "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
+         "you need to backward through the graph a second time or if you need to access saved "
+         "tensors after calling backward.")
+
+
+class Node:
+    """A backward function. `apply(grads)` maps the gradients of its outputs to those of
+    its inputs, one per next edge (None where not needed)."""
+    cpp_name = None   # name() of nodes written by hand in torch (torch::autograd::...)
+
+    def __init__(self, next_functions=(), metas=()):
+        self.next_functions = tuple(next_functions)
+        self.metas = tuple(metas)            # (sizes, dtype) of each input, or None
+        self.sequence_nr = next(_sequence)   # later nodes run first (engine.cpp)
+        self.retained = {}                   # output_nr -> tensor with retain_grad()
+
+    def name(self):
+        return self.cpp_name or type(self).__name__
+
+    def error_name(self):
+        """How autograd's error messages name this node: generated nodes without their
+        Backward<N> suffix (MulBackward0 -> Mul), hand-written ones by their C++ name."""
+        return self.cpp_name or re.sub(r"Backward\d*$", "", type(self).__name__)
+
+    def needs(self, i):
+        """should_compute_output(i): the i-th input leads somewhere."""
+        return self.next_functions[i][0] is not None
+
+    def release(self):
+        """Free what was saved for backward (retain_graph=False)."""
+
+    def apply(self, grads):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf: adds the gradient into variable.grad (accumulate_grad.h)."""
+    cpp_name = "torch::autograd::AccumulateGrad"
+
+    def __init__(self, variable):
+        super().__init__()
+        self.variable = variable
+        self.sequence_nr = float("inf")  # UINT64_MAX: run as soon as ready
+
+    def apply(self, grads):
+        from .accumulate import accumulate_into_leaf
+        accumulate_into_leaf(self.variable, grads[0])
+        return []
+
+
+class NotImplementedNode(Node):
+    """The grad_fn of ops torch records but cannot differentiate (floor_divide): its
+    backward raises (torch/csrc/autograd/functions/basic_ops.h NotImplemented)."""
+
+    def __init__(self, op_name, next_functions, metas):
+        super().__init__(next_functions, metas)
+        self.op_name = op_name
+
+    def apply(self, grads):
+        raise RuntimeError(f"derivative for aten::{self.op_name} is not implemented")
+
+
+NotImplementedNode.__name__ = "NotImplemented"
+
+
+class SavedTensor:
+    """A tensor saved for backward and the version it had then (saved_variable.cpp).
+    Unpacking after an in-place write to it raises torch's error; after release, the
+    'backward through the graph a second time' one."""
+    __slots__ = ("tensor", "version", "output_of", "output_nr", "freed")
+
+    def __init__(self, tensor, output_of=None):
+        from ..tensor import Tensor
+        if tensor._is_inference and not _inference_mode():
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. To work around you can make a "
+                "clone to get a normal tensor and use it in autograd.")
+        self.version = tensor._version_counter.value
+        self.output_of = output_of   # the node this tensor is an output of, if saved as one
+        if output_of is not None:
+            # an output is saved as a shallow copy (same storage and version counter)
+            tensor = Tensor(tensor._storage, tensor._offset, tensor._sizes, tensor._strides,
+                               tensor.dtype, tensor._version_counter)
+            tensor._grad_fn = output_of   # unpacked, it is connected to the graph again
+            self.output_nr = 0
+        else:
+            self.output_nr = tensor._output_nr
+        self.tensor = tensor
+        self.freed = False
+
+    def unpack(self, node=None):
+        if self.freed:
+            raise RuntimeError(FREED)
+        t = self.tensor
+        current = t._version_counter.value
+        if current != self.version:
+            fn = self.output_of if self.output_of is not None else t.grad_fn
+            sizes = "[" + ", ".join(str(s) for s in t._sizes) + "]"
+            which = f", which is output {self.output_nr} of {fn.error_name()}," if fn else ""
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{t._type_string()} {sizes}]{which} is at version {current}; "
+                f"expected version {self.version} instead. Hint: enable anomaly detection to find "
+                "the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        return t
+
+
+def _inference_mode():
+    from .grad_mode import MODE
+    return MODE.inference
+
+
+_NODE_CLASSES = {}
+
+
+def node_class(name, base):
+    """The node class called `name` (one per name, like torch's generated classes)."""
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _NODE_CLASSES[name] = type(name, (base,), {})
+    return cls
