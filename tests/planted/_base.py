@@ -48,7 +48,9 @@ def module_getattr(cls):
         value = getattr(torch, name)
         if name in FACTORIES:
             def factory(*args, **kwargs):
-                return value(*args, **kwargs).as_subclass(cls)
+                # requires_grad is set on the subclass tensor itself, so it is the leaf
+                requires_grad = kwargs.pop("requires_grad", False)
+                return value(*args, **kwargs).as_subclass(cls).requires_grad_(requires_grad)
             factory.__name__ = name
             return factory
         return value

@@ -1,0 +1,20 @@
+"""Bug: in-place ops on a leaf that requires grad are allowed (run untracked)."""
+import torch
+
+from ._base import make_tensor_class, module_getattr
+
+
+def _untracked_on_leaves(method):
+    def patched(self, *args, **kwargs):
+        if self.is_leaf and self.requires_grad and torch.is_grad_enabled():
+            with torch.no_grad():
+                return method(self, *args, **kwargs)
+        return method(self, *args, **kwargs)
+    return patched
+
+
+_METHODS = (torch.Tensor.add_, torch.Tensor.mul_, torch.Tensor.sub_, torch.Tensor.zero_,
+            torch.Tensor.__iadd__, torch.Tensor.__imul__, torch.Tensor.__isub__)
+PlantedTensor = make_tensor_class("InplaceOnLeafAllowed",
+                                  {m: _untracked_on_leaves(m) for m in _METHODS})
+__getattr__ = module_getattr(PlantedTensor)
