@@ -18,6 +18,7 @@ holds one area and cites the PyTorch source its rules were ported from:
   reductions.py  sum and other reductions
   linalg.py      matmul and friends
   joining.py     cat, stack
+  legacy.py      the legacy tensor types (torch.FloatTensor(data), isinstance checks)
   indexing/      indexing and the index/mask/gather/scatter ops, by area: basic.py
                  (tensor[i], tensor[i] = v), advanced.py (at::index, index_put_),
                  masked.py, index_ops.py (index_select, take, index_add_/copy_/fill_),
@@ -41,6 +42,10 @@ from .indexing import advanced, basic, index_ops, masked, scatter_gather  # noqa
 from .creation import (  # noqa: F401
     arange, as_tensor, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, tensor,
     zeros, zeros_like,
+)
+from .legacy import (  # noqa: F401
+    BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
+    IntTensor, LongTensor, ShortTensor,
 )
 from .dtypes import (  # noqa: F401
     bfloat16, bool_ as bool, by_name as _dtype_by_name, dtype, float16, float32, float64,
