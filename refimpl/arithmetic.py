@@ -23,7 +23,7 @@ from . import dtypes, layout
 from .creation import checked_scalar
 from .dtypes import TOLERANCE
 from .registry import declare
-from .elementwise import _add_fn, _alpha_check, _as_opmath, _opmath, elementwise, mul
+from .elementwise import _add_fn, _alpha_check, _as_opmath, _opmath, elementwise
 from .storage import merge_unspecified, to_dtype_array
 from .tensor import Tensor
 
@@ -280,8 +280,9 @@ def _kernel(fn, inputs, mode, out):
 
 
 def _rtruediv(self, other):
-    """torch/_tensor.py __rdiv__: self.reciprocal() * other."""
-    return mul(_reciprocal(self), other)
+    """torch/_tensor.py __rdiv__: self.reciprocal() * other (the Python operator, so a
+    number other is a wrapped 0-dim tensor: MulBackward0 with an edge for it)."""
+    return reciprocal(self) * other
 
 
 @declare("div(Tensor input, Tensor other, *, Tensor out=None)",
@@ -313,9 +314,14 @@ def floor_divide(input, other, *, out=None):
     return _kernel(_div, [input, other], "floor", out)
 
 
-def _reciprocal(input):
+@declare("reciprocal(Tensor input)", forms="method", inplace=True, schema="aten::reciprocal")
+def reciprocal(input, *, out=None):
+    """1 / input, computed in double and rounded once; integers give floats (a unary float
+    op: build_borrowing_unary_float_op). Declared for what __rdiv__ records
+    (ReciprocalBackward0): Tensor.reciprocal() and reciprocal_(); torch.reciprocal and its
+    out= are not modelled."""
     return elementwise(lambda x: (1.0 / x.astype(np.float64)).astype(x.dtype), [input],
-                       promotion="int_to_float")
+                       promotion="int_to_float", out=out)
 
 
 
@@ -776,3 +782,239 @@ def _lerp(self, end, weight, out=None):
          schema="aten::lerp.Scalar")
 def lerp(input, end, weight, *, out=None):
     return _lerp(input, end, weight, out=out)
+
+
+# --- backward rules (tools/autograd/derivatives.yaml, torch/csrc/autograd/FunctionsManual.cpp) --
+# Node classes are numbered in derivatives.yaml's order of an op's overloads: sub.Tensor is
+# SubBackward0 and sub.Scalar SubBackward1, fmod.Scalar FmodBackward0 and fmod.Tensor
+# FmodBackward1, and so on. A Python number given for a Tensor parameter (x - 2) is a
+# wrapped 0-dim tensor: the Tensor overload, with an edge to nowhere.
+from .autograd.formulas import maybe_multiply  # noqa: E402
+from .autograd.recording import NOT_IMPLEMENTED, derivative  # noqa: E402
+from .elementwise import _alpha, by_overload, scalar_overload  # noqa: E402
+from .registry import DECLARATIONS  # noqa: E402
+
+
+def _where(condition, input, other):
+    from .indexing.masked import where
+    return where(condition, input, other)
+
+
+def _zeros_like(t):
+    from .creation import zeros_like
+    return zeros_like(t)
+
+
+def _declared(name):
+    """The op of a declaration that shares its implementation with another (subtract)."""
+    return DECLARATIONS[name].op
+
+
+def _has_param(overload, name, type_=None):
+    return any(p.name == name and (type_ is None or p.type == type_) for p in overload.params)
+
+
+# sub: self: grad; other: maybe_multiply(-grad, alpha) (sub.Scalar: self only)
+for _op in (sub, _declared("subtract")):
+    derivative(_op, by_overload("SubBackward0", "SubBackward1"), input=lambda grad: grad,
+               other=lambda grad, alpha: maybe_multiply(-grad, _alpha(alpha)))
+# rsub (other - alpha * self): self: maybe_multiply(-grad, alpha); other: grad
+derivative(rsub, by_overload("RsubBackward0", "RsubBackward1"),
+           input=lambda grad, alpha: maybe_multiply(-grad, _alpha(alpha)), other=lambda grad: grad)
+
+
+def _div_name(overload, other, rounding_mode):
+    """div.Tensor 0, div.Scalar 1, div.Tensor_mode 2, div.Scalar_mode 3: torch.div(x, y,
+    rounding_mode=None) is still the _mode overload."""
+    if overload is not None:
+        mode = _has_param(overload, "rounding_mode")
+    else:
+        mode = rounding_mode is not None
+    return f"DivBackward{2 * mode + scalar_overload(overload, 'other', other)}"
+
+
+def _div_self(grad, other, rounding_mode=None):
+    """div_tensor_self_backward: grad / other; zeros with a rounding mode (the quotient is
+    piecewise constant), though other is saved all the same."""
+    if rounding_mode is not None:
+        return _zeros_like(grad)
+    return grad / other
+
+
+def _div_other(grad, input, other, rounding_mode=None):
+    """div_tensor_other_backward: -grad * ((self / other) / other); zeros with a rounding
+    mode."""
+    if rounding_mode is not None:
+        return _zeros_like(grad)
+    return -grad * ((input / other) / other)
+
+
+for _op in (div, _declared("divide")):
+    derivative(_op, _div_name, input=_div_self, other=_div_other)
+derivative(true_divide, by_overload("DivBackward0", "DivBackward1"),
+           input=lambda grad, other: _div_self(grad, other),
+           other=lambda grad, input, other: _div_other(grad, input, other))
+# floor_divide has no derivatives.yaml entry: a NotImplemented node (edges to the inputs that
+# require grad), whose backward raises
+derivative(floor_divide, NOT_IMPLEMENTED)
+
+
+def _remainder_name(overload, input, self, other):
+    """remainder.Scalar 0, remainder.Tensor 1; remainder.Scalar_Tensor (2 % x) has no
+    derivatives.yaml entry: a NotImplemented node."""
+    base = self if self is not None else input
+    if (_has_param(overload, "self", "Scalar") if overload is not None
+            else not isinstance(base, Tensor)):
+        return NOT_IMPLEMENTED
+    scalar = scalar_overload(overload, "other", other)
+    return "RemainderBackward0" if scalar else "RemainderBackward1"
+
+
+# remainder / fmod: self: grad; other: -grad * self.div(other, rounding_mode='floor'/'trunc')
+derivative(remainder, _remainder_name, input=lambda grad: grad,
+           other=lambda grad, input, other: -grad * div(input, other, rounding_mode="floor"))
+derivative(fmod, by_overload("FmodBackward1", "FmodBackward0"), input=lambda grad: grad,
+           other=lambda grad, input, other: -grad * div(input, other, rounding_mode="trunc"))
+derivative(reciprocal, "ReciprocalBackward0", input=lambda grad, result: -grad * (result * result))
+
+
+def _pow_name(overload, input, self, exponent):
+    """pow.Tensor_Scalar 0, pow.Tensor_Tensor 1, pow.Scalar (2 ** x) 2."""
+    if overload is not None:
+        if _has_param(overload, "self", "Scalar"):
+            return "PowBackward2"
+        return "PowBackward0" if scalar_overload(overload, "exponent", exponent) else "PowBackward1"
+    base = self if self is not None else input
+    if not isinstance(base, Tensor):
+        return "PowBackward2"
+    return "PowBackward1" if isinstance(exponent, Tensor) else "PowBackward0"
+
+
+def _pow_self(grad, input, exponent):
+    """pow_backward (a Scalar exponent): zeros for exponent 0, else
+    grad * (exponent * self.pow(exponent - 1)) with the exponent as a double;
+    pow_backward_self (a Tensor exponent): the same, zero where the exponent is 0."""
+    if not isinstance(exponent, Tensor):
+        if _equal(exponent, 0.0):
+            return _zeros_like(input)
+        e = float(exponent)
+        return grad * (e * pow(input, e - 1))
+    return _where(exponent == 0.0, 0.0, grad * (exponent * pow(input, exponent - 1)))
+
+
+def _scalar_log(base):
+    """c10::Scalar::log of a real base, as std::log: -inf at 0, NaN below."""
+    value = float(base)
+    if value == 0:
+        return float("-inf")
+    if value < 0 or math.isnan(value):
+        return float("nan")
+    return math.log(value)
+
+
+def _pow_exponent(grad, input, self, exponent, result):
+    """pow_backward_exponent: grad * result * log(self), defined as 0 where self == 0 and
+    exponent >= 0 (by continuity; -inf for a negative exponent). A Tensor self is first
+    converted to the result type of (self, exponent); a Scalar self (2 ** x) uses its log."""
+    from .conversions import to
+    from .unary import log
+    base = self if self is not None else input
+    if isinstance(base, Tensor):
+        cond = logical_and(base == 0, exponent >= 0)
+        promoted = to(base, dtypes.result_type(base, exponent))
+        return grad * _where(cond, 0.0, result * log(promoted))
+    log_base = _scalar_log(base)
+    if _equal(base, 0.0):
+        return grad * _where(exponent >= 0, 0.0, result * log_base)
+    return grad * (result * log_base)
+
+
+derivative(pow, _pow_name, input=_pow_self, exponent=_pow_exponent)
+
+
+# maximum / minimum: the gradient goes to the larger (smaller) input; ties split it in half
+# (at::where(self == other, grad / 2, grad).masked_fill_(self < other, 0)); NaN: to both
+def _extremum_grad(mine_loses):
+    def formula(grad, input, other):
+        return _where(mine_loses(input, other), 0.0, _where(input == other, grad / 2, grad))
+    return formula
+
+
+derivative(maximum, "MaximumBackward0", input=_extremum_grad(lambda a, b: a < b),
+           other=_extremum_grad(lambda a, b: b < a))
+derivative(minimum, "MinimumBackward0", input=_extremum_grad(lambda a, b: a > b),
+           other=_extremum_grad(lambda a, b: b > a))
+
+
+def _clamp_name(overload, min, max):
+    """clamp.Tensor 0, clamp (Scalar bounds) 1."""
+    if overload is not None:
+        tensor = _has_param(overload, "min", "Tensor") or _has_param(overload, "max", "Tensor")
+    else:
+        tensor = _is_tensor_overload(min, max)
+    return "ClampBackward0" if tensor else "ClampBackward1"
+
+
+def _clamp_self(grad, input, min, max):
+    """clamp_backward: the gradient passes where min <= self <= max (bounds included)."""
+    if min is not None and max is not None:
+        passes = logical_and(input >= min, input <= max)
+    elif min is not None:
+        passes = input >= min
+    elif max is not None:
+        passes = input <= max
+    else:
+        return grad
+    return _where(passes, grad, 0.0)
+
+
+def _clamp_min_grad(grad, input, min, max):
+    """clamp_backward_min_max: min gets the gradient where self < min (and min < max:
+    with min > max the result is max)."""
+    below = input < min
+    if max is not None:
+        below = logical_and(below, min < max)
+    return _where(below, grad, 0.0)
+
+
+def _clamp_max_grad(grad, input, min, max):
+    """clamp_backward_min_max: max gets it where self > max, or everywhere max < min."""
+    above = input > max
+    if min is not None:
+        above = logical_or(above, max < min)
+    return _where(above, grad, 0.0)
+
+
+derivative(clamp, _clamp_name, input=_clamp_self, min=_clamp_min_grad, max=_clamp_max_grad)
+# clamp_min: self: where(self >= min, grad, 0); min (Tensor): where(self < min, grad, 0)
+derivative(clamp_min, by_overload("ClampMinBackward1", "ClampMinBackward0", "min"),
+           input=lambda grad, input, min: _where(input >= min, grad, 0.0),
+           min=lambda grad, input, min: _where(input < min, grad, 0.0))
+# clamp_max: self: where(self <= max, grad, 0); max (Tensor): where(self > max, grad, 0)
+derivative(clamp_max, by_overload("ClampMaxBackward1", "ClampMaxBackward0", "max"),
+           input=lambda grad, input, max: _where(input <= max, grad, 0.0),
+           max=lambda grad, input, max: _where(input > max, grad, 0.0))
+
+
+def _lerp_self(grad, weight):
+    """lerp.Scalar: grad * (1 - weight.toDouble()); lerp.Tensor: grad * (1 - weight)."""
+    return grad * (1 - (weight if isinstance(weight, Tensor) else float(weight)))
+
+
+derivative(lerp, by_overload("LerpBackward1", "LerpBackward0", "weight"), input=_lerp_self,
+           end=lambda grad, weight: grad * weight,
+           weight=lambda grad, input, end: grad * (end - input))
+
+# comparisons: the out-of-place ops give bool (never recorded); their in-place forms on a
+# floating self are recorded (eq_.Scalar: EqBackward0, eq_.Tensor: EqBackward1) with zero
+# gradients: zeros_like(self) / zeros_like(other), i.e. self_info.zeros() (nothing saved)
+for _names, _node in ((("eq",), "Eq"), (("ne", "not_equal"), "Ne"), (("lt", "less"), "Lt"),
+                      (("le", "less_equal"), "Le"), (("gt", "greater"), "Gt"),
+                      (("ge", "greater_equal"), "Ge")):
+    for _name in _names:
+        derivative(_declared(_name), by_overload(f"{_node}Backward1", f"{_node}Backward0"),
+                   inplace_only=True, input=lambda input_info: input_info.zeros(),
+                   other=lambda other_info: other_info.zeros())
+# logical ops are in gen_variable_type.py's DONT_REQUIRE_DERIVATIVE: never recorded
+for _name in ("logical_and", "logical_or", "logical_xor", "logical_not"):
+    DECLARATIONS[_name].derivative = False

@@ -86,6 +86,7 @@ class _Call:
             self.impl(*args, **kwargs)
             kwargs.update(self.out_check(out, checked_after) or {})
         KERNEL.inplace, KERNEL.overload = inplace, overload
+        KERNEL.out = out  # written afterwards: autograd refuses it as it refuses out=
         result = self.impl(*args, **kwargs)
         if out is not None:
             inputs = [v for v in args + list(kwargs.values()) if isinstance(v, Tensor)]

@@ -20,7 +20,8 @@ from .elementwise import _reads_what_it_writes, check_writable
 from .registry import declare
 from .tensor import Tensor
 from .tensor import device as _device
-from .views import clone, memory_format_strides, preserve_format, suggest_memory_format
+from .views import (clone, contiguous_format, memory_format_strides, preserve_format,
+                    suggest_memory_format)
 
 
 # --- copy_ ------------------------------------------------------------------------------------
@@ -69,20 +70,29 @@ def _copy_into(self: Tensor, src: Tensor):
 @declare("copy_(Tensor other, bool non_blocking=False)",
          "copy_(Tensor other, bool async=False)|deprecated", forms="method", output="inplace",
          schema="aten::copy_")
-def copy_(self: Tensor, src, non_blocking=False):
-    """Copy src (broadcast to self's shape, converted to self's dtype) into self;
-    the version is bumped once, even when nothing is written."""
-    src = _scalar_to_tensor(src)
+def copy_(self: Tensor, other, non_blocking=False, **deprecated):
+    """Copy other (aten's src; broadcast to self's shape, converted to self's dtype) into
+    self; the version is bumped once, even when nothing is written. `deprecated` takes the
+    deprecated overload's async= (non_blocking's old name, which the CPU ignores). The
+    parameter has the Python signature's name, so a number given for it is a wrapped
+    number to the autograd layer (an edge to nowhere)."""
+    src = _scalar_to_tensor(other)
     _copy_into(self, src)
     self._version_counter.bump()
     return self
 
 
 # --- to and friends ---------------------------------------------------------------------------
-def _to_copy(self: Tensor, dtype, memory_format):
+@declare("_to_copy(Tensor self, *, ScalarType? dtype=None, MemoryFormat? memory_format=None)",
+         forms=(), schema="aten::_to_copy")
+def _to_copy(self: Tensor, dtype=None, memory_format=None):
     """_to_copy: preserve_format keeps dense strides (or infers dense ones); other
     formats allocate with at::empty(sizes, memory_format). The copy is not an
-    in-place op of the user's, so the new tensor's version stays 0."""
+    in-place op of the user's, so the new tensor's version stays 0. Not offered to
+    callers (torch has no torch._to_copy): the op that to(), type(), float(), ... record
+    (ToCopyBackward0) when they copy."""
+    dtype = dtype if dtype is not None else self.dtype
+    memory_format = memory_format if memory_format is not None else preserve_format
     strides = memory_format_strides(self._sizes, self._strides, memory_format)
     return Tensor._from_array(self._values(), dtype, strides, self._undefined_mask())
 
@@ -108,7 +118,7 @@ def _check_flag(name, value):
          "MemoryFormat? memory_format=None)",
          "to(Tensor tensor, bool non_blocking=False, bool copy=False, *, "
          "MemoryFormat? memory_format=None)", forms="method", output="maybe_view",
-         schema="aten::to.dtype")
+         schema="aten::to.dtype", composite=True)
 def to(self: Tensor, *args, dtype=None, device=None, non_blocking=False, copy=False,
        memory_format=None):
     """to(dtype, non_blocking=False, copy=False), to(other), to(device, dtype=None, ...),
@@ -144,7 +154,7 @@ _BY_TYPE_NAME = {_type_name(d): d for d in dtypes.ALL_DTYPES}
 
 @declare("type(PyObject* dtype=None, bool non_blocking=False, *, MemoryFormat? memory_format=None)",
          "type(PyObject* dtype=None, bool async=False, *, MemoryFormat? memory_format=None)|deprecated",
-         forms="method", output="maybe_view", schema="-")
+         forms="method", output="maybe_view", schema="-", composite=True)
 def type_(self: Tensor, dtype=None, non_blocking=False, *, memory_format=None):
     """type(): the legacy type string ('torch.FloatTensor'); type(dtype or type string):
     self.to(dtype) (THPVariable_type)."""
@@ -165,7 +175,7 @@ def _to_type(dtype, name):
         return _to(self, dtype, False, memory_format)
     method.__name__ = name
     return declare(f"{name}(*, MemoryFormat? memory_format=None)", forms="method",
-                   output="maybe_view", schema="aten::to.dtype")(method)
+                   output="maybe_view", schema="aten::to.dtype", composite=True)(method)
 
 
 # --- fill_, fill, zero_ -----------------------------------------------------------------------
@@ -240,3 +250,44 @@ _CASTS = {"float": dtypes.float32, "double": dtypes.float64, "half": dtypes.floa
 
 for _name, _dtype in _CASTS.items():
     _to_type(_dtype, _name)
+
+
+# --- backward rules (tools/autograd/derivatives.yaml, VariableTypeManual.cpp) ------------------
+# to(), type(), float(), ... are CompositeImplicitAutograd: self itself when nothing changes
+# (no node), else the _to_copy they call records ToCopyBackward0.
+from .autograd.recording import derivative  # noqa: E402
+from .elementwise import scalar_overload  # noqa: E402
+
+
+def _zeros_like(grad, **kwargs):
+    from .creation import zeros_like
+    return zeros_like(grad, **kwargs)
+
+
+# _to_copy_backward(grad, self.options()): the gradient converted back to self's dtype
+derivative(_to_copy, "ToCopyBackward0", self=lambda grad, self_info: to(grad, self_info.dtype))
+# copy_ (VariableTypeManual.cpp CopyBackwards, a hand-written node): self gets zeros
+# (LEGACY_CONTIGUOUS_MEMORY_FORMAT), src (`other` here) the gradient converted to its dtype
+# (grad.to(src_options)), then summed to its shape by the engine; only src's options are kept
+# (a hand-written node: its class is CopyBackwards, name() its C++ name); nothing is recorded
+# into a self that cannot require grad (isDifferentiableType(self.scalar_type()))
+derivative(copy_, "torch::autograd::CopyBackwards", float_self_only=True,
+           self=lambda grad: _zeros_like(grad, memory_format=contiguous_format),
+           other=lambda grad, other_info: to(grad, other_info.dtype))
+
+
+def _fill_name(overload, value):
+    """fill.Scalar 0, fill.Tensor 1, fill_.Scalar 2, fill_.Tensor 3 (the in-place twin is
+    told by the name of the overload the parser matched: fill_)."""
+    inplace = overload is not None and overload.name.endswith("_")
+    return f"FillBackward{2 * inplace + (not scalar_overload(overload, 'value', value))}"
+
+
+def _sum(grad):
+    from .reductions import sum as sum_
+    return sum_(grad)
+
+
+# fill: self: zeros_like(grad); value (Tensor): grad.sum()
+derivative(fill, _fill_name, input=lambda grad: _zeros_like(grad), value=lambda grad: _sum(grad))
+derivative(zero_, "ZeroBackward0", self=lambda grad: _zeros_like(grad))

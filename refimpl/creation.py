@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from . import dtypes, layout, views
+from . import dtypes, views
 from .storage import to_dtype_array
 from .registry import declare
 from .tensor import Tensor, device as _device
@@ -137,8 +137,11 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
     if isinstance(data, Tensor):
+        # a copy of the data with no history (data.detach().clone()), a new leaf
         t = Tensor._from_array(data._values(), dtype or data.dtype)
-        return t.requires_grad_(True) if requires_grad else t
+        if requires_grad:
+            _factory_requires_grad(t)
+        return t
     shape = _data_sizes(data)
     if dtype is None:
         dtype = _infer_leaf_dtype(data)
@@ -239,7 +242,9 @@ def _like(input, values, dtype, memory_format, undefined=None):
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     _check_device(device)
     t = _like(input, 0, dtype, memory_format, np.ones(input._sizes, dtype=bool))
-    return t.requires_grad_(True) if requires_grad else t
+    if requires_grad:
+        _factory_requires_grad(t)
+    return t
 
 
 @declare("zeros_like(Tensor input, *, ScalarType? dtype=None, Device? device=None, "
@@ -247,7 +252,9 @@ def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_fo
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     _check_device(device)
     t = _like(input, 0, dtype, memory_format)
-    return t.requires_grad_(True) if requires_grad else t
+    if requires_grad:
+        _factory_requires_grad(t)
+    return t
 
 
 @declare("ones_like(Tensor input, *, ScalarType? dtype=None, Device? device=None, "
@@ -255,7 +262,9 @@ def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_fo
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     _check_device(device)
     t = _like(input, 1, dtype, memory_format)
-    return t.requires_grad_(True) if requires_grad else t
+    if requires_grad:
+        _factory_requires_grad(t)
+    return t
 
 
 @declare("full_like(Tensor input, Scalar fill_value, *, ScalarType? dtype=None, "
@@ -268,25 +277,25 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
     views.memory_format_strides(input._sizes, input._strides,  # empty_like first, then fill_
                                 memory_format or views.preserve_format)
     t = _like(input, checked_scalar(fill_value, target, input.numel()), dtype, memory_format)
-    return t.requires_grad_(True) if requires_grad else t
+    if requires_grad:
+        _factory_requires_grad(t)
+    return t
 
 
 # --- as_tensor ---------------------------------------------------------------------------------
 @declare("as_tensor(PyObject* data, ScalarType? dtype=None, Device? device=None)",
-         forms="function", creates=True, parsed=False, schema="-")
+         forms="function", creates=True, parsed=False, schema="-", composite=True)
 def as_tensor(data, dtype=None, device=None):
     """torch.as_tensor (torch/csrc/utils/tensor_new.cpp as_tensor): a tensor is returned
-    itself when no conversion is needed (same object, same storage), otherwise converted
-    with .to(dtype) (preserve_format strides); other data is copied like torch.tensor."""
+    itself when no conversion is needed (same object, same storage, same history),
+    otherwise converted with .to(dtype) (preserve_format strides; recorded as the
+    _to_copy it is: ToCopyBackward0); other data is copied like torch.tensor."""
     _check_device(device)
     if isinstance(data, Tensor):
         if dtype is None or dtype is data.dtype:
             return data
-        values = data._values()
-        undefined = data._undefined_mask()
-        return Tensor._from_array(values, dtype,
-                                  layout.preserve_format_strides(data._sizes, data._strides),
-                                  undefined)
+        from .conversions import to
+        return to(data, dtype)
     return tensor(data, dtype=dtype)
 
 
@@ -429,3 +438,11 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if requires_grad:
         _factory_requires_grad(t)
     return t
+
+
+# --- autograd ------------------------------------------------------------------------------------
+# Factories make leaves. torch.tensor(t) copies t's data without its history, and the *_like
+# ops depend only on their input's shape and dtype (gen_variable_type.py
+# DONT_REQUIRE_DERIVATIVE): none of them is ever recorded.
+for _op in (tensor, empty_like, zeros_like, ones_like, full_like):
+    _op.__declaration__.derivative = False

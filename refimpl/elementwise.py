@@ -7,6 +7,8 @@ float16/bfloat16, as ATen's opmath_type), plus a type-promotion kind.
 """
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from . import dtypes, layout
@@ -304,11 +306,45 @@ def sigmoid(input, *, out=None):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
+from .autograd.formulas import maybe_multiply  # noqa: E402
 from .autograd.recording import derivative  # noqa: E402
 
-derivative(sigmoid, "SigmoidBackward0", input=lambda grad, result: grad * (result * (1 - result)))
-derivative(mul, "MulBackward0", input=lambda grad, other: grad * other,
+
+def scalar_overload(overload, name, value):
+    """Whether a call matched the overload whose parameter `name` is a Scalar (the aten
+    `.Scalar` overload, whose node is another class: AddBackward1, DivBackward1, ...): the
+    Python parser's choice where it matched one, else (an internal call) what C++ overload
+    resolution picks, the Scalar overload for a Python number."""
+    if overload is not None:
+        return any(p.name == name and p.type == "Scalar" for p in overload.params)
+    return value is not None and not isinstance(value, Tensor)
+
+
+def by_overload(tensor_name, scalar_name, param="other"):
+    """A node name function: tensor_name, or scalar_name where `param` is a Scalar."""
+    def name(overload, **args):
+        return scalar_name if scalar_overload(overload, param, args[param]) else tensor_name
+    # Derivative.node_name passes the arguments the function's signature names
+    name.__signature__ = inspect.Signature(
+        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+         for n in ("overload", param)])
+    return name
+
+
+def _alpha(alpha):
+    """alpha as the formula reads it: an argument left at its default reaches a formula as
+    None (the recording layer saves only the arguments given), and alpha's default is 1."""
+    return 1 if alpha is None else alpha
+
+
+# sigmoid_backward(grad, result): grad * (1 - result) * result, in its kernel's order
+derivative(sigmoid, "SigmoidBackward0", input=lambda grad, result: grad * (1 - result) * result)
+# mul.Tensor: mul_tensor_backward(grad, other, self.scalar_type()) = grad * other
+derivative(mul, by_overload("MulBackward0", "MulBackward1"),
+           input=lambda grad, other: grad * other,
            other=lambda grad, input: grad * input)
-derivative(add, "AddBackward0", input=lambda grad: grad, other=lambda grad, alpha: grad * alpha)
+# add.Tensor: self: grad; other: maybe_multiply(grad, alpha); add.Scalar: self only
+derivative(add, by_overload("AddBackward0", "AddBackward1"), input=lambda grad: grad,
+           other=lambda grad, alpha: maybe_multiply(grad, _alpha(alpha)))
 derivative(neg, "NegBackward0", input=lambda grad: -grad)
 derivative(exp, "ExpBackward0", input=lambda grad, result: grad * result)

@@ -102,8 +102,9 @@ def cat(tensors, dim=0):
 
 
 @declare("concatenate(TensorList tensors, int axis=0, *, Tensor out=None)", forms="function",
-         schema="aten::concatenate")
+         schema="aten::concatenate", composite=True, out_op="cat")
 def concatenate(tensors, axis=0):
+    """CompositeImplicitAutograd: at::cat, whose CatBackward0 it records."""
     return cat(tensors, axis)
 
 
@@ -131,3 +132,37 @@ def stack(tensors, dim=0):
         strides = layout.compute_view_strides(out._sizes, out._strides, sizes)
         return Tensor(out._storage, out._offset, sizes, strides, out.dtype)
     return cat([unsqueeze(t, wrapped) for t in tensors], wrapped)
+
+
+# --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
+from .autograd.formulas import derivative_by_overload  # noqa: E402
+
+
+def _cat_tensors_backward(grad, sizes, dim):
+    """FunctionsManual.cpp cat_tensors_backward: each input's slice of grad along dim (dim
+    wrapped as legacy_cat_wrap_dim does); a skipped 1-d empty input gets an empty one."""
+    from .creation import zeros
+    from .views import narrow
+    for s in sizes:
+        if not (len(s) == 1 and s[0] == 0):
+            dim = layout.wrap_dim(dim, len(s))
+            break
+    grads, start = [], 0
+    for s in sizes:
+        if len(s) == 1 and s[0] == 0:
+            grads.append(zeros((0,), dtype=grad.dtype))
+            continue
+        grads.append(narrow(grad, dim, start, s[dim]))
+        start += s[dim]
+    return grads
+
+
+# cat saves its inputs' sizes and dtypes, not the inputs (to_args_sizes, to_args_scalartypes)
+derivative_by_overload(cat, "CatBackward0",
+                    tensors=lambda grad, tensors_sizes, dim: _cat_tensors_backward(
+                        grad, tensors_sizes, 0 if dim is None else dim))
+
+# stack: stack_tensors_backward: grad.select(dim, i) for each input
+derivative_by_overload(stack, "StackBackward0",
+                    tensors=lambda grad, tensors_dtype, dim: [
+                        grad.select(0 if dim is None else dim, i) for i in range(len(tensors_dtype))])

@@ -264,31 +264,37 @@ def bmm(input: Tensor, mat2: Tensor):
 
 
 # --- outer ---------------------------------------------------------------------------------
-@declare("outer(Tensor input, Tensor vec2, *, Tensor out=None)", schema="aten::outer")
+@declare("outer(Tensor input, Tensor vec2, *, Tensor out=None)", schema="aten::outer",
+         composite=True, out_op="mul")
 def outer(input: Tensor, vec2: Tensor):
-    """outer (LinearAlgebra.cpp): self.reshape({n, 1}) * vec2, so it promotes."""
+    """outer (LinearAlgebra.cpp, CompositeImplicitAutograd): self.reshape({n, 1}) * vec2,
+    so it promotes, and records the reshape and the mul."""
+    from .views import reshape
     if input.dim() != 1:
         raise RuntimeError(f"outer: Expected 1-D argument self, but got {input.dim()}-D")
     if vec2.dim() != 1:
         raise RuntimeError(f"outer: Expected 1-D argument vec2, but got {vec2.dim()}-D")
-    return input.reshape(input.shape[0], 1) * vec2
+    return reshape(input, (input.shape[0], 1)) * vec2
 
 
 # --- matmul --------------------------------------------------------------------------------
-def _should_fold(t1: Tensor, t2: Tensor) -> bool:
-    """should_fold (no grad, no out): fold the batch of the larger operand into mm/mv
-    when that needs no copy."""
-    larger_first = t1.dim() >= t2.dim()
+def _should_fold(tensor1: Tensor, tensor2: Tensor) -> bool:
+    """should_fold (LinearAlgebra.cpp, without out=): fold the batch of the larger operand
+    into mm/mv when that needs no copy -- or, to keep the backward small, whenever the
+    smaller operand requires grad."""
+    larger_first = tensor1.dim() >= tensor2.dim()
     if larger_first:
-        sizes, strides = t1.shape, t1.stride()
-    else:
-        sizes = tuple(t2.shape[:-2]) + (t2.shape[-1], t2.shape[-2])
-        strides = tuple(t2.stride()[:-2]) + (t2.stride()[-1], t2.stride()[-2])
+        sizes, strides = tensor1.shape, tensor1.stride()
+    else:  # tensor2.mT()
+        sizes = tuple(tensor2.shape[:-2]) + (tensor2.shape[-1], tensor2.shape[-2])
+        strides = tuple(tensor2.stride()[:-2]) + (tensor2.stride()[-1], tensor2.stride()[-2])
     dim_t1 = len(sizes)
-    dim_t2 = t2.dim() if larger_first else t1.dim()
+    dim_t2 = tensor2.dim() if larger_first else tensor1.dim()
     if not (dim_t1 >= 3 and dim_t2 <= 2):
         return False
-    if t1.dim() == 2:
+    if (tensor2 if larger_first else tensor1).requires_grad:
+        return True
+    if tensor1.dim() == 2:
         return False
     if math.prod(sizes) == 0:
         return True
@@ -296,69 +302,145 @@ def _should_fold(t1: Tensor, t2: Tensor) -> bool:
 
 
 def _mT(t: Tensor):
-    return t.transpose(-2, -1)
+    from .views import transpose
+    return transpose(t, -2, -1)
 
 
-def _squeeze(t: Tensor, d):
-    d = d % t.dim()
-    if t.shape[d] != 1:
-        return t
-    sizes, strides = list(t.shape), list(t.stride())
-    return t._view(sizes[:d] + sizes[d + 1:], strides[:d] + strides[d + 1:])
+def _unsafe_view(t: Tensor, shape):
+    """at::_unsafe_view (UnsafeViewBackward0) where refimpl declares it, else reshape."""
+    from .registry import DECLARATIONS
+    from .views import reshape
+    d = DECLARATIONS.get("_unsafe_view")
+    return d.op(t, tuple(shape)) if d is not None else reshape(t, tuple(shape))
+
+
+def _squeeze_inplace(t: Tensor, d):
+    """t.squeeze_(d) (SqueezeBackward4) where refimpl has it, else squeeze(d)
+    (SqueezeBackward1, a view) with the version bump of the in-place op, made before the
+    view so that the view's history is not regenerated."""
+    from .shape_ops import squeeze
+    method = getattr(Tensor, "squeeze_", None)
+    if method is not None:
+        return method(t, d)
+    t._version_counter.bump()
+    return squeeze(t, d)
 
 
 @declare("matmul(Tensor input, Tensor other, *, Tensor out=None)", operator="@",
-         reflected=True, schema="aten::matmul",
+         reflected=True, schema="aten::matmul", composite=True,
          out_check=_out_like_input)
 def matmul(input: Tensor, other: Tensor):
-    """_matmul_impl: dot / mv / mm by rank, mm or mv on a folded batch when should_fold,
-    else bmm on broadcast batches; errors come from whichever op it dispatches to."""
+    """matmul (CompositeImplicitAutograd): _matmul_impl (LinearAlgebra.cpp), whose graph
+    is that of the ops it calls: dot / mv / mm by rank, mm or mv on a folded batch when
+    should_fold, else bmm on the expanded batches, with the views between them."""
     d1, d2 = input.dim(), other.dim()
     if d1 == 0 or d2 == 0:
         raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
                            f"{d1}D and {d2}D")
+    return _matmul_impl(input, other)
+
+
+def _matmul_impl(tensor1: Tensor, tensor2: Tensor):
+    from .shape_ops import squeeze
+    from .views import contiguous, expand, reshape, t
+    d1, d2 = tensor1.dim(), tensor2.dim()
     if d1 == 1 and d2 == 1:
-        return dot(input, other)
+        return dot(tensor1, tensor2)
     if d1 == 2 and d2 == 1:
-        return mv(input, other)
+        return mv(tensor1, tensor2)
     if d1 == 1 and d2 == 2:
-        # tensor1.unsqueeze(0).mm(tensor2).squeeze_(0): the in-place squeeze_ bumps the
-        # result's version counter
-        out = _squeeze(mm(unsqueeze(input, 0), other), 0)
-        out._version_counter.bump()
-        return out
+        # tensor1.unsqueeze(0).mm(tensor2).squeeze_(0)
+        return _squeeze_inplace(mm(unsqueeze(tensor1, 0), tensor2), 0)
     if d1 == 2 and d2 == 2:
-        return mm(input, other)
-    if _should_fold(input, other):
+        return mm(tensor1, tensor2)
+    if _should_fold(tensor1, tensor2):
         transpose = d2 > d1
-        t1 = _mT(other) if transpose else input
-        t2 = (input.t() if d1 == 2 else input) if transpose else other
-        out_shape = list(t1.shape[:-1])
-        folded = math.prod(out_shape)
+        t1 = _mT(tensor2) if transpose else tensor1
+        t2 = (t(tensor1) if d1 == 2 else tensor1) if transpose else tensor2
+        output_shape = list(t1.shape[:-1])
+        folded = math.prod(output_shape)
         if t2.dim() == 2:
-            out_shape.append(t2.shape[1])
-        t1_folded = t1.reshape(folded, t1.shape[-1])
+            output_shape.append(t2.shape[1])
+        t1_folded = reshape(t1, (folded, t1.shape[-1]))
         if t2.dim() == 2:
-            out = mm(t1_folded, t2).reshape(*out_shape)
-            return _mT(out).contiguous() if transpose else out
-        return mv(t1_folded, t2).reshape(*out_shape)
-    # batched: broadcast the batch dims and call bmm
+            output = _unsafe_view(mm(t1_folded, t2), output_shape)
+            return contiguous(_mT(output)) if transpose else output
+        return _unsafe_view(mv(t1_folded, t2), output_shape)
+    # dim_tensor1 >= 3 || dim_tensor2 >= 3: bmm on the broadcast batches
     from .layout import _binary_infer_size
-    n = input.shape[-2] if d1 > 1 else 1
-    m1 = input.shape[-1]
-    batch_a = tuple(input.shape[:-2]) if d1 > 1 else ()
-    m2 = other.shape[-2] if d2 > 1 else other.shape[0]
-    p = other.shape[-1] if d2 > 1 else 1
-    batch_b = tuple(other.shape[:-2]) if d2 > 1 else ()
-    batch = tuple(_binary_infer_size(batch_a, batch_b))
+    n = tensor1.shape[-2] if d1 > 1 else 1
+    m1 = tensor1.shape[-1]
+    batch1 = tuple(tensor1.shape[:-2]) if d1 > 1 else ()
+    m2 = tensor2.shape[-2] if d2 > 1 else tensor2.shape[0]
+    p = tensor2.shape[-1] if d2 > 1 else 1
+    batch2 = tuple(tensor2.shape[:-2]) if d2 > 1 else ()
+    # the should_fold optimisation for gradients when a 3-d batch of 1 would broadcast
+    if d1 == 3 and d2 == 3 and batch1[0] != batch2[0]:
+        if batch1[0] == 1 and tensor1.requires_grad:
+            return _matmul_impl(squeeze(tensor1, 0), tensor2)
+        if batch2[0] == 1 and tensor2.requires_grad:
+            return _matmul_impl(tensor1, squeeze(tensor2, 0))
+    batch = tuple(_binary_infer_size(batch1, batch2))
     bp = math.prod(batch)
-    a = input.expand(*batch, n, m1).reshape(bp, n, m1)
-    if d2 == 1:
-        b = unsqueeze(other.expand(*batch, m2).reshape(bp, m2), 2)
+    a = reshape(expand(tensor1, batch + (n, m1)), (bp, n, m1))
+    vector_rhs = d2 == 1
+    if vector_rhs:
+        b = unsqueeze(reshape(expand(tensor2, batch + (m2,)), (bp, m2)), 2)
     else:
-        b = other.expand(*batch, m2, p).reshape(bp, m2, p)
-    out_shape = list(batch) + ([n] if d1 > 1 else []) + ([p] if d2 > 1 else [])
+        b = reshape(expand(tensor2, batch + (m2, p)), (bp, m2, p))
+    output_shape = list(batch) + ([n] if d1 > 1 else []) + ([p] if d2 > 1 else [])
     out = bmm(a, b)
-    if d2 == 1:
-        out = _squeeze(out, -1)
-    return out.reshape(*out_shape)
+    if vector_rhs:
+        out = squeeze(out, -1)
+    return _unsafe_view(out, output_shape)
+
+
+# --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
+from .autograd.formulas import derivative_by_overload  # noqa: E402
+
+
+def _column_major(sizes, strides):
+    return strides[0] == 1 and strides[1] == sizes[0]
+
+
+def _mm_mat1_backward(grad, mat2, sizes, strides):
+    """FunctionsManual.cpp mm_mat1_backward: grad @ mat2^T, computed transposed (so the
+    gradient is column-major) when self was column-major."""
+    from .views import t
+    if _column_major(sizes, strides):
+        return t(mm(mat2, t(grad)))
+    return mm(grad, t(mat2))
+
+
+def _mm_mat2_backward(grad, mat1, sizes, strides):
+    """FunctionsManual.cpp mm_mat2_backward: mat1^T @ grad, likewise."""
+    from .views import t
+    if _column_major(sizes, strides):
+        return t(mm(t(grad), mat1))
+    return mm(t(mat1), grad)
+
+
+# mm saves the other operand and its own operand's sizes and strides
+derivative_by_overload(
+    mm, "MmBackward0",
+    input=lambda grad, mat2, input_sizes, input_strides:
+        _mm_mat1_backward(grad, mat2, input_sizes, input_strides),
+    mat2=lambda grad, input, mat2_sizes, mat2_strides:
+        _mm_mat2_backward(grad, input, mat2_sizes, mat2_strides))
+
+
+def _transpose12(x):
+    from .views import transpose
+    return transpose(x, 1, 2)
+
+
+derivative_by_overload(bmm, "BmmBackward0",
+                    input=lambda grad, mat2: bmm(grad, _transpose12(mat2)),
+                    mat2=lambda grad, input: bmm(_transpose12(input), grad))
+# mv: self: grad.ger(vec) (ger is outer), vec: self.t().mv(grad)
+derivative_by_overload(mv, "MvBackward0",
+                    input=lambda grad, vec: outer(grad, vec),
+                    vec=lambda grad, input: mv(input.t(), grad))
+derivative_by_overload(dot, "DotBackward0",
+                    input=lambda grad, tensor: grad * tensor,
+                    tensor=lambda grad, input: grad * input)

@@ -777,13 +777,23 @@ _CUM_ACC = {"float16": np.float32, "bfloat16": np.float32, "float32": np.float64
 
 
 @declare("cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor out=None)",
-         schema="aten::cumsum",
+         schema="aten::cumsum", inplace=True, out_via="copy",
          out_check=_out_sets_dtype)
-def cumsum(input: Tensor, dim, *, dtype=None):
+def cumsum(input: Tensor, dim, *, dtype=None, out=None):
     """cumsum (ReduceOps.cpp cumsum_meta, cpu_cum_base_kernel): bool/integers give int64;
     a sequential scan along dim in at::acc_type (double for float on CPU), each prefix
-    rounded to the result dtype; a contiguous result."""
+    rounded to the result dtype; a contiguous result. The in-place twin cumsum_ (out is
+    self) computes in self's dtype; a dtype= that differs is refused (the structured
+    kernel's in-place output check)."""
     d = layout.wrap_dim(dim, input.dim())
+    if out is not None:
+        if dtype is not None and dtype is not out.dtype:
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {input.dtype.typemeta_name} "
+                               f"and output tensor dtype {dtype.typemeta_name} should match")
+        from .conversions import copy_
+        from .elementwise import check_writable
+        check_writable(out, [])
+        return copy_(out, cumsum(input, dim, dtype=out.dtype))
     out_dtype = _sum_dtype(input, dtype)
     if out_dtype is dtypes.bool_ and input.dim() and input.numel():
         raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
@@ -801,3 +811,262 @@ def cumsum(input: Tensor, dim, *, dtype=None):
         else:
             values = np.cumsum(converted.astype(np.int64), axis=d)
     return Tensor._from_array(np.asarray(values), out_dtype, None, mask)
+
+
+# --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
+from .autograd.formulas import derivative_by_overload, sum_backward, unsqueeze_multiple  # noqa: E402
+
+
+def _has_param(overload, name):
+    return overload is not None and builtins.any(p.name == name for p in overload.params)
+
+
+def _reduction_node(prefix):
+    """sum / mean / prod: Backward0 for the overload without dim (sum(), sum(dtype=)),
+    Backward1 for the one with it, even dim=None (sum.dim_IntList, mean.dim,
+    prod.dim_int); an internal call by whether it passes dim."""
+    def name(overload, dim):
+        with_dim = _has_param(overload, "dim") if overload is not None else dim is not None
+        return f"{prefix}Backward{1 if with_dim else 0}"
+    return name
+
+
+# sum: `self: grad.expand(self.sym_sizes())` / `sum_backward(grad, self.sym_sizes(), dim,
+# keepdim)`: only the input's sizes are saved
+derivative_by_overload(
+    sum, _reduction_node("Sum"),
+    input=lambda grad, input_sizes, dim, keepdim: sum_backward(grad, input_sizes, dim, keepdim))
+
+
+def _mean_backward(grad, sizes, dim, keepdim):
+    """mean: grad.expand(sizes) / numel; mean.dim: mean_backward (FunctionsManual.cpp),
+    divided by the number of elements reduced (all of them for dim None or [])."""
+    dims = _dim_list(dim)
+    if dims:
+        count = math.prod(sizes[layout.wrap_dim(d, len(sizes))] for d in dims) if sizes else 1
+    else:
+        count = math.prod(sizes)
+    return sum_backward(grad, sizes, dims, keepdim) / count
+
+
+derivative_by_overload(
+    mean, _reduction_node("Mean"),
+    input=lambda grad, input_sizes, dim, keepdim: _mean_backward(grad, input_sizes, dim, keepdim))
+
+
+def _exclusive_products(inp, dim):
+    """The product of every other element along dim, for each element: what
+    prod_safe_zeros_backward builds as exclusive_normal (cumprod of [1, x_0 .. x_{n-2}])
+    times exclusive_reverse (the flipped cumprod of [1, x_{n-1} .. x_1]). refimpl has no
+    cumprod or flip: each is built from prod over the slices before (after) each element."""
+    from .joining import cat
+    from .views import narrow
+    n = inp.shape[dim]
+    normal = cat([prod(narrow(inp, dim, 0, k), dim, True) for k in range(n)], dim)
+    reverse = cat([prod(narrow(inp, dim, k + 1, n - k - 1), dim, True) for k in range(n)], dim)
+    return normal * reverse
+
+
+def _prod_safe_zeros_backward(grad, inp, dim):
+    """FunctionsManual.cpp prod_safe_zeros_backward: correct with zeros in the input."""
+    if inp.numel() == 0:
+        return grad.expand_as(inp)
+    if inp.shape[dim] == 1:
+        return grad
+    return grad * _exclusive_products(inp, dim)
+
+
+def _prod_backward(grad, input, result, dim=None, keepdim=False):
+    """FunctionsManual.cpp prod_backward (both overloads): grad * result / input without
+    zeros; with zeros, the products of the other elements -- except that a full product
+    with several zeros has a zero gradient, returned directly when not recording."""
+    from .autograd import is_grad_enabled
+    from .conversions import to
+    from .creation import zeros_like
+    if input.dim() == 0:
+        return grad
+    input = to(input, grad.dtype)
+    if dim is None:
+        zeros = int(sum(input == 0).item())
+        if zeros == 0:
+            return grad * (result / input)
+        if not is_grad_enabled() and zeros > 1:
+            return zeros_like(input)
+        flat = input.contiguous().view(-1)
+        return _prod_safe_zeros_backward(grad, flat, 0).view_as(input)
+    dim = layout.wrap_dim(dim, input.dim())
+    if not keepdim:
+        grad = grad.unsqueeze(dim)
+        result = result.unsqueeze(dim)
+    if not bool(any(input == 0).item()):
+        return grad * (result / input)
+    return _prod_safe_zeros_backward(grad, input, dim)
+
+
+# prod: `prod_backward(grad, self.to(grad.scalar_type()), result[, dim, keepdim])`
+derivative_by_overload(
+    prod, _reduction_node("Prod"),
+    input=lambda grad, input, result, dim, keepdim: _prod_backward(grad, input, result, dim,
+                                                                   bool(keepdim)))
+
+
+def _evenly_distribute_backward(grad, input, value):
+    """FunctionsManual.cpp evenly_distribute_backward (the CPU branch): the gradient split
+    evenly among the elements equal to the result (the NaNs, when it is NaN)."""
+    from .creation import zeros
+    from .unary import isnan
+    mask = isnan(input) if bool(isnan(value).item()) else input == value
+    return zeros(input.shape, dtype=input.dtype).masked_fill_(mask, grad / sum(mask))
+
+
+def _value_selecting_reduction_backward(grad, dim, indices, sizes, keepdim):
+    """FunctionsManual.cpp value_selecting_reduction_backward: grad scattered to where
+    the indices point, zeros elsewhere."""
+    from .creation import zeros
+    grad_in = zeros(tuple(sizes), dtype=grad.dtype)
+    if not keepdim and sizes:
+        grad = grad.unsqueeze(dim)
+        indices = indices.unsqueeze(dim)
+    return grad_in.scatter(dim, indices, grad)
+
+
+def _maximum_backward(largest, grad, input, other, which):
+    """maximum / minimum (derivatives.yaml): the gradient goes to the larger (smaller)
+    operand, half of it to each where they are equal."""
+    from .indexing.masked import where
+    g = where(input == other, grad / 2, grad)
+    loses = (input < other) if (which == "input") == largest else (input > other)
+    return g.masked_fill(loses, 0)
+
+
+def _extreme_node(largest):
+    """max(): MaxBackward1; max(dim): MaxBackward0; max(other) is at::maximum:
+    MaximumBackward0 (min: MinBackward1, MinBackward0, MinimumBackward0)."""
+    word, binary = ("Max", "Maximum") if largest else ("Min", "Minimum")
+
+    def name(overload, dim, other):
+        if other is not None or isinstance(dim, Tensor):
+            return f"{binary}Backward0"
+        return f"{word}Backward{1 if dim is None else 0}"
+    return name
+
+
+for _op, _largest in ((max, True), (min, False)):
+    _word, _binary = ("Max", "Maximum") if _largest else ("Min", "Minimum")
+    derivative_by_overload(_op, _extreme_node(_largest), variants={
+        # max(Tensor self): evenly_distribute_backward(grad, self, result)
+        f"{_word}Backward1": {
+            "input": lambda grad, input, result: _evenly_distribute_backward(grad, input, result)},
+        # max.dim: value_selecting_reduction_backward(grad, dim, indices, self.sym_sizes(), keepdim)
+        f"{_word}Backward0": {
+            "input": lambda grad, dim, result1, input_sizes, keepdim:
+                _value_selecting_reduction_backward(grad, dim, result1, input_sizes,
+                                                    bool(keepdim))},
+        # maximum(self, other)
+        f"{_binary}Backward0": {
+            "input": (lambda largest: lambda grad, input, other:
+                      _maximum_backward(largest, grad, input, other, "input"))(_largest),
+            "other": (lambda largest: lambda grad, input, other:
+                      _maximum_backward(largest, grad, input, other, "other"))(_largest)},
+    })
+
+
+def _restore_reduced_dims(output, dims, keepdim):
+    """FunctionsManual.cpp restore_reduced_dims: size-1 dims back where dims were reduced."""
+    if keepdim:
+        return output
+    dims = _dim_list(dims) or []
+    total = output.dim() + len(dims)
+    target = [0] * total
+    for d in dims:
+        target[d + total if d < 0 else d] = 1
+    j = 0
+    for s in output.shape:
+        while target[j] > 0:
+            j += 1
+        target[j] = s
+        j += 1
+    return output.reshape(target)
+
+
+def _amax_amin_backward(grad, input, result, dim, keepdim):
+    """amax / amin: scale_grad_by_count(restore_reduced_dims(grad, dim, keepdim),
+    restore_reduced_dims(result, dim, keepdim) == self, dim): the gradient split evenly
+    among the elements equal to the result."""
+    dims = list(_dim_list(dim) or [])
+    mask = _restore_reduced_dims(result, dims, keepdim) == input
+    return (_restore_reduced_dims(grad, dims, keepdim) / sum(mask, dims, True)) * mask
+
+
+derivative_by_overload(amax, "AmaxBackward0",
+                    input=lambda grad, input, result, dim, keepdim:
+                        _amax_amin_backward(grad, input, result, dim, bool(keepdim)))
+derivative_by_overload(amin, "AminBackward0",
+                    input=lambda grad, input, result, dim, keepdim:
+                        _amax_amin_backward(grad, input, result, dim, bool(keepdim)))
+
+# integer and bool results: never recorded
+for _op in (argmax, argmin, all, any):
+    _op.__declaration__.derivative = False
+
+
+def _norm_backward(grad, input, p, norm, dim, keepdim):
+    """FunctionsManual.cpp linalg_vector_norm_backward / norm_backward: the gradient of
+    the p-norm; zero where the norm is 0 (masked), None (no gradient) for p = 0."""
+    from .unary import isnan, sign
+    if p is None or isinstance(p, str):
+        p = 2.0
+    p = float(p)
+    dims = _dim_list(dim) or []
+    ndim = input.dim()
+    if not keepdim and ndim:
+        grad = unsqueeze_multiple(grad, dims, ndim)
+        norm = unsqueeze_multiple(norm, dims, ndim)
+    if p == 0.0:
+        return None
+    if p == 1.0:
+        return sign(input) * grad
+    if p == 2.0:
+        return grad * (input / norm).masked_fill_(norm == 0, 0)
+    if math.isinf(p):
+        # the derivative of amax(abs(self), dim, keepdim), respecting NaNs
+        absolute = input.abs()
+        mask = (absolute == norm).logical_or(isnan(absolute))
+        return sign(input) * ((grad / sum(mask, dims, True)) * mask)
+    if p < 1.0:
+        scaled = sign(input) * input.abs().pow_(p - 1).masked_fill_(input == 0, 0)
+        return scaled * grad * norm.pow(1 - p)
+    if p < 2.0:
+        scaled = sign(input) * input.abs().pow_(p - 1)
+    else:
+        scaled = input * input.abs().pow_(p - 2)
+    scale = grad / norm.pow(p - 1)
+    scale.masked_fill_(norm == 0, 0)
+    return scaled * scale
+
+
+# torch.norm and Tensor.norm (torch/functional.py, _tensor.py) are linalg_vector_norm for
+# numeric p and 'fro' over at most two dims: LinalgVectorNormBackward0, which saves self
+# and result
+derivative_by_overload(norm, "LinalgVectorNormBackward0",
+                    input=lambda grad, input, p, result, dim, keepdim:
+                        _norm_backward(grad, input, p, result, dim, bool(keepdim)))
+
+
+def _cumsum_backward(grad, dtype, dim):
+    """FunctionsManual.cpp cumsum_backward(grad.to(self.scalar_type()), dim): the
+    reversed cumulative sum (flip, cumsum, flip; refimpl flips with index_select)."""
+    from .conversions import to
+    from .creation import arange
+    from .indexing.index_ops import index_select
+    grad = to(grad, dtype)
+    if grad.numel() <= 1 or grad.shape[dim] == 1:
+        return grad
+    d = layout.wrap_dim(dim, grad.dim())
+    n = grad.shape[d]
+    reverse = arange(n - 1, -1, -1)
+    return index_select(cumsum(index_select(grad, d, reverse), d), d, reverse)
+
+
+derivative_by_overload(cumsum, "CumsumBackward0",
+                    input=lambda grad, input_dtype, dim: _cumsum_backward(grad, input_dtype, dim))

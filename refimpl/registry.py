@@ -79,6 +79,7 @@ class Declaration:
     derivative: object = None     # its backward rule (autograd.recording.derivative), or
                                   # False for ops autograd never records (detach)
     op: object = None             # the function called: the kernel behind the autograd layer
+    out_op: str | None = None     # a composite's op torch writes out= with (concatenate: cat)
 
     @property
     def positional_names(self):
@@ -116,7 +117,7 @@ DECLARATIONS: dict = {}
 def declare(*signatures, forms=(FUNCTION, METHOD), method=None, output="new", schema=None,
             aliases=(), inplace=False, inplace_function=False, operator=None, reflected=None,
             creates=False, multiple_outputs=False, parsed=True, name=None, inplace_schema=None,
-            out_via=None, out_check=None, out_check_first=False, composite=False):
+            out_via=None, out_check=None, out_check_first=False, composite=False, out_op=None):
     """Register the decorated function as the implementation of an op family."""
     forms = tuple(forms.split()) if isinstance(forms, str) else tuple(forms)
     aliases = (aliases,) if isinstance(aliases, str) else tuple(aliases)
@@ -138,7 +139,7 @@ def declare(*signatures, forms=(FUNCTION, METHOD), method=None, output="new", sc
             creates=creates, multiple_outputs=multiple_outputs, parsed=parsed,
             inplace_schema=inplace_schema,
             out_via=out_via or ("kernel" if inplace else "copy"), out_check=out_check,
-            out_check_first=out_check_first, composite=composite)
+            out_check_first=out_check_first, composite=composite, out_op=out_op)
         d = DECLARATIONS[op_name]
         d.op = record_op(d)
         return d.op

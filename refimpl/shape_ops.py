@@ -13,7 +13,7 @@ import warnings
 from . import layout
 from .registry import declare
 from .tensor import Tensor
-from .views import _shape_arg, expand, reshape, transpose, view
+from .views import _shape_arg, alias, expand, permute, reshape, transpose, view
 
 
 def _fmt(values):
@@ -21,41 +21,39 @@ def _fmt(values):
     return "[" + ", ".join(str(v) for v in values) + "]"
 
 
-def _alias(self: Tensor) -> Tensor:
-    """self.alias() / as_strided(self.sizes(), self.strides()): a new view, same geometry."""
-    return self._view(self._sizes, self._strides)
-
-
 # --- *_as ------------------------------------------------------------------------------------
-@declare("view_as(Tensor other)", forms="method", output="view", schema="aten::view_as")
+@declare("view_as(Tensor other)", forms="method", output="view", schema="aten::view_as",
+         composite=True)
 def view_as(self: Tensor, other: Tensor):
     return view(self, tuple(other._sizes))
 
 
 @declare("reshape_as(Tensor other)", forms="method", output="maybe_view",
-         schema="aten::reshape_as")
+         schema="aten::reshape_as", composite=True)
 def reshape_as(self: Tensor, other: Tensor):
     return reshape(self, tuple(other._sizes))
 
 
-@declare("expand_as(Tensor other)", forms="method", output="view", schema="aten::expand_as")
+@declare("expand_as(Tensor other)", forms="method", output="view", schema="aten::expand_as",
+         composite=True)
 def expand_as(self: Tensor, other: Tensor):
     return expand(self, tuple(other._sizes))
 
 
 # --- transposes ------------------------------------------------------------------------------
 @declare("swapaxes(Tensor input, int axis0, int axis1)", output="view",
-         schema="aten::swapaxes")
+         schema="aten::swapaxes", composite=True)
 def swapaxes(self: Tensor, axis0, axis1):
     return transpose(self, axis0, axis1)
 
 
-@declare("swapdims(Tensor input, int dim0, int dim1)", output="view", schema="aten::swapdims")
+@declare("swapdims(Tensor input, int dim0, int dim1)", output="view", schema="aten::swapdims",
+         composite=True)
 def swapdims(self: Tensor, dim0, dim1):
     return transpose(self, dim0, dim1)
 
 
-@declare(forms="attribute", output="view", schema="aten::numpy_T", name="T")
+@declare(forms="attribute", output="view", schema="aten::numpy_T", name="T", composite=True)
 def numpy_T(self: Tensor):
     """Tensor.T: reverse all dims (deprecated, with a warning, unless the tensor is 2-d)."""
     n = self.dim()
@@ -68,10 +66,10 @@ def numpy_T(self: Tensor):
             "deprecated and it will throw an error in a future release. Consider `x.mT` to "
             "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
             "to reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
-    return self._view(self._sizes[::-1], self._strides[::-1])
+    return permute(self, *range(n - 1, -1, -1))
 
 
-@declare(forms="attribute", output="view", schema="aten::mT")
+@declare(forms="attribute", output="view", schema="aten::mT", composite=True)
 def mT(self: Tensor):
     """Tensor.mT: transpose the last two dims; a 0-d tensor is returned itself."""
     if self.dim() == 0:
@@ -86,7 +84,7 @@ def mT(self: Tensor):
 
 @declare("movedim(Tensor input, int source, int destination)",
          "movedim(Tensor input, int[] source, int[] destination)", aliases="moveaxis",
-         output="view", schema="aten::movedim.intlist")
+         output="view", schema="aten::movedim.intlist", composite=True)
 def movedim(self: Tensor, source, destination):
     """movedim.int / movedim.intlist: numpy.moveaxis semantics, via permute."""
     src = [source] if isinstance(source, int) else list(source)
@@ -103,7 +101,7 @@ def movedim(self: Tensor, source, destination):
     if len(set(ndst)) != len(ndst):
         raise RuntimeError(f"movedim: repeated dim in `destination` ({_fmt(dst)})")
     if ndim == 0:
-        return _alias(self)
+        return alias(self)
     order = [-1] * ndim
     for s, d in zip(nsrc, ndst):
         order[d] = s
@@ -111,7 +109,7 @@ def movedim(self: Tensor, source, destination):
     for i in range(ndim):
         if order[i] == -1:
             order[i] = next(rest_src)
-    return self._view([self._sizes[d] for d in order], [self._strides[d] for d in order])
+    return permute(self, *order)
 
 
 moveaxis = movedim
@@ -160,7 +158,7 @@ def unsqueeze(self: Tensor, dim):
 
 
 @declare("flatten(Tensor input, int start_dim=0, int end_dim=-1)", output="maybe_view",
-         schema="aten::flatten.using_ints")
+         schema="aten::flatten.using_ints", composite=True)
 def flatten(self: Tensor, start_dim=0, end_dim=-1):
     """flatten.using_ints: reshape the dims start..end into one; self itself when they are
     a single dim; a 0-d tensor becomes shape [1]."""
@@ -180,7 +178,7 @@ def flatten(self: Tensor, start_dim=0, end_dim=-1):
 
 
 @declare("unflatten(Tensor input, int dim, SymInt[] sizes)", output="view", parsed=False,
-         schema="aten::unflatten.int")
+         schema="aten::unflatten.int", composite=True)
 def unflatten(self: Tensor, dim, sizes):
     """unflatten.int: split one dim into `sizes` (one -1 inferred); infer_size errors are
     reworded (or wrapped) by handle_unflatten_exception."""
@@ -287,7 +285,7 @@ def split(self: Tensor, split_size_or_sections, dim=0):
 
 
 @declare("chunk(Tensor input, int chunks, int dim=0)", output="view", multiple_outputs=True,
-         schema="aten::chunk")
+         schema="aten::chunk", composite=True)
 def chunk(self: Tensor, chunks, dim=0):
     if self.dim() == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
@@ -298,7 +296,7 @@ def chunk(self: Tensor, chunks, dim=0):
     if split_size == 0 and dim_size == 0:
         # keep the number of chunks: that many empty pieces
         return split_with_sizes(self, [0] * chunks, dim)
-    return _split_int(self, split_size, dim)
+    return split(self, split_size, dim)
 
 
 # --- diagonal / as_strided ---------------------------------------------------------------------
@@ -361,3 +359,208 @@ def as_strided(self: Tensor, size, stride, storage_offset=None):
         # torch 2.13 builds a tensor with a negative size here; refimpl cannot hold one
         raise NotImplementedError("refimpl does not model tensors with negative sizes")
     return self._view(size, stride, offset)
+
+
+# --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
+from .autograd.recording import derivative  # noqa: E402
+
+
+@declare("select_backward(Tensor grad_output, SymInt[] input_sizes, int dim, SymInt index)",
+         forms=(), parsed=False, schema="aten::select_backward")
+def select_backward(grad_output: Tensor, input_sizes, dim, index):
+    """TensorShape.cpp select_backward: zeros of the input's sizes, grad written into the
+    selected slice."""
+    out = Tensor._empty(tuple(input_sizes), grad_output.dtype)
+    select(out, dim, index)._write(grad_output._values(), grad_output._undefined_mask())
+    return out
+
+
+@declare("diagonal_backward(Tensor grad_output, SymInt[] input_sizes, int offset, int dim1, "
+         "int dim2)", forms=(), parsed=False, schema="aten::diagonal_backward")
+def diagonal_backward(grad_output: Tensor, input_sizes, offset, dim1, dim2):
+    """FunctionsManual.cpp diagonal_backward: zeros of the input's sizes, grad written
+    into the diagonal."""
+    out = Tensor._empty(tuple(input_sizes), grad_output.dtype)
+    diagonal(out, offset, dim1, dim2)._write(grad_output._values(),
+                                             grad_output._undefined_mask())
+    return out
+
+
+def _squeeze_dim(dim, kwargs):
+    """What a squeeze call squeezes: None (squeeze()), an int (squeeze.dim) or a tuple of
+    dims (squeeze.dims)."""
+    if kwargs and "dim" in kwargs:
+        d = kwargs["dim"]
+    elif not dim:
+        return None
+    elif len(dim) == 1 and isinstance(dim[0], int):
+        d = dim[0]
+    else:
+        d = _shape_arg(dim)
+    return d if isinstance(d, int) else tuple(d)
+
+
+def _squeeze_name(overload, dim, kwargs):
+    d = _squeeze_dim(dim, kwargs)
+    return "SqueezeBackward0" if d is None else (
+        "SqueezeBackward1" if isinstance(d, int) else "SqueezeBackward2")
+
+
+def _unsqueeze_to(grad, dim, kwargs, sizes):
+    """FunctionsManual.cpp unsqueeze_to: a size-1 dim back where squeeze removed one."""
+    d = _squeeze_dim(dim, kwargs)
+    n = len(sizes)
+    if d is None:
+        wanted = range(n)
+    elif isinstance(d, int):
+        w = layout.wrap_dim(d, n)
+        wanted = [w] if n else []
+    else:
+        wanted = sorted(layout.wrap_dim(x, n) for x in d) if n else []
+    for i in wanted:
+        if sizes[i] == 1:
+            grad = unsqueeze(grad, i)
+    return grad
+
+
+def _split_with_sizes_backward(grads, split_sizes, dim, info):
+    """FunctionsManual.cpp split_with_sizes_backward: outputs that got no gradient count as
+    zeros; the pieces are concatenated back."""
+    from .creation import zeros
+    from .joining import cat
+    sizes = info.sizes
+    d = layout.wrap_dim(0 if dim is None else dim, len(sizes))
+    parts = []
+    for g, length in zip(grads, split_sizes):
+        if g is None:
+            shape = list(sizes)
+            shape[d] = length
+            g = zeros(shape, dtype=info.dtype)
+        parts.append(g)
+    return cat(parts, d)
+
+
+def _split_backward(grads, split_size_or_sections, dim, self_info):
+    """split.Tensor (SplitBackward0: split_backward) or split_with_sizes."""
+    if isinstance(split_size_or_sections, int):
+        sizes = self_info.sizes
+        d = layout.wrap_dim(0 if dim is None else dim, len(sizes))
+        n = len(grads)
+        split_sizes = [split_size_or_sections] * n
+        split_sizes[-1] = split_size_or_sections - (split_size_or_sections * n - sizes[d])
+    else:
+        split_sizes = list(split_size_or_sections)
+    return _split_with_sizes_backward(grads, split_sizes, dim, self_info)
+
+
+def _unbind_backward(grads, dim):
+    """FunctionsManual.cpp unbind_backward: missing gradients are expanded zeros; stacked."""
+    from .creation import zeros
+    from .joining import stack
+    first = next(g for g in grads if g is not None)
+    filled = [g if g is not None else expand(zeros((), dtype=first.dtype), first._sizes)
+              for g in grads]
+    return stack(filled, 0 if dim is None else dim)
+
+
+def _min_storage_size(sizes, strides, offset):
+    """FunctionsManual.cpp _min_storage_size."""
+    size = offset + 1
+    for s, st in zip(sizes, strides):
+        if s == 0:
+            return offset
+        size += (s - 1) * st
+    return size
+
+
+def _maybe_overlapping_memory(sizes, strides):
+    """FunctionsManual.cpp _maybe_overlapping_memory: dims by increasing stride, each must
+    step past everything the ones inside it reach."""
+    reach = 0
+    for i in sorted(range(len(sizes)), key=lambda i: strides[i]):
+        if strides[i] <= reach:
+            return True
+        reach += strides[i] * (sizes[i] - 1)
+    return False
+
+
+def as_strided_input_backward(grad, self_geometry, size, stride, storage_offset):
+    """FunctionsManual.cpp as_strided_backward (NOTE [ as_strided Backward and
+    layout-aware/agnostic autograd ]): the view's gradient is written into a zero
+    "storage" both geometries index (added up where the view overlaps itself), divided
+    where the input overlaps itself by how often it reads each element, and read back
+    with the input's geometry."""
+    from . import dtypes
+    from .conversions import copy_
+    from .creation import arange, ones, zeros
+    from .indexing.index_ops import index_add_
+    from .reductions import sum as sum_
+    in_sizes, in_strides, in_offset = self_geometry
+    offset = in_offset if storage_offset is None else storage_offset
+    # output geometry: size-1 dims dropped, expanded (stride-0) dims summed
+    out_sizes, out_strides = [], []
+    for i in range(grad.dim() - 1, -1, -1):
+        if size[i] == 0:
+            return zeros(in_sizes, dtype=grad.dtype)
+        if size[i] == 1:
+            grad = squeeze(grad, i)
+        elif stride[i] == 0:
+            grad = sum_(grad, i)
+        else:
+            out_sizes.insert(0, size[i])
+            out_strides.insert(0, stride[i])
+    out_overlap = _maybe_overlapping_memory(out_sizes, out_strides)
+    inp_sizes, inp_strides = [], []
+    for s, st in zip(reversed(in_sizes), reversed(in_strides)):
+        if s == 0:
+            return zeros(in_sizes, dtype=grad.dtype)
+        if s != 1:
+            inp_sizes.insert(0, s)
+            inp_strides.insert(0, st)
+    inp_overlap = _maybe_overlapping_memory(inp_sizes, inp_strides)
+    shared = min(in_offset, offset)
+    inp_eff, out_eff = in_offset - shared, offset - shared
+    base = max(_min_storage_size(inp_sizes, inp_strides, inp_eff),
+               _min_storage_size(out_sizes, out_strides, out_eff))
+    storage = zeros(base, dtype=grad.dtype)
+    if inp_overlap or out_overlap:
+        full = arange(0, base, dtype=dtypes.int64)
+    if out_overlap:
+        out_indices = as_strided(full, out_sizes, out_strides, out_eff)
+        index_add_(storage, 0, reshape(out_indices, (-1,)), reshape(grad, (-1,)))
+    else:
+        copy_(as_strided(storage, out_sizes, out_strides, out_eff), grad)
+    if inp_overlap:
+        count = zeros(base, dtype=grad.dtype)
+        inp_indices = reshape(as_strided(full, inp_sizes, inp_strides, inp_eff), (-1,))
+        index_add_(count, 0, inp_indices, expand(ones(1, dtype=grad.dtype), *inp_indices._sizes))
+        storage.div_(count)   # nan outside the input's reach, which is never read
+    return as_strided(storage, in_sizes, in_strides, inp_eff)
+
+
+derivative(squeeze, _squeeze_name,
+           self=lambda grad, dim, kwargs, self_sizes:
+           _unsqueeze_to(grad, dim, kwargs, self_sizes))
+derivative(unsqueeze, "UnsqueezeBackward0", self=lambda grad, dim: squeeze(grad, dim))
+derivative(select, "SelectBackward0",
+           self=lambda grad, self_sizes, dim, index:
+           select_backward(grad, self_sizes, dim, index))
+derivative(select_backward, "SelectBackwardBackward0",
+           grad_output=lambda grad, dim, index: select(grad, dim, index))
+derivative(unbind, "UnbindBackward0", self=_unbind_backward)
+derivative(split, lambda overload, split_size_or_sections: (
+    "SplitBackward0" if isinstance(split_size_or_sections, int) else "SplitWithSizesBackward0"),
+    self=_split_backward)
+derivative(split_with_sizes, "SplitWithSizesBackward0",
+           self=lambda grads, split_sizes, dim, self_info:
+           _split_with_sizes_backward(grads, list(split_sizes), dim, self_info))
+derivative(diagonal, "DiagonalBackward0",
+           self=lambda grad, self_sizes, offset, dim1, dim2:
+           diagonal_backward(grad, self_sizes, 0 if offset is None else offset,
+                             0 if dim1 is None else dim1, 1 if dim2 is None else dim2))
+derivative(diagonal_backward, "DiagonalBackwardBackward0",
+           grad_output=lambda grad, offset, dim1, dim2: diagonal(grad, offset, dim1, dim2))
+derivative(as_strided, "AsStridedBackward0",
+           self=lambda grad, self_geometry, size, stride, storage_offset:
+           as_strided_input_backward(grad, self_geometry, list(size), list(stride),
+                                     storage_offset))

@@ -239,3 +239,55 @@ def nan_to_num(input, nan=None, posinf=None, neginf=None, *, out=None):
         return write_out(out, input, [], result_strides=False)
     return elementwise(_nan_to_num_fn(input.dtype, nan, posinf, neginf), [input], out=out,
                        out_dtype="same")
+
+
+# --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
+from .autograd.recording import derivative  # noqa: E402
+
+
+def _zeros_like(grad):
+    from .creation import zeros_like
+    return zeros_like(grad)
+
+
+def _where(condition, input, other):
+    from .indexing.masked import where
+    return where(condition, input, other)
+
+
+def _isfinite(t):
+    from .arithmetic import logical_and, logical_not
+    return logical_and(logical_not(isnan(t)), logical_not(isinf(t)))
+
+
+# abs: grad * self.sgn() (sign for real inputs: 0 at 0)
+derivative(abs, "AbsBackward0", input=lambda grad, input: grad * sign(input))
+derivative(log, "LogBackward0", input=lambda grad, input: grad / input)
+# sqrt: grad / (2 * result): inf at 0
+derivative(sqrt, "SqrtBackward0", input=lambda grad, result: grad / (2 * result))
+derivative(rsqrt, "RsqrtBackward0", input=lambda grad, result: -0.5 * grad * result ** 3)
+# tanh_backward(grad, result): grad * (1 - result^2)
+derivative(tanh, "TanhBackward0", input=lambda grad, result: grad * (1 - result * result))
+derivative(sin, "SinBackward0", input=lambda grad, input: grad * cos(input))
+derivative(cos, "CosBackward0", input=lambda grad, input: grad * -sin(input))
+# piecewise constant: zeros_like(grad), nothing saved
+for _op, _node in ((floor, "FloorBackward0"), (ceil, "CeilBackward0"), (trunc, "TruncBackward0"),
+                   (sign, "SignBackward0")):
+    derivative(_op, _node, input=lambda grad: _zeros_like(grad))
+# relu: threshold_backward(grad, result, 0): zero where result <= 0 (at 0 too), NaN passes
+derivative(relu, "ReluBackward0", input=lambda grad, result: _where(result <= 0, 0.0, grad))
+
+
+def _round_name(overload, decimals):
+    """round 0, round.decimals 1 (round(x, decimals=0) too)."""
+    if overload is not None:
+        return f"RoundBackward{int(any(p.name == 'decimals' for p in overload.params))}"
+    return f"RoundBackward{int(decimals is not None)}"
+
+
+derivative(round, _round_name, input=lambda grad: _zeros_like(grad))
+# nan_to_num: grad * isfinite(self): replaced values get no gradient
+derivative(nan_to_num, "NanToNumBackward0", input=lambda grad, input: grad * _isfinite(input))
+# gen_variable_type.py DONT_REQUIRE_DERIVATIVE: boolean results, never recorded
+isnan.__declaration__.derivative = False
+isinf.__declaration__.derivative = False

@@ -17,8 +17,18 @@ def _shape_arg(shape):
 
 
 @declare("view(ScalarType dtype)", "view(SymInt[] size)", forms="method", output="view",
-         schema="aten::view")
+         schema="aten::view", composite=True)
 def view(self: Tensor, *shape):
+    """Tensor.view: view.dtype or view(size), two aten ops with their own autograd."""
+    from .dtypes import dtype as _dtype
+    if len(shape) == 1 and isinstance(shape[0], _dtype):
+        return view_dtype(self, shape[0])
+    return view_size(self, *shape)
+
+
+@declare("view(Tensor input, SymInt[] size)", forms=(), output="view", parsed=False,
+         schema="aten::view", name="view.size")
+def view_size(self: Tensor, *shape):
     shape = layout.infer_size(_shape_arg(shape), self.numel())
     strides = layout.compute_view_strides(self._sizes, self._strides, shape)
     if strides is None:
@@ -28,16 +38,52 @@ def view(self: Tensor, *shape):
     return self._view(shape, strides)
 
 
-@declare("reshape(Tensor input, SymInt[] shape)", output="maybe_view", schema="aten::reshape")
+@declare("view(Tensor input, ScalarType dtype)", forms=(), parsed=False,
+         schema="aten::view.dtype", name="view.dtype")
+def view_dtype(self: Tensor, dtype):
+    """view.dtype: the same memory read as another dtype. Its output is not differentiable
+    (derivatives.yaml output_differentiability: [False]): torch makes it a
+    non-differentiable view, with the input's version counter but no _base and no
+    history."""
+    if dtype is not self.dtype:
+        raise NotImplementedError("refimpl does not model reinterpreting a tensor's memory as "
+                                  "another dtype")
+    out = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype,
+                 self._version_counter, None)
+    out._is_inference = self._is_inference
+    return out
+
+
+view_dtype.__declaration__.derivative = False
+
+
+@declare("reshape(Tensor input, SymInt[] shape)", output="maybe_view", schema="aten::reshape",
+         composite=True)
 def reshape(self: Tensor, *shape):
-    """A view when computeStride allows one, else a contiguous copy (TensorShape.cpp reshape)."""
+    """A view when computeStride allows one, else _unsafe_view of a contiguous clone
+    (TensorShape.cpp reshape_symint): ViewBackward0, or UnsafeViewBackward0 after
+    CloneBackward0."""
     shape = layout.infer_size(_shape_arg(shape), self.numel())
     strides = layout.compute_view_strides(self._sizes, self._strides, shape)
     if strides is not None:
-        return self._view(shape, strides)
-    copy = clone(self, memory_format=contiguous_format)
-    return Tensor(copy._storage, 0, shape, layout.contiguous_strides(shape), self.dtype,
-                  copy._version_counter)
+        return view(self, shape)
+    return _unsafe_view(clone(self, memory_format=contiguous_format), shape)
+
+
+@declare("_unsafe_view(Tensor input, SymInt[] size)", forms=(), parsed=False,
+         schema="aten::_unsafe_view")
+def _unsafe_view(self: Tensor, size):
+    """A tensor over self's memory that autograd does not treat as a view (self is a
+    temporary no one else sees: reshape's contiguous clone)."""
+    shape = layout.infer_size(tuple(size), self.numel())
+    return Tensor(self._storage, self._offset, shape, layout.contiguous_strides(shape),
+                  self.dtype, self._version_counter)
+
+
+@declare("alias(Tensor input)", forms=(), output="view", parsed=False, schema="aten::alias")
+def alias(self: Tensor):
+    """A new view with self's geometry (x[...], movedim of a 0-d tensor): AliasBackward0."""
+    return self._view(self._sizes, self._strides, self._offset)
 
 
 @declare("transpose(Tensor input, int dim0, int dim1)", output="view",
@@ -80,8 +126,11 @@ def permute(self: Tensor, *dims):
 
 @declare("narrow(Tensor input, int dim, Tensor start, SymInt length)",
          "narrow(Tensor input, int dim, SymInt start, SymInt length)", output="view",
-         schema="aten::narrow")
+         schema="aten::narrow", composite=True)
 def narrow(self: Tensor, dim, start, length):
+    """narrow / narrow.Tensor: a slice (CompositeImplicitAutograd: SliceBackward0)."""
+    if isinstance(start, Tensor):
+        start = int(start.item())
     if self.dim() == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     if length < 0:
@@ -96,9 +145,31 @@ def narrow(self: Tensor, dim, start, length):
     if start > cur - length:
         raise RuntimeError(
             f"start ({start}) + length ({length}) exceeds dimension size ({cur}).")
-    sizes = list(self._sizes)
-    sizes[d] = length
-    return self._view(sizes, self._strides, self._offset + start * self._strides[d])
+    return slice_tensor(self, d, start, start + length, 1)
+
+
+@declare("slice(Tensor input, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1)",
+         forms=(), output="view", parsed=False, schema="aten::slice.Tensor", name="slice")
+def slice_tensor(self: Tensor, dim=0, start=None, end=None, step=1):
+    """at::slice (TensorShape.cpp slice): start/end wrapped once and clamped to the dim."""
+    if self.dim() == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    d = layout.wrap_dim(dim, self.dim())
+    size = self._sizes[d]
+    start = 0 if start is None else start
+    end = size if end is None else end
+    if start < 0:
+        start += size
+    if end < 0:
+        end += size
+    start = min(max(start, 0), size)
+    end = min(max(end, start), size)
+    sizes, strides = list(self._sizes), list(self._strides)
+    sizes[d] = (end - start + step - 1) // step
+    strides[d] *= step
+    return self._view(sizes, strides, self._offset + start * self._strides[d])
 
 
 @declare("expand(SymInt[] size, *, bool implicit=False)", forms="method", output="view",
@@ -199,8 +270,9 @@ def clone(self: Tensor, memory_format=None):
 
 
 @declare("contiguous(*, MemoryFormat memory_format=contiguous_format)", forms="method",
-         output="maybe_view", schema="aten::contiguous")
+         output="maybe_view", schema="aten::contiguous", composite=True)
 def contiguous(self: Tensor, memory_format=None):
+    """self itself when already contiguous in memory_format, else a clone (CloneBackward0)."""
     memory_format = memory_format or contiguous_format
     if self.is_contiguous(memory_format):
         return self
@@ -220,10 +292,52 @@ detach.__declaration__.derivative = False  # never recorded: the point of detach
 
 
 # --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
+from .autograd.formulas import sum_to  # noqa: E402
 from .autograd.recording import derivative  # noqa: E402
 
-derivative(view, "ViewBackward0", self=lambda grad, self: reshape(grad, self._sizes))
+
+def _permute_backward(grad, dims):
+    """FunctionsManual.cpp permute_backwards: permute by the inverse permutation."""
+    dims = _shape_arg(dims or ())
+    n = len(dims)
+    inverse = [0] * n
+    for i, d in enumerate(dims):
+        inverse[layout.wrap_dim(d, n)] = i
+    return permute(grad, *inverse)
+
+
+def _slice_backward_wrapper(grad, sizes, dim, start, end, step):
+    """FunctionsManual.cpp slice_backward_wrapper: absent bounds are 0 and INT64_MAX."""
+    return slice_backward(grad, sizes, dim, 0 if start is None else start,
+                          (1 << 63) - 1 if end is None else end, step)
+
+
+@declare("slice_backward(Tensor grad_output, SymInt[] input_sizes, int dim, SymInt start, "
+         "SymInt end, SymInt step)", forms=(), parsed=False, schema="aten::slice_backward")
+def slice_backward(grad_output: Tensor, input_sizes, dim, start, end, step):
+    """TensorShape.cpp slice_backward: zeros of the input's sizes, grad written into the slice."""
+    out = Tensor._empty(tuple(input_sizes), grad_output.dtype)
+    slice_tensor(out, dim, start, end, step)._write(grad_output._values(),
+                                                    grad_output._undefined_mask())
+    return out
+
+
+derivative(view_size, "ViewBackward0",
+           self=lambda grad, self_sizes: reshape(grad, self_sizes))
+derivative(_unsafe_view, "UnsafeViewBackward0",
+           self=lambda grad, self_sizes: reshape(grad, self_sizes))
+derivative(alias, "AliasBackward0", self=lambda grad: grad)
 derivative(transpose, "TransposeBackward0",
            self=lambda grad, dim0, dim1: transpose(grad, dim0, dim1))
 derivative(t, "TBackward0", self=lambda grad: t(grad))
+derivative(permute, "PermuteBackward0", self=_permute_backward)
+derivative(slice_tensor, "SliceBackward0",
+           self=lambda grad, self_sizes, dim, start, end, step:
+           _slice_backward_wrapper(grad, self_sizes, 0 if dim is None else dim, start, end,
+                                   1 if step is None else step))
+derivative(slice_backward, "SliceBackwardBackward0",
+           grad_output=lambda grad, dim, start, end, step:
+           slice_tensor(grad, dim, start, end, step))
+derivative(expand, "ExpandBackward0",
+           self=lambda grad, self_sizes: sum_to(grad, self_sizes))
 derivative(clone, "CloneBackward0", self=lambda grad: grad)

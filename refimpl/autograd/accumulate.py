@@ -7,20 +7,40 @@ from .. import layout
 from .grad_mode import MODE
 
 
+def obeys_layout_contract(grad, variable):
+    """torch/csrc/autograd/functions/utils.h obeys_layout_contract: a dense variable's
+    gradient has its strides (size-1 dims aside, unless 0-strided); any other variable's
+    is contiguous."""
+    if layout.is_non_overlapping_and_dense(variable._sizes, variable._strides):
+        for size, gs, vs in zip(grad._sizes, grad._strides, variable._strides):
+            if (size != 1 and gs != vs) or (size == 1 and gs == 0):
+                return False
+        return True
+    return layout.is_contiguous(grad._sizes, grad._strides)
+
+
 def accumulate_into_leaf(variable, new_grad):
-    """The first gradient is stored obeying the layout contract: with the variable's
-    strides when it is non-overlapping and dense, contiguous otherwise. Later ones are
-    added in place (the .grad object and its version change) unless the backward pass
-    records (create_graph), where .grad becomes a new tensor."""
+    """The first gradient is kept as it is when nothing else holds it and it obeys the
+    layout contract (torch steals it: .grad shares its memory and version), else copied
+    into a tensor that obeys it: the variable's strides when it is non-overlapping and
+    dense, contiguous otherwise. Later ones are added in place (the .grad object and its
+    version change) unless the backward pass records (create_graph), where .grad becomes
+    a new tensor."""
     from ..conversions import copy_
     from ..tensor import Tensor
+    from ..views import detach
+    from .engine import sole_holder
     old = variable._grad
     if old is None:
+        if (not MODE.grad_enabled and sole_holder(new_grad, 5, storage=False)
+                and obeys_layout_contract(new_grad, variable)):
+            variable._grad = detach(new_grad)
+            return
         if layout.is_non_overlapping_and_dense(variable._sizes, variable._strides):
             g = Tensor._empty(variable._sizes, new_grad.dtype, variable._strides)
         else:
             g = Tensor._empty(variable._sizes, new_grad.dtype)
-        copy_(g, new_grad)
+        copy_(g, new_grad)  # clone_obey_contract
         variable._grad = g
     elif not MODE.grad_enabled:
         old.add_(new_grad)

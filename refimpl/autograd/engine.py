@@ -82,9 +82,11 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
             return
         key = id(fn)
         buf = buffers.setdefault(key, {})
-        buf[nr] = grad if nr not in buf else buf[nr] + grad
-        for i in captures.get((key, nr), ()):
-            captured[i] = buf[nr]
+        if nr in buf:
+            accumulate_into_buffer(buf, nr, grad)
+        else:
+            buf[nr] = grad
+        del grad
         dependencies[key] -= 1
         if dependencies[key] == 0:
             heapq.heappush(ready, (-fn.sequence_nr, key, fn))
@@ -98,7 +100,11 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
         while ready:
             _, key, fn = heapq.heappop(ready)
             buf = buffers.pop(key, {})
-            grads_in = [buf.get(i) for i in range(max(getattr(fn, "num_outputs", 1), 1))]
+            for nr, g in buf.items():
+                for i in captures.get((key, nr), ()):
+                    captured[i] = g
+            grads_in = [buf.pop(i, None) for i in range(max(getattr(fn, "num_outputs", 1), 1))]
+            del buf
             for nr, t in list(fn.retained.items()):
                 if grads_in[nr] is not None:
                     from .accumulate import retain
@@ -112,12 +118,13 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
             if not accumulate and not _leads_to_capture(fn, needed):
                 continue
             results = fn.apply(grads_in)
+            del grads_in
             if not retain_graph:
                 fn.release()
-            for i, ((nxt, nr), g) in enumerate(zip(fn.next_functions, results)):
-                if nxt is None or g is None:
+            for i, (nxt, nr) in enumerate(fn.next_functions):
+                if nxt is None or i >= len(results) or results[i] is None:
                     continue
-                deliver(nxt, nr, _validate(fn, i, g))
+                deliver(nxt, nr, _validate(fn, i, results, i))
     if inputs is not None and not accumulate:
         for i, g in enumerate(captured):
             if g is None and not allow_unused:
@@ -183,8 +190,36 @@ def _dependencies(roots, needed):
     return deps
 
 
-def _validate(fn, i, grad):
-    """validate_outputs: reduce a broadcast gradient to the input's shape, cast its dtype."""
+def accumulate_into_buffer(buf, nr, grad):
+    """InputBuffer::accumulate (torch/csrc/autograd/input_buffer.cpp): gradients meeting at
+    one input are summed; with grad mode off, in place into one of them when nothing else
+    holds it or its storage (can_accumulate_inplace: the result's version shows it)."""
+    old = buf[nr]
+    if MODE.grad_enabled:
+        buf[nr] = old + grad
+    elif sole_holder(old, 4):
+        old.add_(grad)
+    elif sole_holder(grad, 4):
+        grad.add_(old)
+        buf[nr] = grad
+    else:
+        buf[nr] = old + grad
+
+
+def sole_holder(t, expected, storage=True):
+    """Nothing outside the engine holds t (nor, with storage, shares its storage) and t
+    is dense: what torch checks with use counts, read here from Python's reference counts
+    (`expected` is the number of references the engine's own frames hold)."""
+    import sys
+    from .. import layout
+    return (sys.getrefcount(t) <= expected and (not storage or sys.getrefcount(t._storage) <= 2)
+            and layout.is_non_overlapping_and_dense(t._sizes, t._strides))
+
+
+def _validate(fn, i, results, j):
+    """validate_outputs: reduce a broadcast gradient to the input's shape, cast its dtype
+    (the gradient is taken out of `results`, so the engine holds no other reference)."""
+    grad, results[j] = results[j], None
     meta = fn.metas[i] if i < len(fn.metas) else None
     if meta is None:
         return grad

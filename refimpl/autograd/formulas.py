@@ -51,3 +51,46 @@ def as_strided_backward(grad, input_geometry, view_geometry):
     from ..views import reshape
     storage = index_put(storage, [index], reshape(grad, (-1,)), accumulate=True)
     return as_strided(storage, in_sizes, in_strides, in_offset)
+
+
+# --- appended for the elementwise ops ----------------------------------------------------------
+def maybe_multiply(t, s):
+    """FunctionsManual.cpp maybe_multiply: t itself when the Scalar s is 1 (True counts as
+    1), else t * s (so no multiplication is recorded for alpha=1 under create_graph)."""
+    return t if s == 1 else t * s
+
+
+from .recording import NOT_IMPLEMENTED, TypeAndSize, derivative  # noqa: E402,F401
+
+# transitional names: the core's derivative() reads metadata (<input>_sizes, ...) and
+# overload variants itself
+derivative_by_overload = derivative
+
+
+def unsqueeze_multiple(t, dims, n_dims):
+    """FunctionsManual.cpp unsqueeze_multiple: t with a size-1 dim inserted at each of
+    dims (wrapped against n_dims), in increasing order."""
+    from .. import layout
+    from ..shape_ops import unsqueeze
+    dims = [dims] if isinstance(dims, int) else list(dims)
+    wanted = {layout.wrap_dim(d, n_dims) for d in dims}
+    for i in range(n_dims):
+        if i in wanted:
+            t = unsqueeze(t, i)
+    return t
+
+
+def sum_backward(grad, sizes, dims, keepdim):
+    """FunctionsManual.cpp sum_backward: grad (reduced over dims, or over everything when
+    dims is None or empty) expanded back to sizes."""
+    from ..views import expand
+    sizes = tuple(sizes)
+    if not keepdim and sizes:
+        if dims is not None and (isinstance(dims, int) or len(dims)):
+            grad = unsqueeze_multiple(grad, dims, len(sizes))
+    return expand(grad, sizes)
+
+
+def geometry_derivative(op, name, **formulas):
+    derivative(op, name, **formulas)
+    return op.__declaration__.derivative

@@ -39,9 +39,13 @@ class Node:
         return self.cpp_name or type(self).__name__
 
     def error_name(self):
-        """How autograd's error messages name this node: generated nodes without their
-        Backward<N> suffix (MulBackward0 -> Mul), hand-written ones by their C++ name."""
-        return self.cpp_name or re.sub(r"Backward\d*$", "", type(self).__name__)
+        """How autograd's error messages name this node (Node::forward_op_name): a
+        generated node by its forward op (MulBackward0 -> Mul, MaxBackward1 -> Max1), a
+        hand-written one by its C++ name."""
+        if self.cpp_name:
+            return self.cpp_name
+        return re.sub(r"Backward(\d*)$", lambda m: "" if m.group(1) in ("", "0") else m.group(1),
+                      type(self).__name__)
 
     def needs(self, i):
         """should_compute_output(i): the i-th input leads somewhere."""
@@ -75,6 +79,7 @@ class AccumulateGrad(Node):
 class NotImplementedNode(Node):
     """The grad_fn of ops torch records but cannot differentiate (floor_divide): its
     backward raises (torch/csrc/autograd/functions/basic_ops.h NotImplemented)."""
+    cpp_name = "torch::autograd::NotImplemented"
 
     def __init__(self, op_name, next_functions, metas):
         super().__init__(next_functions, metas)
@@ -93,20 +98,23 @@ class SavedTensor:
     'backward through the graph a second time' one."""
     __slots__ = ("tensor", "version", "output_of", "output_nr", "freed")
 
-    def __init__(self, tensor, output_of=None):
+    def __init__(self, tensor, output_of=None, output_nr=0):
         from ..tensor import Tensor
         if tensor._is_inference and not _inference_mode():
             raise RuntimeError(
-                "Inference tensors cannot be saved for backward. To work around you can make a "
-                "clone to get a normal tensor and use it in autograd.")
+                "Inference tensors cannot be saved for backward. Please do not use Tensors created "
+                "in inference mode in computation tracked by autograd. To work around this, you "
+                "can make a clone to get a normal tensor and use it in autograd, or use "
+                "`torch.no_grad()` instead of `torch.inference_mode()`.")
         self.version = tensor._version_counter.value
         self.output_of = output_of   # the node this tensor is an output of, if saved as one
         if output_of is not None:
             # an output is saved as a shallow copy (same storage and version counter)
             tensor = Tensor(tensor._storage, tensor._offset, tensor._sizes, tensor._strides,
                                tensor.dtype, tensor._version_counter)
-            tensor._grad_fn = output_of   # unpacked, it is connected to the graph again
-            self.output_nr = 0
+            if tensor.dtype.is_floating_point:  # unpacked, it is connected to the graph again
+                tensor._grad_fn, tensor._output_nr = output_of, output_nr
+            self.output_nr = output_nr
         else:
             self.output_nr = tensor._output_nr
         self.tensor = tensor
@@ -118,7 +126,10 @@ class SavedTensor:
         t = self.tensor
         current = t._version_counter.value
         if current != self.version:
-            fn = self.output_of if self.output_of is not None else t.grad_fn
+            # an output is named with its node where it is differentiable (the indices of
+            # max.dim are not part of the graph)
+            fn = (self.output_of if t.dtype.is_floating_point else None) \
+                if self.output_of is not None else t.grad_fn
             sizes = "[" + ", ".join(str(s) for s in t._sizes) + "]"
             which = f", which is output {self.output_nr} of {fn.error_name()}," if fn else ""
             raise RuntimeError(
@@ -139,8 +150,12 @@ _NODE_CLASSES = {}
 
 
 def node_class(name, base):
-    """The node class called `name` (one per name, like torch's generated classes)."""
+    """The node class called `name` (one per name, like torch's generated classes); a
+    C++-qualified name (torch::autograd::CopyBackwards) names a hand-written node: its
+    class is the last part, name() the whole."""
     cls = _NODE_CLASSES.get(name)
     if cls is None:
-        cls = _NODE_CLASSES[name] = type(name, (base,), {})
+        short = name.rsplit("::", 1)[-1]
+        attrs = {"cpp_name": name} if "::" in name else {}
+        cls = _NODE_CLASSES[name] = type(short, (base,), attrs)
     return cls

@@ -18,6 +18,7 @@ wrote: a view's base gets a CopySlices node (rebase_history in variable.cpp).
 from __future__ import annotations
 
 import inspect
+import re
 
 from .grad_mode import MODE
 from .graph import Node, NotImplementedNode, SavedTensor, node_class
@@ -32,63 +33,142 @@ class _Kernel:
     depth = 0
     inplace = False      # the call being made is an in-place twin (set by bindings)
     overload = None      # the Python signature the parser matched (set by bindings)
+    out = None           # the out= tensor the bindings write the result into afterwards
 
 
 KERNEL = _Kernel()
 
 
 # --- derivatives ---------------------------------------------------------------------------
-class Derivative:
-    """An op's backward rule: the node's class name and a formula per differentiable input
-    (derivatives.yaml). A formula's parameters name what it reads: `grad` (the gradient of
-    the output; `grads` for every output of a multi-output op), `result` (the output) and
-    the op's own arguments by their names in its implementation."""
+NOT_IMPLEMENTED = "torch::autograd::NotImplemented"
+# what a formula may read of an argument instead of the argument itself, as the generated
+# nodes keep `self_sym_sizes`, `self_scalar_type`, `TensorGeometry(self)`, `self_info`:
+# kept as values, so an in-place write to the argument later is no version error
+_METADATA = ("_sizes", "_strides", "_geometry", "_dtype", "_info")
 
-    def __init__(self, name, formulas, not_implemented=False):
+
+class TypeAndSize:
+    """An argument's sizes and dtype (FunctionsManual.h TypeAndSize, `self_info`)."""
+
+    def __init__(self, sizes, dtype):
+        self.sizes, self.dtype = tuple(sizes), dtype
+
+    def zeros(self):
+        from ..creation import zeros
+        return zeros(self.sizes, dtype=self.dtype)
+
+    def __iter__(self):  # unpacks as (sizes, dtype)
+        return iter((self.sizes, self.dtype))
+
+
+def _metadata(t, kind):
+    from ..tensor import Tensor
+    if isinstance(t, (list, tuple)):
+        return [None if x is None else _metadata(x, kind) for x in t]
+    if not isinstance(t, Tensor):
+        return None
+    if kind == "_sizes":
+        return tuple(t._sizes)
+    if kind == "_strides":
+        return tuple(t._strides)
+    if kind == "_geometry":
+        return (tuple(t._sizes), tuple(t._strides), t._offset)
+    if kind == "_dtype":
+        return t.dtype
+    return TypeAndSize(t._sizes, t.dtype)
+
+
+def metadata_of(name):
+    """(argument, kind) for a formula parameter like `self_sizes`, else (None, None)."""
+    for kind in _METADATA:
+        if name.endswith(kind) and len(name) > len(kind):
+            return name[:-len(kind)], kind
+    return None, None
+
+
+class Derivative:
+    """An op's backward rule (derivatives.yaml): the node's class name and a formula per
+    differentiable input. A formula's parameters name what it reads: `grad` (the gradient
+    of the output; `grads` for every output of a multi-output op), `result` (the output),
+    the op's own arguments by their names in its implementation, and `<argument>_sizes`,
+    `_strides`, `_geometry` (sizes, strides, offset), `_dtype`, `_info` (TypeAndSize) for
+    what torch keeps of an argument without saving it.
+
+    Where one refimpl op is several aten overloads with nodes of their own (max() saves
+    self and result, max(dim) the indices), `variants` maps each node name to its formulas
+    and `name(overload, **args)` chooses one; NOT_IMPLEMENTED chooses torch's
+    NotImplemented node."""
+
+    def __init__(self, name, formulas, variants=None, inplace_only=False, float_self_only=False):
+        self.name = name
+        self.inplace_only = inplace_only        # only the in-place twin has it (eq_, not eq)
+        self.float_self_only = float_self_only  # nothing is recorded into an integer self
+        self.variants = {n: _Rule(n, fs) for n, fs in (variants or {}).items()}
+        self.default = _Rule(name if isinstance(name, str) else None, formulas)
+
+    def rule(self, bound, overload):
+        if callable(self.name):
+            params = list(inspect.signature(self.name).parameters)[1:]
+            chosen = self.name(overload, **{k: bound.get(k) for k in params})
+        else:
+            chosen = self.name
+        if chosen == NOT_IMPLEMENTED:
+            return None
+        rule = self.variants.get(chosen)
+        if rule is None:
+            rule = self.default if self.default.name == chosen else self.default.named(chosen)
+        return rule
+
+
+class _Rule:
+    """One node class and its formulas."""
+
+    def __init__(self, name, formulas):
         self.name = name
         self.formulas = formulas
-        self.not_implemented = not_implemented
         self.reads = {inp: tuple(inspect.signature(fn).parameters) for inp, fn in formulas.items()}
-        self._classes = {}
+        self._named = {}
+        self.node_class = node_class(name, OpNode) if name else None
 
-    def node_name(self, bound, overload):
-        if callable(self.name):
-            return self.name(overload, **{k: bound.get(k) for k in
-                                          list(inspect.signature(self.name).parameters)[1:]})
-        return self.name
-
-    def node_class(self, name):
-        cls = self._classes.get(name)
-        if cls is None:
-            cls = self._classes[name] = node_class(name, OpNode)
-        return cls
+    def named(self, name):
+        """The same formulas under another node name (SumBackward0 / SumBackward1)."""
+        rule = self._named.get(name)
+        if rule is None:
+            rule = self._named[name] = _Rule(name, self.formulas)
+        return rule
 
 
-def derivative(op, name, not_implemented=False, **formulas):
+def derivative(op, name, variants=None, inplace_only=False, float_self_only=False, **formulas):
     """Declare op's backward rule beside its declaration:
 
         derivative(sigmoid, "SigmoidBackward0",
                    input=lambda grad, result: grad * result * (1 - result))
 
     `name` may be a function (overload, **args) -> name where the node's class depends on
-    the overload torch matched (MeanBackward0 for mean(), MeanBackward1 for mean(dim))."""
-    op.__declaration__.derivative = Derivative(name, formulas, not_implemented)
+    the overload torch matched (MeanBackward0 for mean(), MeanBackward1 for mean(dim)):
+    `overload` is the argparse Signature the call matched, or None for an internal call.
+    NOT_IMPLEMENTED as the name gives torch's NotImplemented node (floor_divide).
+    `inplace_only`: torch differentiates only the in-place twin (eq_; eq itself returns
+    bool, and its out= is not refused). `float_self_only`: an in-place write into a
+    self that cannot require grad records nothing (copy_, VariableTypeManual.cpp)."""
+    op.__declaration__.derivative = Derivative(name, formulas, variants, inplace_only,
+                                               float_self_only)
 
 
 class OpNode(Node):
     """The node of an op with a derivative: its formulas, what they read saved."""
 
-    def __init__(self, derivative, edges, next_functions, metas, saved):
+    def __init__(self, rule, edges, next_functions, metas):
         super().__init__(next_functions, metas)
-        self.derivative = derivative
+        self.rule = rule
         self.edges = edges          # input name -> edge positions (one, or one per list item)
-        self.saved = saved          # name -> SavedTensor | [SavedTensor] | value
+        self.saved = {}             # name -> SavedTensor | [SavedTensor | None] | value
         self.num_outputs = 1
 
     def release(self):
         for v in self.saved.values():
-            for s in (v if isinstance(v, list) else (v,)):
-                if isinstance(s, SavedTensor):
+            for s in (v if isinstance(v, (list, tuple)) else (v,)):
+                if isinstance(s, (SavedTensor, SavedNumber)):
                     s.freed = True
 
     def _read(self, name, grads):
@@ -96,29 +176,47 @@ class OpNode(Node):
             return grads[0]
         if name == "grads":
             return grads
-        v = self.saved[name]
-        if isinstance(v, SavedTensor):
-            return v.unpack(self)
-        if isinstance(v, list) and v and isinstance(v[0], SavedTensor):
-            return [s.unpack(self) for s in v]
-        return v
+        return _unpack(self.saved[name], self)
 
     def apply(self, grads, needed=None):
         out = [None] * len(self.next_functions)
-        for inp, formula in self.derivative.formulas.items():
+        for inp, formula in self.rule.formulas.items():
             positions = self.edges.get(inp)
             if positions is None:
                 continue
-            wanted = [p for p in positions if (needed or self.needs)(p)]
-            if not wanted:
+            if not any((needed or self.needs)(p) for p in positions):
                 continue
-            value = formula(**{n: self._read(n, grads) for n in self.derivative.reads[inp]})
+            value = formula(**{n: self._read(n, grads) for n in self.rule.reads[inp]})
             if isinstance(value, (list, tuple)):
                 for p, g in zip(positions, value):
                     out[p] = g
             else:
                 out[positions[0]] = value
         return out
+
+
+class SavedNumber:
+    """A Python number passed for a Tensor parameter: torch saves the wrapped 0-dim tensor
+    as a SavedVariable, freed with the graph."""
+    __slots__ = ("value", "freed")
+
+    def __init__(self, value):
+        self.value, self.freed = value, False
+
+    def unpack(self, node=None):
+        if self.freed:
+            from .graph import FREED
+            raise RuntimeError(FREED)
+        return self.value
+
+
+def _unpack(v, node):
+    if isinstance(v, (SavedTensor, SavedNumber)):
+        return v.unpack(node)
+    if isinstance(v, (list, tuple)) and any(isinstance(s, (SavedTensor, SavedNumber)) for s in v):
+        return type(v)(s.unpack(node) if isinstance(s, (SavedTensor, SavedNumber)) else s
+                       for s in v)
+    return v
 
 
 # --- edges ---------------------------------------------------------------------------------
@@ -159,9 +257,10 @@ def record_op(decl):
             return impl(*args, **kwargs)
         twin, KERNEL.inplace = KERNEL.inplace, False
         overload, KERNEL.overload = KERNEL.overload, None
-        if decl.composite and not twin and MODE.grad_enabled:
+        written_after, KERNEL.out = KERNEL.out, None
+        if decl.composite and not twin and MODE.grad_enabled and written_after is None:
             return impl(*args, **kwargs)
-        out = kwargs.get("out")
+        out = kwargs.get("out", written_after)
         # the tensor written in place: self of a twin (f_ runs f with out=self) or of an
         # op that is in-place itself (copy_, zero_, index_add_)
         written = out if twin else (args[0] if writes_self and args else None)
@@ -169,9 +268,16 @@ def record_op(decl):
         requires = (MODE.grad_enabled and decl.derivative is not False
                     and any(t.requires_grad for t in tensors))
         if written is not None:
+            if requires and decl.derivative and decl.derivative.float_self_only \
+                    and not written.dtype.is_floating_point:
+                requires = False
             _check_write(written, True, requires, decl)
         elif out is not None:
-            _check_write(out, False, requires, decl)
+            if requires and decl.derivative and decl.derivative.inplace_only:
+                requires = False
+            rule = (decl.derivative.rule(_bound(signature, args, kwargs), overload)
+                    if requires and decl.derivative else None)
+            _check_write(out, False, requires, decl, rule)
         node = None
         if requires and (out is None or written is not None):
             node = _prepare(decl, signature, args, kwargs, overload, written)
@@ -181,7 +287,7 @@ def record_op(decl):
         finally:
             KERNEL.depth -= 1
         if MODE.inference:
-            _mark_inference(result)
+            _mark_inference(result, tensors)
         if view_op:
             _mark_views(result, decl, tensors)
         if node is not None:
@@ -213,7 +319,7 @@ def _tensor_args(args, kwargs):
     return found
 
 
-def _check_write(out, inplace, requires, decl):
+def _check_write(out, inplace, requires, decl, rule=None):
     """Before a write into `out`: inference tensors, then the in-place rules of a recorded
     write, or the refusal of out= where autograd would be needed."""
     from ..tensor import Tensor
@@ -224,11 +330,22 @@ def _check_write(out, inplace, requires, decl):
                 "can make a clone to get a normal tensor before doing inplace update.See "
                 "https://github.com/pytorch/rfcs/pull/17 for more details.")
     if inplace:
-        if requires or (MODE.grad_enabled and out.requires_grad):
+        if requires:
             check_inplace(out)
     elif requires or (MODE.grad_enabled and isinstance(out, Tensor) and out.requires_grad):
-        raise RuntimeError(f"{decl.name}(): functions with out=... arguments don't support "
-                           "automatic differentiation, but one of the arguments requires grad.")
+        raise RuntimeError(f"{aten_name(decl, rule)}(): functions with out=... arguments don't "
+                           "support automatic differentiation, but one of the arguments requires "
+                           "grad.")
+
+
+def aten_name(decl, rule):
+    """The aten op torch names when it refuses out=: the one whose node would have been
+    recorded (MaximumBackward0 -> maximum, LinalgVectorNormBackward0 ->
+    linalg_vector_norm), or the op a composite writes out= with (declared out_op)."""
+    if rule is not None and rule.name and "::" not in rule.name:
+        stem = re.sub(r"Backward\d*$", "", rule.name)
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", stem).lower()
+    return decl.out_op or decl.name
 
 
 def check_inplace(t):
@@ -244,34 +361,33 @@ def check_inplace(t):
 
 
 def handle_view_on_rebase(view, indirect=False):
-    """The creation meta of a view forbids some in-place writes (variable.cpp)."""
+    """The creation meta of a view forbids some in-place writes (variable.cpp
+    handle_view_on_rebase, whose messages name a node by its forward op)."""
     meta = view._creation_meta
     if meta == DEFAULT:
         return
-    modified = ("its base or another view of its base has been" if indirect else "is being")
+    modified = "its base or another view of its base has been" if indirect else "is being"
     fn = view._grad_fn
-    if fn is not None:
-        prefix = f"Output {view._output_nr} of {fn.error_name()} is a view and {modified} modified inplace."
+    if meta in (INFERENCE_MODE, NO_GRAD_MODE) or fn is None:
+        prefix = (f"Output {view._output_nr} of {fn.error_name()} is a view of a view which was "
+                  "created in" if fn is not None else "A view was created in")
+        if meta == INFERENCE_MODE:
+            msg = f"{prefix} inference mode and {modified} modified inplace in normal mode."
+        else:
+            msg = f"{prefix} no_grad mode and {modified} modified inplace with grad mode enabled."
     else:
-        prefix = f"A view was created in no_grad mode and {modified} modified inplace with grad mode enabled."
+        msg = f"Output {view._output_nr} of {fn.error_name()} is a view and {modified} modified inplace."
     if meta == MULTI_OUTPUT_NODE:
-        raise RuntimeError(
-            prefix + " This view is the output of a function that returns multiple views. Such "
-            "functions do not allow the output views to be modified inplace. You should replace "
-            "the inplace operation by an out-of-place one.")
-    if meta == NO_GRAD_MODE:
-        raise RuntimeError(
-            prefix + " Given that this use case is ambiguous and error-prone, it is forbidden. "
-            "You can clarify your code by moving both the view and the inplace either both inside "
-            "the no_grad block (if you don't want the inplace to be tracked) or both outside (if "
-            "you want the inplace to be tracked).")
-    if meta == INFERENCE_MODE:
-        raise RuntimeError(
-            prefix.replace("no_grad mode", "inference mode") + " Given that this use case is "
-            "ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
-            "the view and the inplace either both inside the inference_mode block (if you don't "
-            "want the inplace to be tracked) or both outside (if you want the inplace to be "
-            "tracked).")
+        msg += (" This view is the output of a function that returns multiple views. Such "
+                "functions do not allow the output views to be modified inplace. You should "
+                "replace the inplace operation by an out-of-place one.")
+    else:
+        block = "inference_mode" if meta == INFERENCE_MODE else "no_grad"
+        msg += (" Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+                "clarify your code by moving both the view and the inplace either both inside the "
+                f"{block} block (if you don't want the inplace to be tracked) or both outside (if "
+                "you want the inplace to be tracked).")
+    raise RuntimeError(msg)
 
 
 def _outputs(result):
@@ -309,8 +425,12 @@ def _mark_views(result, decl, inputs):
             v._output_nr = i
 
 
-def _mark_inference(result):
+def _mark_inference(result, inputs):
+    """Tensors made in inference mode are inference tensors, views of them too; a view of
+    a normal tensor, or an input returned as it is (x.float() on a float x), is not."""
     for r in _outputs(result):
+        if any(r is t for t in inputs):
+            continue
         if r._base is None or r._base._is_inference:
             r._is_inference = True
 
@@ -319,9 +439,8 @@ def _prepare(decl, signature, args, kwargs, overload, inplace_self):
     """Before the kernel runs (as the generated code does): the node, its edges, and the
     inputs its formulas read saved; for an in-place op, self's old value is saved as a
     clone where a formula reads it (original_self)."""
-    bound = dict(signature.bind(*args, **kwargs).arguments)
-    bound.pop("out", None)
-    node = _make_node(decl, decl.derivative, bound, overload)
+    bound = _bound(signature, args, kwargs)
+    node = _make_node(decl, decl.derivative, bound, overload, inplace=inplace_self is not None)
     if isinstance(node, OpNode) and inplace_self is not None:
         first = next(iter(bound))
         if bound[first] is inplace_self and _reads(node, first):
@@ -332,18 +451,26 @@ def _prepare(decl, signature, args, kwargs, overload, inplace_self):
             finally:
                 KERNEL.depth -= 1
     if isinstance(node, OpNode):
-        _save_inputs(node, bound)
+        _save_inputs(node, bound, overload)
     return node
 
 
-def _make_node(decl, derivative, bound, overload):
+def _bound(signature, args, kwargs):
+    """The call's arguments by the implementation's parameter names, defaults filled in."""
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    arguments.pop("out", None)
+    return arguments
+
+
+def _make_node(decl, derivative, bound, overload, inplace=False):
     """The node for one call with its edges (no saved values yet)."""
     from ..tensor import Tensor
-    if derivative is None:
-        derivative = Derivative("NotImplemented", {}, not_implemented=True)
+    rule = derivative.rule(bound, overload) if derivative is not None else None
     edges, next_functions, metas = {}, [], []
     types = _overload_types(overload)
-    for name in _differentiable_inputs(derivative, bound):
+    for name in _differentiable_inputs(rule, bound):
         value = bound[name]
         if isinstance(value, Tensor):
             edges[name] = [len(next_functions)]
@@ -354,35 +481,41 @@ def _make_node(decl, derivative, bound, overload):
             for v in value:
                 next_functions.append(gradient_edge(v))
                 metas.append(_meta(v))
-        elif value is not None and types.get(name) == "Tensor" and not isinstance(value, (list, tuple)):
-            # a Python number passed for a Tensor parameter is a wrapped 0-dim tensor
+        elif not isinstance(value, (list, tuple)) and types.get(name) in (
+                "Tensor", "Tensor?" if value is None else "Tensor"):
+            # a Python number passed for a Tensor parameter is a wrapped 0-dim tensor; an
+            # optional tensor (Tensor?) left None has an edge to nowhere too
             edges[name] = [len(next_functions)]
             next_functions.append((None, 0))
             metas.append(None)
-    if derivative.not_implemented:
-        return NotImplementedNode(decl.name, next_functions, metas)
-    cls = derivative.node_class(derivative.node_name(bound, overload))
-    return cls(derivative, edges, next_functions, metas, {})
+    if rule is None:
+        # torch::autograd::NotImplemented: edges to the inputs that require grad only
+        keep = [i for i, (fn, _) in enumerate(next_functions) if fn is not None]
+        return NotImplementedNode(decl.name + ("_" if inplace else ""),
+                                  [next_functions[i] for i in keep],
+                                  [metas[i] for i in keep])
+    return rule.node_class(rule, edges, next_functions, metas)
 
 
-def _differentiable_inputs(derivative, bound):
+def _differentiable_inputs(rule, bound):
     from ..tensor import Tensor
-    if derivative.formulas:
-        return [n for n in bound if n in derivative.formulas]
+    if rule is not None:
+        return [n for n in bound if n in rule.formulas]
     return [n for n, v in bound.items() if isinstance(v, Tensor) or (
         isinstance(v, (list, tuple)) and v and all(isinstance(x, Tensor) for x in v))]
 
 
 def _overload_types(overload):
+    """The matched signature's parameter types by name ("Tensor?" for an optional one)."""
     if overload is None:
         return {}
-    return {p.name: p.type for p in overload.params}
+    return {p.name: p.type + ("?" if p.nullable else "") for p in overload.params}
 
 
 def _needed_reads(node):
     """The names read by the formulas of the inputs that need a gradient."""
     names = []
-    for inp, reads in node.derivative.reads.items():
+    for inp, reads in node.rule.reads.items():
         if any(node.needs(p) for p in node.edges.get(inp, ())):
             names.extend(n for n in reads if n not in names)
     return names
@@ -392,30 +525,44 @@ def _reads(node, name):
     return name in _needed_reads(node)
 
 
-def _save_inputs(node, bound):
+def _save_inputs(node, bound, overload):
     from ..tensor import Tensor
+    types = _overload_types(overload)
     for name in _needed_reads(node):
-        if name in ("grad", "grads", "result"):
+        if name in ("grad", "grads") or name.startswith("result"):
+            continue
+        arg, kind = metadata_of(name)
+        if name not in bound and arg in bound:
+            node.saved[name] = _metadata(bound[arg], kind)
             continue
         value = bound.get(name)
         if isinstance(value, Tensor):
             node.saved[name] = SavedTensor(value)
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Tensor) for v in value):
-            node.saved[name] = [SavedTensor(v) for v in value]
+        elif isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+            node.saved[name] = [SavedTensor(v) if isinstance(v, Tensor) else v for v in value]
+        elif types.get(name, "").startswith("Tensor") and isinstance(value, (bool, int, float, complex)):
+            node.saved[name] = SavedNumber(value)
         else:
             node.saved[name] = value
 
 
 def _save_result(node, result):
+    """Save the outputs the formulas read: `result` (all of them), or `result0`,
+    `result1`, ... (one output of a multi-output op, as max.dim keeps only its indices)."""
     from ..tensor import Tensor
-    if not isinstance(node, OpNode) or "result" not in _needed_reads(node):
+    if not isinstance(node, OpNode):
         return
-    if isinstance(result, Tensor):
-        node.saved["result"] = SavedTensor(result, output_of=node)
-    else:
-        node.saved["result"] = tuple(
-            SavedTensor(r, output_of=node) if isinstance(r, Tensor) and r.dtype.is_floating_point
-            else r for r in result)
+    for name in _needed_reads(node):
+        if name == "result":
+            if isinstance(result, Tensor):
+                node.saved[name] = SavedTensor(result, output_of=node)
+            else:
+                node.saved[name] = tuple(
+                    SavedTensor(r, output_of=node, output_nr=i) if isinstance(r, Tensor) else r
+                    for i, r in enumerate(result))
+        elif name.startswith("result") and name[6:].isdigit():
+            i = int(name[6:])
+            node.saved[name] = SavedTensor(result[i], output_of=node, output_nr=i)
 
 
 def _set_history(result, node):

@@ -34,7 +34,7 @@ class CopySlices(Node):
         vsizes, vstrides, voffset = self.view_geometry
         grad_slice = as_strided(result, vsizes, vstrides, voffset)
         needed = lambda i: i == 0 or self.needs(i)  # noqa: E731
-        res = self.fn.apply([clone(grad_slice)], needed=needed) if hasattr(self.fn, "derivative") \
+        res = self.fn.apply([clone(grad_slice)], needed=needed) if hasattr(self.fn, "rule") \
             else self.fn.apply([clone(grad_slice)])
         out = [None] * len(self.next_functions)
         for i, g in enumerate(res):

@@ -159,6 +159,11 @@ def advanced_index(self: Tensor, indices):
     return Tensor._from_array(values, self.dtype, strides, undefined)
 
 
+index = declare("index(Tensor input, Tensor?[] indices)", forms=(), parsed=False,
+                schema="aten::index.Tensor")(advanced_index)
+index.__doc__ = "at::index (x[index tensors] after basic indexing): IndexBackward0."
+
+
 def _can_dispatch_to_masked_fill(self, indices, value):
     if value.numel() != 1:
         return None
@@ -284,3 +289,36 @@ def index_put(input: Tensor, indices, values, accumulate=False, *, out=None):
     result = index_put_(views.clone(input), list(indices), values, accumulate)
     result._version_counter.value = 0  # a new tensor: the write is not the user's
     return result
+
+
+# --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
+from ..autograd.recording import derivative  # noqa: E402
+
+
+@declare("_index_put_impl_(Tensor input, Tensor?[] indices, Tensor values, bool accumulate=False, "
+         "bool unsafe=False)", forms=(), output="inplace", parsed=False,
+         schema="aten::_index_put_impl_")
+def _index_put_impl_(self: Tensor, indices, values, accumulate=False, unsafe=False):
+    """The kernel behind index_put_, as index's backward calls it (IndexPutImplBackward0)."""
+    return index_put_(self, list(indices), values, accumulate)
+
+
+def _index_backward(grad, self_info, indices):
+    """FunctionsManual.cpp index_backward: zeros of self's sizes with grad accumulated at
+    the indexed positions (duplicate indices add up): _index_put_impl_ in place."""
+    return _index_put_impl_(self_info.zeros(), list(indices), grad, True, True)
+
+
+def _index_put_self_backward(grad, indices, values_info, accumulate):
+    """index_put: with accumulate the written positions keep their gradient; without, the
+    values replaced self's elements there, so self gets none at them."""
+    if accumulate:
+        return grad
+    return index_put(grad, list(indices), values_info.zeros(), False)
+
+
+derivative(index, "IndexBackward0", self=_index_backward)
+derivative(_index_put_impl_, "IndexPutImplBackward0", self=_index_put_self_backward,
+           values=lambda grad, indices: index(grad, list(indices)))
+derivative(index_put, "IndexPutBackward0", input=_index_put_self_backward,
+           values=lambda grad, indices: index(grad, list(indices)))

@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes, layout, views
+from .. import dtypes, views
 from ..creation import check_convertible, tensor as _tensor
-from ..shape_ops import unsqueeze
+from ..shape_ops import select, unsqueeze
 from ..storage import to_dtype_array
+from ..autograd.recording import KERNEL
 from ..registry import declare
 from ..tensor import Tensor
-from .advanced import advanced_index, index_put_
+from .advanced import index as index_op, index_put
 
 
 # --- basic indexing: views ---------------------------------------------------------------
+# getitem and setitem are CompositeImplicitAutograd in torch: they build their result only
+# through declared ops (select, slice, unsqueeze, alias, index, index_put_, copy_, fill_),
+# which record the graph torch builds (x[0] -> SelectBackward0, x[1:] -> SliceBackward0,
+# x[None] -> UnsqueezeBackward0, x[...] -> AliasBackward0, x[idx] -> IndexBackward0).
 def _select(t: Tensor, dim, index, real_dim):
     """applySelect: bounds-checked select (the message names the position in the index)."""
     if index == 0 and dim == 0 and t.dim() == 0:
@@ -33,11 +38,7 @@ def _select(t: Tensor, dim, index, real_dim):
     size = t._sizes[dim] if dim < t.dim() else 0
     if not (size > -1 - index and size > index):
         raise IndexError(f"index {index} is out of bounds for dimension {real_dim} with size {size}")
-    if index < 0:
-        index += size
-    sizes = t._sizes[:dim] + t._sizes[dim + 1:]
-    strides = t._strides[:dim] + t._strides[dim + 1:]
-    return t._view(sizes, strides, t._offset + index * t._strides[dim])
+    return select(t, dim, index)
 
 
 def _slice(t: Tensor, dim, start, stop, step):
@@ -50,24 +51,23 @@ def _slice(t: Tensor, dim, start, stop, step):
         raise ValueError("step must be greater than zero")
     if t.dim() == 0:
         raise IndexError("slice() cannot be applied to a 0-dim tensor.")
-    dim = layout.wrap_dim(dim, t.dim())
-    size = t._sizes[dim]
-    start = 0 if start is None else start
-    stop = size if stop is None else stop
-    if start < 0:
-        start += size
-    if stop < 0:
-        stop += size
-    start = min(max(start, 0), size)
-    stop = min(max(stop, start), size)
-    sizes, strides = list(t._sizes), list(t._strides)
-    sizes[dim] = (stop - start + step - 1) // step
-    strides[dim] *= step
-    return t._view(sizes, strides, t._offset + start * t._strides[dim])
+    return views.slice_tensor(t, dim, start, stop, step)
 
 
-def _alias(t: Tensor):
-    return t._view(t._sizes, t._strides, t._offset)
+def _apply_slice(t: Tensor, dim, obj: slice, optimize=True):
+    """applySlice: with the optimization, a slice that takes the whole dim (start 0, stop
+    at or past its end, step 1) is t itself, not a new view."""
+    for part in (obj.start, obj.stop, obj.step):
+        if part is not None and not _is_int(part) and not (_is_tensor(part) and part.dim() == 0):
+            raise TypeError("slice indices must be integers or None or have an __index__ method")
+    start, stop, step = (None if p is None else int(p) for p in (obj.start, obj.stop, obj.step))
+    if (optimize and step in (None, 1) and start in (None, 0) and 0 <= dim < t.dim()
+            and (stop is None or stop >= t._sizes[dim])):
+        return t
+    return _slice(t, dim, start, stop, step)
+
+
+_alias = views.alias
 
 
 # --- turning a Python index into a list of index items -------------------------------------
@@ -156,15 +156,7 @@ def apply_slicing(self: Tensor, items):
         elif _is_int(obj):
             result = _select(result, dim, int(obj), real_dim)
         elif isinstance(obj, slice):
-            for part in (obj.start, obj.stop, obj.step):
-                if part is not None and not _is_int(part) and not (_is_tensor(part) and part.dim() == 0):
-                    raise TypeError("slice indices must be integers or None or have an __index__ method")
-            start, stop, step = (None if p is None else int(p) for p in (obj.start, obj.stop, obj.step))
-            if (step in (None, 1) and start in (None, 0) and stop is not None
-                    and 0 <= dim < result.dim() and stop == result._sizes[dim]):
-                pass   # applySlice's optimization: the whole dim, the same tensor (not a new view)
-            else:
-                result = _slice(result, dim, start, stop, step)
+            result = _apply_slice(result, dim, obj)
             dim += 1
         elif obj is Ellipsis:
             dim += self.dim() - specified
@@ -203,19 +195,28 @@ def _strip_leading_ones(sizes):
     return tuple(sizes[i:])
 
 
+def _in_place(op, self: Tensor, *args):
+    """op's in-place twin on self (op(self, ..., out=self) recorded as in-place), as the
+    binding of Tensor.<op>_ calls it (that binding refuses the None entries of setitem's
+    indices); below the autograd layer the kernel alone runs. Bindings are not called
+    from inside a kernel: the flags they set for the autograd layer would be left for the
+    next op."""
+    if not KERNEL.depth:
+        KERNEL.inplace = True
+    return op(self, *args, out=self)
+
+
 def _copy_to(dst: Tensor, src: Tensor):
     """copy_to (TensorIndexing.h): dst.copy_(src) after dropping src's leading size-1 dims;
     a 0-dim src is dst.fill_(src)."""
+    from ..conversions import copy_, fill
     if dst._sizes == src._sizes:
-        return dst.copy_(src)
-    if src.dim() == 0:
-        return dst.fill_(src)
-    stripped = _strip_leading_ones(src._sizes)
-    src_view = views.view(src, *stripped) if stripped != src._sizes else src
-    if stripped == () and src_view._sizes != ():
-        src_view = views.view(src, ())
+        return copy_(dst, src)
+    if src.dim() == 0:   # fill_'s node is told by the overload its binding matches
+        return _in_place(fill, dst, src) if KERNEL.depth else dst.fill_(src)
+    src_view = views.view(src, _strip_leading_ones(src._sizes))
     expanded = src_view if src_view._sizes == dst._sizes else views.expand(src_view, *dst._sizes)
-    return dst.copy_(expanded)
+    return copy_(dst, expanded)
 
 
 def _value_to_tensor(self: Tensor, value):
@@ -233,7 +234,7 @@ def _value_to_tensor(self: Tensor, value):
 
 # --- the operators ---------------------------------------------------------------------------
 @declare("getitem(Tensor self, PyObject* index)", forms="getitem", output="maybe_view",
-         parsed=False, schema="-")
+         parsed=False, schema="-", composite=True)
 def getitem(self: Tensor, index):
     """THPVariable_getitem."""
     if index is None:
@@ -245,20 +246,20 @@ def getitem(self: Tensor, index):
     if isinstance(index, slice):
         if not self.dim():
             return _slice(self, 0, None, None, index.step)
-        sliced = apply_slicing(self, [index])[0]
-        return _alias(sliced) if sliced is self else sliced   # always a new view here
+        # a lone slice is applied without the whole-dim optimization: always a slice
+        return _apply_slice(self, 0, index, optimize=False)
     if isinstance(index, bool):
         result = unsqueeze(self, 0)
-        return advanced_index(result, [_bool_index(index)])
+        return index_op(result, [_bool_index(index)])
     items = _wrap_tuple(index)
     sliced, indices = apply_slicing(self, items)
     if not indices:
         return _alias(sliced) if sliced is self else sliced
-    return advanced_index(sliced, indices)
+    return index_op(sliced, indices)
 
 
 @declare("setitem(Tensor self, PyObject* index, PyObject* value)", forms="setitem",
-         output="inplace", parsed=False, schema="-")
+         output="inplace", parsed=False, schema="-", composite=True)
 def setitem(self: Tensor, index, value):
     """THPVariable_setitem / at::indexing::set_item."""
     value = _value_to_tensor(self, value)
@@ -274,7 +275,7 @@ def setitem(self: Tensor, index, value):
         _copy_to(_select(self, 0, int(index), 0), value)
         return
     if isinstance(index, slice):
-        _copy_to(getitem(self, index), value)
+        _copy_to(_apply_slice(self, 0, index), value)
         return
     items = _wrap_tuple(index)
     sliced, indices = apply_slicing(self, items)
@@ -283,5 +284,5 @@ def setitem(self: Tensor, index, value):
         return
     stripped = _strip_leading_ones(value._sizes)
     if stripped != value._sizes:
-        value = views.view(value, *stripped) if stripped else views.view(value, ())
-    index_put_(sliced, indices, value)
+        value = views.view(value, stripped)
+    _in_place(index_put, sliced, indices, value)

@@ -320,3 +320,84 @@ def index_fill_(self: Tensor, dim, index: Tensor, value):
         raise error
     self._version_counter.bump()
     return self
+
+
+# --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
+from ..autograd.formulas import maybe_multiply  # noqa: E402
+from ..autograd.recording import derivative  # noqa: E402
+
+
+def _index_select_backward(grad, self_info, dim, index):
+    """FunctionsManual.cpp index_select_backward: zeros of self's sizes, grad added at the
+    selected positions (duplicate indices add up)."""
+    return index_add_(self_info.zeros(), dim, index, grad)
+
+
+def _take_backward(grad, self, index):
+    """FunctionsManual.cpp take_backward: zeros_like(self).put_(index, grad, accumulate)."""
+    from ..creation import zeros_like
+    return put_(zeros_like(self, dtype=grad.dtype), index, grad, True)
+
+
+@declare("put_(Tensor input, Tensor index, Tensor source, bool accumulate=False)", forms=(),
+         output="inplace", parsed=False, schema="aten::put_")
+def put_(self: Tensor, index: Tensor, source: Tensor, accumulate=False):
+    """put_ (TensorAdvancedIndexing.cpp), as take's backward uses it: source's elements
+    written (or added) at the elements of self numbered in C order by index."""
+    n = self.numel()
+    idx = index._values().reshape(-1).astype(np.int64)
+    bad = (idx < -n) | (idx >= n)
+    if bad.any():
+        raise IndexError(f"out of range: tried to access index {int(idx[np.argmax(bad)])} on a "
+                         f"tensor of {n} elements.")
+    if idx.size:
+        pos = self._index_array().reshape(-1)[np.where(idx < 0, idx + n, idx)]
+        vals = source._values().reshape(-1)
+        if accumulate and self.dtype.kind == "float":
+            accumulate_float(self, pos, vals, None)
+        else:
+            put(self, pos, vals.astype(self._storage.data.dtype), None, bool(accumulate))
+    self._version_counter.bump()
+    return self
+
+
+def _indexed_source_backward(grad, dim, index, source):
+    """index_add / index_copy's source: the gradient at the rows it was written to
+    (derivatives.yaml: source.dim() > 0 ? grad.index_select(dim, index).expand_as(source)
+    : grad.index_select(dim, index.squeeze(0)))."""
+    from ..shape_ops import squeeze
+    from ..views import expand
+    if source.dim() > 0:
+        return expand(index_select(grad, dim, index), *source._sizes)
+    return index_select(grad, dim, squeeze(index, 0))
+
+
+def _index_fill_self(grad, dim, index):
+    from ..views import clone
+    return index_fill_(clone(grad), dim, index, 0)
+
+
+def _index_fill_value(grad, dim, index):
+    """derivatives.yaml index_fill.int_Tensor value: the sum of grad over the filled slices
+    (each index once: at::_unique(index))."""
+    from ..reductions import sum as sum_
+    unique = Tensor._from_array(np.unique(index._values().reshape(-1).astype(np.int64)),
+                                dtypes.int64)
+    return sum_(index_select(grad, dim, unique))
+
+
+derivative(index_select, "IndexSelectBackward0", self=_index_select_backward)
+derivative(take, "TakeBackward0", self=_take_backward)
+derivative(put_, "PutBackward0",
+           self=lambda grad, index, source_info, accumulate: grad if accumulate else
+           put_(grad.clone(), index, source_info.zeros(), False),
+           source=lambda grad, index, source: take(grad, index).reshape_as(source))
+derivative(index_add_, "IndexAddBackward0", self=lambda grad: grad,
+           source=lambda grad, dim, index, source, alpha: maybe_multiply(
+               _indexed_source_backward(grad, dim, index, source),
+               1 if alpha is None else alpha))
+derivative(index_copy_, "IndexCopyBackward0", self=_index_fill_self,
+           source=_indexed_source_backward)
+derivative(index_fill_, lambda overload, value: (
+    "IndexFillBackward1" if isinstance(value, Tensor) else "IndexFillBackward0"),
+    self=_index_fill_self, value=_index_fill_value)

@@ -147,12 +147,32 @@ def _out_of_where(out, args):
          "where(Tensor condition, Scalar self, Scalar other)",
          method=("where(Tensor condition, Tensor other)", "where(Tensor condition, Scalar other)"),
          schema="aten::where.self",
-         out_check=_out_of_where)
+         out_check=_out_of_where, composite=True)
 def where(condition: Tensor, input=None, other=None, *, self=None):
+    """torch.where: nonzero(as_tuple) for one argument; the Scalar overloads are
+    CompositeImplicitAutograd (TensorCompare.cpp): a number becomes a 0-dim tensor of the
+    result type (at::scalar_tensor), a tensor is converted to it, then where.self
+    (WhereBackward0, with a (None, 0) edge for the number)."""
     if self is not None:  # where(condition, Scalar self, other)
         input = self
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        return where_self(condition, input, other)
+    result = dtypes.result_type(input, other)
+
+    def converted(x):
+        if isinstance(x, Tensor):
+            return x if x.dtype is result else x.to(result)
+        check_convertible(x, result, c_name=True)
+        return Tensor._from_array(to_dtype_array(np.array(x), result).reshape(()), result)
+    input, other = converted(input), converted(other)
+    return where_self(condition, input, other)
+
+
+@declare("where(Tensor condition, Tensor input, Tensor other)", forms=(), parsed=False,
+         schema="aten::where.self", name="where.self")
+def where_self(condition: Tensor, input, other):
     if condition.dtype is dtypes.uint8:
         condition = Tensor._from_array(condition._values().astype(bool), dtypes.bool_,
                                        layout.preserve_format_strides(condition._sizes, condition._strides))
@@ -187,3 +207,51 @@ def where(condition: Tensor, input=None, other=None, *, self=None):
     strides = layout.elementwise_output_strides(
         shape, [(condition._sizes, condition._strides, 1), operand(input), operand(other)])
     return Tensor._from_array(values, result, strides, und)
+
+
+# --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
+from ..autograd.recording import derivative  # noqa: E402
+
+nonzero.__declaration__.derivative = False   # integer output: never recorded
+
+
+def _masked_select_backward(grad, self, mask):
+    """FunctionsManual.cpp masked_select_backward: zeros of the broadcast shape with grad
+    scattered into the selected positions (the engine sums it back to input's shape)."""
+    from ..creation import zeros
+    shape = layout.broadcast_all([self._sizes, mask._sizes])
+    return masked_scatter_(zeros(shape, dtype=grad.dtype), mask, grad)
+
+
+def _masked_scatter_source_backward(grad, mask, source_sizes):
+    """FunctionsManual.cpp masked_scatter_backward: the gradient at the masked positions in
+    order, zero-padded to source's numel, viewed as source."""
+    from ..creation import zeros
+    from ..joining import cat
+    from ..views import view
+    numel = 1
+    for s in source_sizes:
+        numel *= s
+    selected = masked_select(grad, mask)
+    missing = numel - selected.numel()
+    if missing > 0:
+        selected = cat([selected, zeros(missing, dtype=grad.dtype)], 0)
+    return view(selected, tuple(source_sizes))
+
+
+def _masked_fill_value_backward(grad, mask):
+    """FunctionsManual.cpp masked_fill_backward: the sum of grad where mask is set."""
+    from ..reductions import sum as sum_
+    return sum_(masked_select(grad, mask))
+
+
+derivative(masked_fill, lambda overload, value: (
+    "MaskedFillBackward1" if isinstance(value, Tensor) else "MaskedFillBackward0"),
+    self=lambda grad, mask: masked_fill(grad, mask, 0), value=_masked_fill_value_backward)
+derivative(masked_select, "MaskedSelectBackward0", self=_masked_select_backward)
+derivative(masked_scatter_, "MaskedScatterBackward0",
+           self=lambda grad, mask: masked_fill(grad, mask, 0),
+           source=_masked_scatter_source_backward)
+derivative(where_self, "WhereBackward0",
+           input=lambda grad, condition: where(condition, grad, 0),
+           other=lambda grad, condition: where(condition, 0, grad))

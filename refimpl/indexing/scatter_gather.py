@@ -17,7 +17,8 @@ from ..creation import checked_scalar
 from ..elementwise import INTERNAL_OVERLAP, has_internal_overlap
 from ..registry import declare
 from ..tensor import Tensor
-from .writes import accumulate_float, assert_no_overlap, put, sizes_str
+from ..storage import to_dtype_array
+from .writes import accumulate_float, assert_no_overlap, put, sizes_str, write_at
 
 
 def _nonempty_dim(t):
@@ -141,7 +142,8 @@ def _scatter_checks(name, self, dim, index, src):
 
 def scatter_into(out: Tensor, dim, index, src, accumulate, name):
     """Write src (tensor or scalar) into out at index along dim; out already holds self.
-    The kernel writes as it goes: elements before an out-of-bounds index are written."""
+    The kernel writes as it goes: elements before an out-of-bounds index are written.
+    accumulate: False (write), True (add) or "multiply" (scatter's reduce="multiply")."""
     if index.numel() == 0:
         return
     flat, order, first, error = _gather_positions(out, dim, index, raise_error=False,
@@ -170,13 +172,30 @@ def scatter_into(out: Tensor, dim, index, src, accumulate, name):
     order_und = None if vund is None else vund.reshape(-1)[order]
     if order_flat.size:
         storage_pos = out._index_array().reshape(-1)[order_flat]
-        if accumulate and out.dtype.kind == "float":
+        if accumulate == "multiply":
+            _multiply_into(out, storage_pos, order_vals)
+        elif accumulate and out.dtype.kind == "float":
             accumulate_float(out, storage_pos, order_vals, order_und, round_once=True)
         else:
             put(out, storage_pos, order_vals.astype(out._storage.data.dtype), order_und, accumulate)
     if error is not None:
         _mark_reachable_unspecified(out, dim, index, flat)
         raise error
+
+
+def _multiply_into(out, positions, vals):
+    """reduce="multiply": each element multiplied in place, in the kernel's order, rounded
+    to the dtype at each step (integers wrap)."""
+    data = out._storage.data
+    with np.errstate(all="ignore"):
+        for p, v in zip(positions.tolist(), vals):
+            if out.dtype.kind == "bool":
+                data[p] = np.bool_(data[p]) and np.bool_(v)
+            elif out.dtype.kind == "int":   # wraps, as C++ integer multiplies do
+                data[p] = to_dtype_array(np.array([np.int64(data[p]) * np.int64(v)]), out.dtype)[0]
+            else:
+                data[p] = to_dtype_array(np.array(np.float64(data[p]) * np.float64(v)), out.dtype)
+    write_at(out, positions, data[positions])
 
 
 def _mark_reachable_unspecified(out, dim, index, flat):
@@ -219,9 +238,34 @@ def _scatter_impl(self, dim, index, src, inplace, accumulate, name, value=None):
          "scatter(Tensor input, int dim, Tensor index, Scalar value, *, str reduce, Tensor out=None)",
          inplace=True, schema="aten::scatter.src",
          out_via="copy", out_check=_out_like_input, out_check_first=True)
-def scatter(self, dim, index, src=None, *, value=None, out=None):
+def scatter(self, dim, index, src=None, *, value=None, reduce=None, out=None):
+    """scatter.src / scatter.value, and with reduce ("add" or "multiply") scatter.reduce /
+    scatter.value_reduce, which torch cannot differentiate (a NotImplemented node)."""
     into = out if out is not None else self
-    return _scatter_impl(into, dim, index, src, out is not None, False, "scatter", value)
+    mode = False
+    if reduce is not None:
+        _scatter_checks("scatter", into, layout.wrap_dim(dim, into.dim()), index,
+                        src if src is not None else value)
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        if isinstance(src, Tensor):
+            _warn_reduce_deprecated()
+        mode = True if reduce == "add" else "multiply"
+    return _scatter_impl(into, dim, index, src, out is not None, mode, "scatter", value)
+
+
+_WARNED = set()
+
+
+def _warn_reduce_deprecated():
+    """TORCH_WARN_ONCE: once per process."""
+    if "reduce" in _WARNED:
+        return
+    _WARNED.add("reduce")
+    import warnings
+    warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+                  "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+                  "reduction options.", UserWarning, stacklevel=3)
 
 
 @declare("scatter_add(Tensor input, int dim, Tensor index, Tensor src, *, Tensor out=None)",
@@ -230,3 +274,31 @@ def scatter(self, dim, index, src=None, *, value=None, out=None):
 def scatter_add(self, dim, index, src, *, out=None):
     into = out if out is not None else self
     return _scatter_impl(into, dim, index, src, out is not None, True, "scatter_add")
+
+
+# --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
+from ..autograd.recording import NOT_IMPLEMENTED, derivative  # noqa: E402
+
+
+def _gather_backward(grad, self, dim, index, sparse_grad):
+    """FunctionsManual.cpp gather_backward: zeros of self's sizes with grad added at the
+    gathered positions (duplicate indices add up)."""
+    from ..creation import zeros
+    if sparse_grad:
+        raise NotImplementedError("refimpl does not model sparse gradients (sparse_grad=True)")
+    result = zeros(self._sizes, dtype=grad.dtype)
+    return result.scatter_add_(dim, index, grad)
+
+
+def _scatter_name(overload, src, reduce):
+    if reduce is not None:
+        return NOT_IMPLEMENTED   # scatter.reduce / scatter.value_reduce: no derivative
+    return "ScatterBackward0" if isinstance(src, Tensor) else "ScatterBackward1"
+
+
+derivative(gather, "GatherBackward0", self=_gather_backward)
+derivative(scatter, _scatter_name,
+           self=lambda grad, dim, index: scatter(grad, dim, index, value=0),
+           src=lambda grad, dim, index: gather(grad, dim, index))
+derivative(scatter_add, "ScatterAddBackward0", self=lambda grad: grad,
+           src=lambda grad, dim, index: gather(grad, dim, index))
