@@ -112,17 +112,53 @@ def _as_numbers(bound, names):
     return bound
 
 
+def _scalar_type_params(parser):
+    return [frozenset(p.name for p in sig.params if p.type == "ScalarType")
+            for sig in parser.signatures]
+
+
+def _as_dtypes(bound, names):
+    """A Python type given for a dtype is read as one (python_arg_parser.h
+    PythonArgs::scalartype: float is torch.float64, int torch.int64, bool torch.bool)."""
+    for name in names:
+        value = bound.get(name)
+        if isinstance(value, type):
+            bound[name] = dtypes.from_python_type(value)
+    return bound
+
+
+def _factory(d, name):
+    """A factory torch implements in Python-facing C++ without the generated parser
+    (torch.tensor, zeros, ...): its dtype= may be a Python type too."""
+    op = d.op
+
+    def factory(*args, **kwargs):
+        value = kwargs.get("dtype")
+        if value is not None and not isinstance(value, dtypes.dtype):
+            if not isinstance(value, type) or value not in (float, int, bool):
+                raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, not "
+                                f"{type(value).__name__}")
+            kwargs["dtype"] = dtypes.from_python_type(value)
+        return op(*args, **kwargs)
+    factory.__name__ = factory.__qualname__ = name
+    factory.__doc__ = op.__doc__
+    factory.__wrapped__ = op
+    return factory
+
+
 def _function(d, name, signatures, into_self=False):
     if not d.parsed:
-        return d.op
+        return _factory(d, name) if d.creates else d.op
     call = _Call(d.op, signatures, out_via_kernel=d.out_via == "kernel", out_check=d.out_check,
                  out_check_first=d.out_check_first)
     parser = Parser([renamed(s, name) for s in signatures], method=False)
     numbers = _number_params(parser)
+    scalar_types = _scalar_type_params(parser)
 
     def function(*args, **kwargs):
         index, bound = parser.parse(args, kwargs)
         _as_numbers(bound, numbers[index])
+        _as_dtypes(bound, scalar_types[index])
         overload = parser.signatures[index]
         if into_self:
             return call(bound, into=bound.get(call.receiver), inplace=True, overload=overload)
@@ -139,10 +175,12 @@ def _method(d, name, signatures, into_self=False):
         return _noargs_method(d.op, name, into_self)
     parser = Parser([renamed(s, name) for s in signatures], method=True)
     numbers = _number_params(parser)
+    scalar_types = _scalar_type_params(parser)
 
     def method(self, *args, **kwargs):
         index, bound = parser.parse(args, kwargs, self=self)
         _as_numbers(bound, numbers[index])
+        _as_dtypes(bound, scalar_types[index])
         return call(bound, receiver=self, into=self if into_self else None, inplace=into_self,
                     overload=parser.signatures[index])
     method.__name__ = name

@@ -207,3 +207,9 @@ def infer_scalar_dtype(values):
         if result is None or _CATEGORY[d.kind] > _CATEGORY[result.kind]:
             result = d
     return result if result is not None else get_default_dtype()
+
+
+def from_python_type(t):
+    """The dtype a Python type stands for (torch/csrc/utils/python_scalars.h): float is
+    float64, int int64, bool bool."""
+    return {float: float64, int: int64, bool: bool_}[t]

@@ -96,7 +96,7 @@ class SavedTensor:
     """A tensor saved for backward and the version it had then (saved_variable.cpp).
     Unpacking after an in-place write to it raises torch's error; after release, the
     'backward through the graph a second time' one."""
-    __slots__ = ("tensor", "version", "output_of", "output_nr", "freed")
+    __slots__ = ("tensor", "version", "output_of", "output_nr", "freed", "was_leaf")
 
     def __init__(self, tensor, output_of=None, output_nr=0):
         from ..tensor import Tensor
@@ -107,6 +107,7 @@ class SavedTensor:
                 "can make a clone to get a normal tensor and use it in autograd, or use "
                 "`torch.no_grad()` instead of `torch.inference_mode()`.")
         self.version = tensor._version_counter.value
+        self.was_leaf = tensor.grad_fn is None
         self.output_of = output_of   # the node this tensor is an output of, if saved as one
         if output_of is not None:
             # an output is saved as a shallow copy (same storage and version counter)
@@ -124,6 +125,10 @@ class SavedTensor:
         if self.freed:
             raise RuntimeError(FREED)
         t = self.tensor
+        if self.output_of is None and not self.was_leaf and t.grad_fn is None:
+            raise RuntimeError(
+                "Trying to use a saved tensor that has been detached in-place, i.e. with "
+                ".detach_().This is not supported, please use out-of-place `.detach()` instead")
         current = t._version_counter.value
         if current != self.version:
             # an output is named with its node where it is differentiable (the indices of
