@@ -253,13 +253,13 @@ def record_op(decl):
     writes_self = decl.output == "inplace"
 
     def op(*args, **kwargs):
-        if KERNEL.depth:
-            return impl(*args, **kwargs)
         twin, KERNEL.inplace = KERNEL.inplace, False
         overload, KERNEL.overload = KERNEL.overload, None
         written_after, KERNEL.out = KERNEL.out, None
-        if decl.composite and not twin and MODE.grad_enabled and written_after is None:
+        if KERNEL.depth:
             return impl(*args, **kwargs)
+        if decl.composite and not twin and written_after is None:
+            return impl(*args, **kwargs)  # its parts record (and mark their views)
         out = kwargs.get("out", written_after)
         # the tensor written in place: self of a twin (f_ runs f with out=self) or of an
         # op that is in-place itself (copy_, zero_, index_add_)
@@ -286,7 +286,7 @@ def record_op(decl):
             result = impl(*args, **kwargs)
         finally:
             KERNEL.depth -= 1
-        if MODE.inference:
+        if MODE.inference or view_op:
             _mark_inference(result, tensors)
         if view_op:
             _mark_views(result, decl, tensors)
@@ -431,7 +431,9 @@ def _mark_inference(result, inputs):
     for r in _outputs(result):
         if any(r is t for t in inputs):
             continue
-        if r._base is None or r._base._is_inference:
+        if r._base is not None:
+            r._is_inference = r._base._is_inference
+        elif MODE.inference:
             r._is_inference = True
 
 

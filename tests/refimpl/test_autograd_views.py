@@ -369,10 +369,8 @@ def test_in_place_on_view_made_in_no_grad(name):
     assert_same(case)
 
 
-@pytest.mark.xfail(strict=True, reason="core: record_op marks view creation meta only for "
-                   "output='view' ops, and a composite op called in no_grad runs its parts as "
-                   "kernels, so views from maybe_view composites (reshape, flatten, getitem) "
-                   "made in no_grad keep the default creation meta")
+# a composite runs its parts through the autograd layer in no_grad too, so their views are
+# marked as made in no_grad mode
 @pytest.mark.parametrize("name", ["reshape", "flatten", "getitem_slice", "getitem_int"])
 def test_in_place_on_maybe_view_made_in_no_grad(name):
     shape, op = THROUGH_VIEW[name]
@@ -694,21 +692,12 @@ def _index_op_case(name, second_requires_grad=True):
     return case
 
 
-_NOT_IMPLEMENTED_TWIN = pytest.mark.xfail(
-    strict=True, reason="core: recording._make_node names a NotImplemented node's op by the "
-    "declaration (aten::scatter) also for the in-place twin, where torch says aten::scatter_")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_NOT_IMPLEMENTED_TWIN)
-                                  if n in ("scatter_reduce_", "scatter_value_reduce_") else n
-                                  for n in INDEX_OPS])
+@pytest.mark.parametrize("name", list(INDEX_OPS))
 def test_index_op(name):
     assert_same(_index_op_case(name))
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_NOT_IMPLEMENTED_TWIN)
-                                  if n == "scatter_reduce_" else n
-                                  for n, (s, _) in INDEX_OPS.items() if len(s) > 1])
+@pytest.mark.parametrize("name", [n for n, (s, _) in INDEX_OPS.items() if len(s) > 1])
 def test_index_op_second_input_without_grad(name):
     assert_same(_index_op_case(name, second_requires_grad=False))
 
@@ -1150,4 +1139,18 @@ def test_in_place_index_op_through_view(name, view):
         y.backward(weights(T, y.shape))
         (v * 1).backward(weights(T, v.shape)) if view == "select_unsqueeze" else None
         return {"x": x, "s": s, "y": y, "v": v}
+    assert_same(case)
+
+
+@pytest.mark.parametrize("op", ["unbind", "chunk", "split", "split_with_sizes"])
+def test_multi_output_view_of_tensor_without_grad_written_with_grad(op):
+    """The output of a multi-output view op may not be written in place with an input that
+    requires grad, even when its base requires none (torch's no-grad-worded message)."""
+    def case(T):
+        y = T.zeros(4, 2)
+        z = leaf(T, 2)
+        part = {"unbind": lambda: y.unbind()[0], "chunk": lambda: y.chunk(2)[1][0],
+                "split": lambda: y.split(3)[0][0], "split_with_sizes": lambda: y.split([1, 3])[0][0]}[op]()
+        part.add_(z)
+        return {"y": y}
     assert_same(case)
