@@ -135,7 +135,7 @@ def stack(tensors, dim=0):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
-from .autograd.formulas import derivative_by_overload  # noqa: E402
+from .autograd.recording import derivative  # noqa: E402
 
 
 def _cat_tensors_backward(grad, sizes, dim):
@@ -158,11 +158,11 @@ def _cat_tensors_backward(grad, sizes, dim):
 
 
 # cat saves its inputs' sizes and dtypes, not the inputs (to_args_sizes, to_args_scalartypes)
-derivative_by_overload(cat, "CatBackward0",
+derivative(cat, "CatBackward0",
                     tensors=lambda grad, tensors_sizes, dim: _cat_tensors_backward(
                         grad, tensors_sizes, 0 if dim is None else dim))
 
 # stack: stack_tensors_backward: grad.select(dim, i) for each input
-derivative_by_overload(stack, "StackBackward0",
+derivative(stack, "StackBackward0",
                     tensors=lambda grad, tensors_dtype, dim: [
                         grad.select(0 if dim is None else dim, i) for i in range(len(tensors_dtype))])

@@ -396,7 +396,7 @@ def _matmul_impl(tensor1: Tensor, tensor2: Tensor):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
-from .autograd.formulas import derivative_by_overload  # noqa: E402
+from .autograd.recording import derivative  # noqa: E402
 
 
 def _column_major(sizes, strides):
@@ -421,7 +421,7 @@ def _mm_mat2_backward(grad, mat1, sizes, strides):
 
 
 # mm saves the other operand and its own operand's sizes and strides
-derivative_by_overload(
+derivative(
     mm, "MmBackward0",
     input=lambda grad, mat2, input_sizes, input_strides:
         _mm_mat1_backward(grad, mat2, input_sizes, input_strides),
@@ -434,13 +434,13 @@ def _transpose12(x):
     return transpose(x, 1, 2)
 
 
-derivative_by_overload(bmm, "BmmBackward0",
+derivative(bmm, "BmmBackward0",
                     input=lambda grad, mat2: bmm(grad, _transpose12(mat2)),
                     mat2=lambda grad, input: bmm(_transpose12(input), grad))
 # mv: self: grad.ger(vec) (ger is outer), vec: self.t().mv(grad)
-derivative_by_overload(mv, "MvBackward0",
+derivative(mv, "MvBackward0",
                     input=lambda grad, vec: outer(grad, vec),
                     vec=lambda grad, input: mv(input.t(), grad))
-derivative_by_overload(dot, "DotBackward0",
+derivative(dot, "DotBackward0",
                     input=lambda grad, tensor: grad * tensor,
                     tensor=lambda grad, input: grad * input)

@@ -814,7 +814,8 @@ def cumsum(input: Tensor, dim, *, dtype=None, out=None):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
-from .autograd.formulas import derivative_by_overload, sum_backward, unsqueeze_multiple  # noqa: E402
+from .autograd.formulas import sum_backward, unsqueeze_multiple  # noqa: E402
+from .autograd.recording import derivative  # noqa: E402
 
 
 def _has_param(overload, name):
@@ -833,7 +834,7 @@ def _reduction_node(prefix):
 
 # sum: `self: grad.expand(self.sym_sizes())` / `sum_backward(grad, self.sym_sizes(), dim,
 # keepdim)`: only the input's sizes are saved
-derivative_by_overload(
+derivative(
     sum, _reduction_node("Sum"),
     input=lambda grad, input_sizes, dim, keepdim: sum_backward(grad, input_sizes, dim, keepdim))
 
@@ -849,7 +850,7 @@ def _mean_backward(grad, sizes, dim, keepdim):
     return sum_backward(grad, sizes, dims, keepdim) / count
 
 
-derivative_by_overload(
+derivative(
     mean, _reduction_node("Mean"),
     input=lambda grad, input_sizes, dim, keepdim: _mean_backward(grad, input_sizes, dim, keepdim))
 
@@ -904,7 +905,7 @@ def _prod_backward(grad, input, result, dim=None, keepdim=False):
 
 
 # prod: `prod_backward(grad, self.to(grad.scalar_type()), result[, dim, keepdim])`
-derivative_by_overload(
+derivative(
     prod, _reduction_node("Prod"),
     input=lambda grad, input, result, dim, keepdim: _prod_backward(grad, input, result, dim,
                                                                    bool(keepdim)))
@@ -953,7 +954,7 @@ def _extreme_node(largest):
 
 for _op, _largest in ((max, True), (min, False)):
     _word, _binary = ("Max", "Maximum") if _largest else ("Min", "Minimum")
-    derivative_by_overload(_op, _extreme_node(_largest), variants={
+    derivative(_op, _extreme_node(_largest), variants={
         # max(Tensor self): evenly_distribute_backward(grad, self, result)
         f"{_word}Backward1": {
             "input": lambda grad, input, result: _evenly_distribute_backward(grad, input, result)},
@@ -998,10 +999,10 @@ def _amax_amin_backward(grad, input, result, dim, keepdim):
     return (_restore_reduced_dims(grad, dims, keepdim) / sum(mask, dims, True)) * mask
 
 
-derivative_by_overload(amax, "AmaxBackward0",
+derivative(amax, "AmaxBackward0",
                     input=lambda grad, input, result, dim, keepdim:
                         _amax_amin_backward(grad, input, result, dim, bool(keepdim)))
-derivative_by_overload(amin, "AminBackward0",
+derivative(amin, "AminBackward0",
                     input=lambda grad, input, result, dim, keepdim:
                         _amax_amin_backward(grad, input, result, dim, bool(keepdim)))
 
@@ -1048,7 +1049,7 @@ def _norm_backward(grad, input, p, norm, dim, keepdim):
 # torch.norm and Tensor.norm (torch/functional.py, _tensor.py) are linalg_vector_norm for
 # numeric p and 'fro' over at most two dims: LinalgVectorNormBackward0, which saves self
 # and result
-derivative_by_overload(norm, "LinalgVectorNormBackward0",
+derivative(norm, "LinalgVectorNormBackward0",
                     input=lambda grad, input, p, result, dim, keepdim:
                         _norm_backward(grad, input, p, result, dim, bool(keepdim)))
 
@@ -1068,5 +1069,5 @@ def _cumsum_backward(grad, dtype, dim):
     return index_select(cumsum(index_select(grad, d, reverse), d), d, reverse)
 
 
-derivative_by_overload(cumsum, "CumsumBackward0",
+derivative(cumsum, "CumsumBackward0",
                     input=lambda grad, input_dtype, dim: _cumsum_backward(grad, input_dtype, dim))

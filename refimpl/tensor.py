@@ -264,9 +264,9 @@ class Tensor:
             return None
         if self._attr_version != self._version_counter.value:
             from .autograd.recording import handle_view_on_rebase
-            from .autograd.view_nodes import AsStridedBackward0
+            from .autograd.view_nodes import regenerated_grad_fn
             handle_view_on_rebase(self, indirect=True)
-            new = AsStridedBackward0(base, self)
+            new = regenerated_grad_fn(base, self)
             if fn is not None and self._output_nr in fn.retained:
                 new.retained[0] = fn.retained.pop(self._output_nr)
             self._grad_fn, self._output_nr = new, 0

@@ -5,7 +5,7 @@
   graph.py       Node, AccumulateGrad, SavedTensor (version checks), node classes
   recording.py   how a declared op records its node (the VariableType layer), in-place
                  rules and views (CopySlices), `derivative(...)` for the op modules
-  view_nodes.py  CopySlices and the AsStridedBackward0 a view gets after an in-place write
+  view_nodes.py  CopySlices, and the grad_fn a view gets again after an in-place write
   engine.py      the backward pass over the graph
   accumulate.py  gradients into .grad (the layout contract) and retain_grad
   formulas.py    helpers the ops' backward formulas share (FunctionsManual.cpp)

@@ -1,8 +1,8 @@
-"""The nodes autograd makes for views written in place (torch/csrc/autograd/functions/
+"""What autograd makes for views written in place (torch/csrc/autograd/functions/
 tensor.cpp CopySlices; variable.cpp VariableHooks::grad_fn's AsStridedBackward0)."""
 from __future__ import annotations
 
-from .graph import Node, node_class
+from .graph import Node
 
 
 class CopySlices(Node):
@@ -47,20 +47,15 @@ class CopySlices(Node):
         return out
 
 
-class AsStridedBackward0(Node):
-    """The grad_fn a view gets again after its base, or another view of it, was written in
-    place: the gradient is scattered back through the view's geometry
-    (FunctionsManual.cpp as_strided_backward)."""
-
-    def __init__(self, base, view):
-        from .recording import gradient_edge
-        super().__init__((gradient_edge(base),), ((base._sizes, base.dtype),))
-        self.input_geometry = (base._sizes, base._strides, base._offset)
-        self.view_geometry = (view._sizes, view._strides, view._offset)
-
-    def apply(self, grads):
-        from .formulas import as_strided_backward
-        return [as_strided_backward(grads[0], self.input_geometry, self.view_geometry)]
-
-
-node_class("AsStridedBackward0", AsStridedBackward0)
+def regenerated_grad_fn(base, view):
+    """The grad_fn of a view whose base, or another view of it, was written in place:
+    the node of as_strided(base, <the view's geometry>), made by as_strided's own
+    derivative (VariableHooks::grad_fn, without view replay: AsStridedBackward0)."""
+    from ..shape_ops import as_strided
+    from .recording import _make_node, _save_inputs
+    decl = as_strided.__declaration__
+    bound = {"self": base, "size": list(view._sizes), "stride": list(view._strides),
+             "storage_offset": view._offset}
+    node = _make_node(decl, decl.derivative, bound, None)
+    _save_inputs(node, bound, None)
+    return node

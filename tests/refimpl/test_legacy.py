@@ -229,8 +229,6 @@ def test_alias_of_a_tensor_that_requires_grad_keeps_requiring_it():
     assert facts(refimpl) == facts(torch)
 
 
-@pytest.mark.xfail(reason="the grad_fn comes from refimpl's autograd for x[...] "
-                          "(torch: AliasBackward0), which is in progress", strict=False)
 def test_alias_of_a_tensor_that_requires_grad_records_alias_backward():
     def facts(mod):
         base = mod.tensor([1.0, 2.0], requires_grad=True)
