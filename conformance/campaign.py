@@ -36,6 +36,7 @@ class Config:
     spec_dir: Path | None = None
     stop_when: object = None    # callable(campaign) -> bool, checked after each program
     progress_every: float = PROGRESS_EVERY
+    autograd: float | None = None   # share of autograd statements (None: the default, 0: off)
 
 
 class Campaign:
@@ -93,7 +94,7 @@ class Campaign:
                     next_progress += self.config.progress_every
                 program = generate(self.all_ops, RandomChooser(rng), self.oracle,
                                    max_statements=self.config.max_statements,
-                                   reported_ops=self.reported)
+                                   reported_ops=self.reported, autograd=self.config.autograd)
                 self.programs += 1
                 for stmt in program.statements:
                     self.coverage[stmt.op] += 1

@@ -22,6 +22,16 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+def _share(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
 def _positive(kind):
     def parse(text):
         try:
@@ -48,6 +58,9 @@ def build_parser():
     f.add_argument("--ops", metavar="PATTERN", help="comma-separated globs of ops to fuzz")
     f.add_argument("--report", metavar="DIR", default="reports/latest", help="report directory")
     f.add_argument("--max-statements", type=_positive(int), default=12)
+    f.add_argument("--autograd", type=_share, metavar="SHARE",
+                   help="share of statements that are autograd ones (requires_grad, backward, "
+                        "detach, .data, grad-mode blocks, ...); 0 turns them off (default 0.2)")
     f.add_argument("--specs", metavar="DIR", help="spec directory (default: the bundled specs/)")
     f.add_argument("--progress-every", type=_positive(float), default=10.0, metavar="SECONDS",
                    help="how often results.jsonl records the counts so far")
@@ -83,7 +96,7 @@ def _fuzz(args):
                     examples=args.examples, seed=args.seed, ops=args.ops,
                     report_dir=Path(args.report), max_statements=args.max_statements,
                     spec_dir=Path(args.specs) if args.specs else None,
-                    progress_every=args.progress_every)
+                    progress_every=args.progress_every, autograd=args.autograd)
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
     campaign = Campaign(config)

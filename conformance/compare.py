@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 from refimpl.dtypes import TOLERANCE
 
-from .observe import TENSOR_PROPERTIES, ObservationError
+from .observe import (
+    AUTOGRAD_TENSOR_PROPERTIES, GRAD_PROPERTIES, LAYOUT_PROPERTIES, ObservationError,
+)
 
 # rtol, atol per dtype: the oracle's own table (torch.testing.assert_close defaults)
 TOLERANCES = TOLERANCE
@@ -129,20 +131,50 @@ def compare_snapshots(expected: dict, actual: dict):
                 out.append(Mismatch(name, "value", eobs.get("value", "<tensor>"),
                                     aobs.get("value", "<tensor>")))
             continue
-        for prop in TENSOR_PROPERTIES:
-            ev, av = eobs[prop], aobs[prop]
-            if prop == "values":
-                if eobs.get("_undefined") is None and ev == av and _zero_signs_match(ev, av):
-                    continue  # the common case, without numpy (NaN never takes it)
-                if eobs["shape"] != aobs["shape"] or eobs["dtype"] != aobs["dtype"]:
-                    same = _values_loose(ev, av)
-                else:
-                    same = values_equal(ev, av, eobs["dtype"], eobs.get("_undefined"))
-                if not same:
-                    out.append(Mismatch(name, prop, ev, av))
-            elif ev != av:
-                out.append(Mismatch(name, prop, ev, av))
+        _compare_tensor(out, name, eobs, aobs, LAYOUT_PROPERTIES)
+        if "requires_grad" in eobs:  # autograd observed
+            _compare_autograd(out, name, eobs, aobs)
     return out
+
+
+def _compare_tensor(out, name, eobs, aobs, props, prefix=""):
+    """Append the mismatches of two tensor observations on props (named prefix + prop)."""
+    for prop in props:
+        ev, av = eobs[prop], aobs[prop]
+        if prop == "values":
+            if eobs.get("_undefined") is None and ev == av and _zero_signs_match(ev, av):
+                continue  # the common case, without numpy (NaN never takes it)
+            if eobs["shape"] != aobs["shape"] or eobs["dtype"] != aobs["dtype"]:
+                same = _values_loose(ev, av)
+            else:
+                same = values_equal(ev, av, eobs["dtype"], eobs.get("_undefined"))
+            if not same:
+                out.append(Mismatch(name, prefix + prop, ev, av))
+        elif ev != av:
+            out.append(Mismatch(name, prefix + prop, ev, av))
+
+
+def _compare_autograd(out, name, eobs, aobs):
+    for prop in AUTOGRAD_TENSOR_PROPERTIES:
+        ev, av = eobs[prop], aobs[prop]
+        if prop != "grad":
+            if ev != av:
+                out.append(Mismatch(name, prop, ev, av))
+        elif isinstance(ev, dict) and isinstance(av, dict):
+            _compare_tensor(out, name, ev, av, GRAD_PROPERTIES, "grad.")
+        elif _grad_summary(ev) != _grad_summary(av):
+            out.append(Mismatch(name, prop, _grad_summary(ev), _grad_summary(av)))
+
+
+def _grad_summary(grad):
+    """A grad where only its presence is compared: None, "<tensor>" or the ObservationError."""
+    return "<tensor>" if isinstance(grad, dict) else grad
+
+
+def compare_modes(expected: dict, actual: dict):
+    """Mismatches of the global modes (grad_enabled, ...) observed after a statement."""
+    return [Mismatch(None, prop, value, actual.get(prop)) for prop, value in expected.items()
+            if actual.get(prop) != value]
 
 
 def _values_loose(ev, av):

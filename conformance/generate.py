@@ -7,16 +7,26 @@ It favours the variable made last (a view just made is likely written to next).
 
 All randomness goes through a Chooser, so the same generator runs from a seeded
 random.Random (the CLI campaign) or from hypothesis (pytest, which shrinks it).
+
+Where the oracle models autograd, a share of the statements (`autograd`: AUTOGRAD_P is a
+reasonable one; DEFAULT_AUTOGRAD, from $CONFORMANCE_AUTOGRAD, unless given; 0 turns them off)
+are autograd ones (conformance/autograd_statements.py), float factories are given
+requires_grad=True some of the time, and some programs end in a backward. With autograd off,
+a program draws exactly the choices it drew before autograd.
 """
 from __future__ import annotations
 
 import random
+from contextlib import ExitStack
 
+from . import autograd_statements
+from .autograd_statements import DEFAULT_AUTOGRAD
 from .kinds import ARG_KINDS, OMIT, Ctx, Splat
+from .observe import observes_autograd
 from .program import (
     AUGMENTED, FUNCTION, METHOD, OPERATOR, SETITEM_AUGMENTED, Program, Statement,
 )
-from .runner import run_statement
+from .runner import enter_block, error_of, exit_block, run_statement
 from .spelling import respell
 
 
@@ -57,14 +67,21 @@ class Generator:
     """Builds one program, executing it on the oracle as it goes."""
 
     def __init__(self, ops: dict, chooser, oracle, focus=None, max_statements=12,
-                 reported_ops=None):
+                 reported_ops=None, autograd=None):
         self.ops = ops
         self.chooser = chooser
         self.oracle = oracle
         self.focus = focus
         self.max_statements = max_statements
+        # share of autograd statements: none where the oracle does not model autograd
+        self.autograd = ((DEFAULT_AUTOGRAD if autograd is None else autograd)
+                         if observes_autograd(oracle) else 0.0)
         self.env = {}
         self.statements = []
+        self._sink = self.statements   # where statements go: the program, or a block's body
+        self.last_error = None         # what the statement added last raised on the oracle
+        self.prefer = None             # a tensor the next pick_tensor() returns
+        self.used_focus = False
         self._next_var = 0
         self.current_op = None
         self._creation = [o for o in ops.values() if o.creates]
@@ -78,6 +95,9 @@ class Generator:
 
     def pick_tensor(self):
         """Mostly the newest tensor; often a non-contiguous one (where layouts matter)."""
+        if self.prefer is not None:
+            name, self.prefer = self.prefer, None
+            return name
         names = self.tensor_names()
         if self.chooser.boolean(0.45):
             return names[-1]
@@ -125,7 +145,7 @@ class Generator:
         if form == OPERATOR and len(args) == 2 and not isinstance(args[1], dict) and c.boolean(0.3):
             args = [args[1], args[0]]  # scalar on the left: 2 + t
         args, kwargs, spelling = respell(self, op, form, args, kwargs)
-        target = None if op.output == "inplace" else self._new_var()
+        target = None if op.output == "inplace" else self.new_var()
         call = op.operator if form in (OPERATOR, AUGMENTED, SETITEM_AUGMENTED) else op.call
         return Statement(op=op.name, form=form, args=args, kwargs=kwargs, target=target,
                          call=call, creates=op.creates, spelling=spelling)
@@ -134,61 +154,97 @@ class Generator:
         """Add a factory statement (`vN = torch.op(*args, **kwargs)`) before the one being
         drawn, for an argument kind that needs an operand no live tensor provides; the
         encoded reference to it."""
-        stmt = Statement(op=op, form=FUNCTION, args=args, kwargs=kwargs, target=self._new_var(),
+        stmt = Statement(op=op, form=FUNCTION, args=args, kwargs=kwargs, target=self.new_var(),
                          creates=True)
-        self._add_statement(stmt)
+        self.add_statement(stmt)
         return {"var": stmt.target}
 
-    def _new_var(self):
+    def new_var(self):
         name = f"v{self._next_var}"
         self._next_var += 1
         return name
 
-    def _add_statement(self, stmt, multiple_outputs=False):
-        run_statement(stmt, self.env, self.oracle)
+    def add_statement(self, stmt, multiple_outputs=False):
+        self.last_error = run_statement(stmt, self.env, self.oracle)
         result = self.env.get(stmt.target) if stmt.target else None
         if multiple_outputs and isinstance(result, (tuple, list)):
             # name each output so later statements can use them
             stmt.unpack = len(result)
             for name, item in zip(stmt.unpacked_names(), result):
                 self.env[name] = item
-        self.statements.append(stmt)
+        self._sink.append(stmt)
+        return stmt
+
+    def add_block(self, stmt, fill):
+        """Add the block statement stmt, entered on the oracle while fill() adds its body.
+        last_error is then what ended the body (an exception ends the enclosing blocks too)."""
+        stack = ExitStack()
+        self._sink.append(stmt)
+        self.last_error = error_of(enter_block(stmt, self.env, self.oracle, stack))
+        if self.last_error is not None:
+            return stmt
+        outer, self._sink = self._sink, stmt.body
+        try:
+            fill()
+        finally:
+            self._sink = outer
+            exit_block(stack)
         return stmt
 
     def add(self, op):
-        return self._add_statement(self._build_statement(op), op.multiple_outputs)
+        self.used_focus |= op.name == self.focus
+        stmt = self.add_statement(self._build_statement(op), op.multiple_outputs)
+        if self.autograd:
+            autograd_statements.maybe_requires_grad(self, op, stmt)
+        return stmt
+
+    def add_with_self(self, op, name):
+        """Add a statement of op whose self (first tensor argument) is the tensor name."""
+        self.prefer = name
+        try:
+            return self.add(op)
+        finally:
+            self.prefer = None
+
+    def draw(self, depth=0):
+        """Add one statement: an autograd one (a share of the time) or a drawn op."""
+        if self.autograd and self.chooser.boolean(self.autograd) \
+                and autograd_statements.draw(self, depth):
+            return
+        self.add(self._pick_op())
 
     def build(self):
         n = self.chooser.integer(1, self.max_statements)
-        used_focus = False
         for _ in range(n):
-            op = self._pick_op()
-            used_focus |= op.name == self.focus
-            self.add(op)
-        if self.focus and not used_focus and self.focus in self.ops:
+            self.draw()
+        if self.focus and not self.used_focus and self.focus in self.ops:
             op = self.ops[self.focus]
             for _ in range(5):  # the focus op needs an input: make one
                 if op.creates or self.tensor_names():
                     break
                 self.add(self.chooser.choice(self._creation))
             if not (op.creates or self.tensor_names()):
-                self._add_statement(Statement(op="ones", form=FUNCTION, args=[{"tuple": [2, 3]}],
-                                              target=self._new_var(), creates=True))
+                self.add_statement(Statement(op="ones", form=FUNCTION, args=[{"tuple": [2, 3]}],
+                                             target=self.new_var(), creates=True))
             self.add(op)
+        if self.autograd and self.chooser.boolean(autograd_statements.FINAL_BACKWARD_P):
+            autograd_statements.final_backward(self)
         return Program(self.statements)
 
 
-def generate(ops, chooser, oracle, focus=None, max_statements=12, reported_ops=None):
-    """One generated Program."""
-    return Generator(ops, chooser, oracle, focus, max_statements, reported_ops).build()
+def generate(ops, chooser, oracle, focus=None, max_statements=12, reported_ops=None,
+             autograd=None):
+    """One generated Program (autograd: the share of autograd statements, see Generator)."""
+    return Generator(ops, chooser, oracle, focus, max_statements, reported_ops, autograd).build()
 
 
-def programs(ops, oracle, focus=None, max_statements=12):
+def programs(ops, oracle, focus=None, max_statements=12, autograd=None):
     """A hypothesis strategy of Programs."""
     from hypothesis import strategies as st
 
     @st.composite
     def _programs(draw):
         data = draw(st.data())
-        return generate(ops, HypothesisChooser(data), oracle, focus, max_statements)
+        return generate(ops, HypothesisChooser(data), oracle, focus, max_statements,
+                        autograd=autograd)
     return _programs()

@@ -1,18 +1,45 @@
-"""What is observed after every statement: a Snapshot of every live variable.
+"""What is observed after every statement: a Snapshot of every live variable, and the
+statement-level state (grad mode).
 
 Only the public torch API is used on targets (shape, stride(), storage_offset(), dtype,
-is_contiguous(), tolist(), _version, untyped_storage()); refimpl additionally reports
-which values it leaves unspecified. Each property is read separately, so a target that
-fails to answer one shows up as a divergence on that property, not as a crash.
+is_contiguous(), tolist(), _version, untyped_storage(), and for autograd requires_grad,
+is_leaf, grad_fn, retains_grad, is_inference(), grad, torch.is_grad_enabled()); refimpl
+additionally reports which values it leaves unspecified. Each property is read separately,
+so a target that fails to answer one shows up as a divergence on that property, not as a
+crash.
+
+Autograd is observed where the oracle models it (observes_autograd): a tensor's
+requires_grad, is_leaf, grad_fn (its name()), next_functions ((name or None, output_nr) of
+each edge of grad_fn), retains_grad, is_inference, and grad, read only where torch fills
+it (a leaf, or a tensor that retains its grad) and observed as a nested tensor: its
+shape, strides, dtype, values and aliasing, where it is named "<variable>.grad".
 """
 from __future__ import annotations
 
+import warnings
+
 # Properties compared for tensors, in report order.
-TENSOR_PROPERTIES = ("shape", "strides", "storage_offset", "dtype", "contiguous",
+LAYOUT_PROPERTIES = ("shape", "strides", "storage_offset", "dtype", "contiguous",
                      "values", "aliasing", "version")
+# A grad is compared on these (reported as grad.values, ...); "grad" itself: present or None.
+GRAD_PROPERTIES = ("shape", "strides", "dtype", "values", "aliasing")
+AUTOGRAD_TENSOR_PROPERTIES = ("requires_grad", "is_leaf", "grad_fn", "next_functions",
+                              "retains_grad", "is_inference", "grad")
+TENSOR_PROPERTIES = (LAYOUT_PROPERTIES + AUTOGRAD_TENSOR_PROPERTIES
+                     + tuple(f"grad.{p}" for p in GRAD_PROPERTIES))
+# Global modes, observed once per statement: property -> the module function that reads it
+# (observed where the oracle has that function).
+MODES = {"grad_enabled": "is_grad_enabled", "inference_mode": "is_inference_mode_enabled"}
 # Properties of a statement (not of a variable).
-STATEMENT_PROPERTIES = ("error", "error_message")
+STATEMENT_PROPERTIES = ("error", "error_message") + tuple(MODES)
 ALL_PROPERTIES = TENSOR_PROPERTIES + ("value",) + STATEMENT_PROPERTIES
+# The groups a report can name.
+PROPERTY_GROUPS = {
+    "layout": LAYOUT_PROPERTIES + ("value",),
+    "autograd": AUTOGRAD_TENSOR_PROPERTIES + tuple(f"grad.{p}" for p in GRAD_PROPERTIES)
+    + tuple(MODES),
+    "error": ("error", "error_message"),
+}
 
 
 class ObservationError:
@@ -28,9 +55,9 @@ class ObservationError:
         return f"<could not observe: {self.text}>"
 
 
-def _read(fn):
+def _read(fn, *args):
     try:
-        return fn()
+        return fn(*args)
     except Exception as e:  # noqa: BLE001 - a target failing to answer is itself observed
         return ObservationError(e)
 
@@ -39,13 +66,33 @@ def dtype_name(d):
     return getattr(d, "name", None) or str(d).replace("torch.", "")
 
 
+def observes_autograd(target):
+    """Whether target models autograd (has is_grad_enabled). Autograd is observed, and
+    autograd statements are drawn, where the oracle does."""
+    return hasattr(target.module, "is_grad_enabled")
+
+
+def observed_modes(target):
+    """The MODES target can report (the oracle's decide what a run observes)."""
+    return tuple(prop for prop, fn in MODES.items() if hasattr(target.module, fn))
+
+
 def _tensor_values(t, target):
     if target.is_refimpl:
         return t.tolist()
     return t.detach().cpu().tolist()
 
 
-def observe_tensor(t, target):
+def _node_name(fn):
+    return None if fn is None else fn.name()
+
+
+def _edges(fn):
+    """grad_fn.next_functions as (name or None, output_nr) pairs, or None without grad_fn."""
+    return None if fn is None else tuple((_node_name(f), nr) for f, nr in fn.next_functions)
+
+
+def observe_tensor(t, target, autograd=False):
     try:  # the common case: every property answers (one try, no closures)
         obs = {
             "shape": tuple(t.shape),
@@ -57,25 +104,67 @@ def observe_tensor(t, target):
             "version": t._version,
             "_storage": target.storage_key(t),
         }
+        if autograd:
+            leaf, retains, fn = t.is_leaf, t.retains_grad, t.grad_fn
+            obs["requires_grad"] = t.requires_grad
+            obs["is_leaf"] = leaf
+            obs["grad_fn"] = None if fn is None else fn.name()
+            obs["next_functions"] = None if fn is None else _edges(fn)
+            obs["retains_grad"] = retains
+            obs["is_inference"] = t.is_inference()
+            obs["grad"] = _observe_grad(t.grad, target) if leaf or retains else None
     except Exception:  # noqa: BLE001 - some property fails: observe each one on its own
-        obs = _observe_each(t, target)
+        obs = _read_each(t, target, TENSOR_READS + (AUTOGRAD_READS if autograd else ()))
     if target.is_refimpl:
-        mask = t._undefined_mask()
-        obs["_undefined"] = None if mask is None else mask.tolist()
+        _add_undefined(obs, t)
     return obs
 
 
-def _observe_each(t, target):
-    return {
-        "shape": _read(lambda: tuple(t.shape)),
-        "strides": _read(lambda: tuple(t.stride())),
-        "storage_offset": _read(lambda: t.storage_offset()),
-        "dtype": _read(lambda: dtype_name(t.dtype)),
-        "contiguous": _read(lambda: bool(t.is_contiguous())),
-        "values": _read(lambda: _tensor_values(t, target)),
-        "version": _read(lambda: t._version),
-        "_storage": _read(lambda: target.storage_key(t)),
-    }
+def _observe_grad(g, target):
+    """A grad as a nested observation (None where there is none)."""
+    if g is None:
+        return None
+    try:
+        obs = {"shape": tuple(g.shape), "strides": tuple(g.stride()), "dtype": dtype_name(g.dtype),
+               "values": _tensor_values(g, target), "_storage": target.storage_key(g)}
+    except Exception:  # noqa: BLE001
+        obs = _read_each(g, target, GRAD_READS)
+    if target.is_refimpl:
+        _add_undefined(obs, g)
+    return obs
+
+
+def _add_undefined(obs, t):
+    mask = t._undefined_mask()
+    obs["_undefined"] = None if mask is None else mask.tolist()
+
+
+# How each property is read, one at a time (when the one-try fast path fails).
+READERS = {
+    "shape": lambda t, target: tuple(t.shape),
+    "strides": lambda t, target: tuple(t.stride()),
+    "storage_offset": lambda t, target: t.storage_offset(),
+    "dtype": lambda t, target: dtype_name(t.dtype),
+    "contiguous": lambda t, target: bool(t.is_contiguous()),
+    "values": _tensor_values,
+    "version": lambda t, target: t._version,
+    "_storage": lambda t, target: target.storage_key(t),
+    "requires_grad": lambda t, target: t.requires_grad,
+    "is_leaf": lambda t, target: t.is_leaf,
+    "grad_fn": lambda t, target: _node_name(t.grad_fn),
+    "next_functions": lambda t, target: _edges(t.grad_fn),
+    "retains_grad": lambda t, target: t.retains_grad,
+    "is_inference": lambda t, target: t.is_inference(),
+    "grad": lambda t, target: _observe_grad(t.grad, target) if t.is_leaf or t.retains_grad else None,
+}
+TENSOR_READS = ("shape", "strides", "storage_offset", "dtype", "contiguous", "values", "version",
+                "_storage")
+AUTOGRAD_READS = AUTOGRAD_TENSOR_PROPERTIES
+GRAD_READS = ("shape", "strides", "dtype", "values", "_storage")
+
+
+def _read_each(t, target, names):
+    return {name: _read(READERS[name], t, target) for name in names}
 
 
 def is_tensor(x, target):
@@ -92,26 +181,60 @@ def observe_value(x, target):
     return {"value": f"<{type(x).__name__}>"}
 
 
-def snapshot(env, target):
-    """Observation of every live variable, plus storage-sharing groups."""
+def snapshot(env, target, autograd=None):
+    """Observation of every live variable, plus storage-sharing groups. autograd: whether
+    to observe the autograd properties (None: where target models autograd)."""
+    if autograd is None:
+        autograd = observes_autograd(target)
     snap = {}
-    for name, x in env.items():
-        snap[name] = observe_tensor(x, target) if is_tensor(x, target) else observe_value(x, target)
+    with warnings.catch_warnings():  # reading .grad, say, may warn: not an observation
+        warnings.simplefilter("ignore")
+        for name, x in env.items():
+            snap[name] = (observe_tensor(x, target, autograd) if is_tensor(x, target)
+                          else observe_value(x, target))
     _add_aliasing(snap)
     return snap
 
 
-def _add_aliasing(snap):
-    """aliasing: the other live tensors sharing storage, as a sorted tuple of names
-    (a partition of the live tensors; never raw addresses)."""
-    groups = {}
+def observe_modes(target, modes):
+    """The global modes named in modes (see MODES) on target: property -> value."""
+    return {prop: _read(_call, target.module, MODES[prop]) for prop in modes}
+
+
+def _call(module, name):
+    return getattr(module, name)()
+
+
+def tensor_observations(snap):
+    """(name, observation) of every observed tensor: the live ones and their grads, which
+    are named "<variable>.grad"."""
     for name, obs in snap.items():
-        key = obs.get("_storage")
+        if "_storage" in obs:
+            yield name, obs
+            grad = obs.get("grad")
+            if isinstance(grad, dict):
+                yield f"{name}.grad", grad
+
+
+def observation_of(snap, name):
+    """The observation of a live tensor or of a grad ("v1.grad") in snap; {} if none."""
+    if name in snap:
+        return snap[name]
+    base, _, attr = name.rpartition(".")
+    grad = snap.get(base, {}).get("grad") if attr == "grad" else None
+    return grad if isinstance(grad, dict) else {}
+
+
+def _add_aliasing(snap):
+    """aliasing: the other live tensors and grads sharing storage, as a sorted tuple of names
+    (a partition of the observed tensors; never raw addresses)."""
+    observed = list(tensor_observations(snap))
+    groups = {}
+    for name, obs in observed:
+        key = obs["_storage"]
         if key is not None and not isinstance(key, ObservationError):
             groups.setdefault(key, []).append(name)
-    for name, obs in snap.items():
-        if "_storage" not in obs:
-            continue
+    for name, obs in observed:
         key = obs["_storage"]
         if isinstance(key, ObservationError):
             obs["aliasing"] = key

@@ -12,18 +12,26 @@ Argument values are encoded so the three uses agree:
   {"size": [ints]}                    torch.Size([...])
   {"slice": [start, stop, step]}      a slice (entries may be null)
   {"ellipsis": true}                  ...
+  {"attr": ["v1", "grad"]}            an attribute of a live variable: v1.grad
   any JSON scalar / nested list       a Python literal (floats may be nan/inf/-0.0; null is None)
 
-Forms: function `torch.f(a, ...)`, method `a.f(...)`, attribute `a.T`, operator `a + b`, augmented
-`a += b`, getitem `a[index]`, setitem `a[index] = value`, and setitem_augmented
-`a[index] += value`. A statement with `unpack` = n binds its result's items as
+Forms: function `torch.f(a, ...)` (or `torch.autograd.grad(...)`: `call` may be dotted), method
+`a.f(...)`, attribute `a.T`, operator `a + b`, augmented `a += b`, getitem `a[index]`, setitem
+`a[index] = value`, setitem_augmented `a[index] += value`, setattr `a.grad = value`, and block:
+`with torch.no_grad():` (the manager is the function-form call of `call` with args and kwargs)
+over the statements of `body`. A statement with `unpack` = n binds its result's items as
 `<target>_0` ... `<target>_{n-1}` too (split, unbind, max(dim), ...).
+
+A statement inside a block is addressed by its path: (3, 1) is statement 1 of the body of
+top-level statement 3.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import operator
+import textwrap
 from dataclasses import dataclass, field
 
 # forms a statement can take
@@ -31,6 +39,8 @@ FUNCTION, METHOD, OPERATOR, AUGMENTED = "function", "method", "operator", "augme
 GETITEM, SETITEM, SETITEM_AUGMENTED = "getitem", "setitem", "setitem_augmented"
 
 ATTRIBUTE = "attribute"   # v1.T, v1.mT
+SETATTR = "setattr"       # v1.grad = None, v1.data = v2
+BLOCK = "block"           # with torch.no_grad(): ...
 
 # operator symbol -> (function, how it is written)
 OPERATORS = {
@@ -54,7 +64,7 @@ AUGMENTED_FUNCS = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul
 @dataclass
 class Statement:
     op: str                       # spec op name, e.g. "add", "add_", "view"
-    form: str                     # function | method | operator | augmented
+    form: str                     # function | method | operator | augmented | ... | block
     args: list = field(default_factory=list)
     kwargs: dict = field(default_factory=dict)
     target: str | None = None     # variable bound to the result (None for in-place)
@@ -62,6 +72,7 @@ class Statement:
     creates: bool = False         # a factory call: gets device= on device targets
     unpack: int | None = None     # bind result items as target_0.. (count seen on the oracle)
     spelling: str | None = None   # how the call is written (keywords, out, malformed:...)
+    body: list | None = None      # a block's statements
 
     def to_json(self):
         d = {"op": self.op, "form": self.form, "args": self.args, "kwargs": self.kwargs,
@@ -74,50 +85,73 @@ class Statement:
             d["unpack"] = self.unpack
         if self.spelling:
             d["spelling"] = self.spelling
+        if self.form == BLOCK:
+            d["body"] = [s.to_json() for s in self.body]
         return d
 
     @classmethod
     def from_json(cls, d):
+        body = [cls.from_json(s) for s in d.get("body", [])] if d["form"] == BLOCK else None
         return cls(op=d["op"], form=d["form"], args=list(d.get("args", [])),
                    kwargs=dict(d.get("kwargs", {})), target=d.get("target"),
                    call=d.get("call"), creates=bool(d.get("creates", False)),
-                   unpack=d.get("unpack"), spelling=d.get("spelling"))
+                   unpack=d.get("unpack"), spelling=d.get("spelling"), body=body)
 
     def unpacked_names(self):
         return [f"{self.target}_{i}" for i in range(self.unpack or 0)] if self.target else []
 
-    def uses(self):
-        """Names of variables this statement reads."""
-        found = []
+    def own_uses(self):
+        """Names of variables this statement's own arguments read (not its body's)."""
+        return list(variables_in([self.args, self.kwargs]))
 
-        def walk(v):
-            if isinstance(v, dict):
-                if "var" in v:
-                    found.append(v["var"])
-                for x in v.values():
-                    walk(x)
-            elif isinstance(v, list):
-                for x in v:
-                    walk(x)
-        walk(self.args)
-        walk(self.kwargs)
-        return found
+    def uses(self):
+        """Names of variables this statement reads (a block: its manager's and its body's)."""
+        return [name for _, s in walk([self]) for name in s.own_uses()]
 
     def defines(self):
-        """Names this statement binds (augmented assignment rebinds its first argument)."""
+        """Names this statement binds (augmented assignment rebinds its first argument; a
+        block binds what its body binds)."""
+        if self.form == BLOCK:
+            return [name for s in self.body for name in s.defines()]
         if self.form == AUGMENTED:
             return [self.args[0]["var"]]
         return ([self.target] if self.target else []) + self.unpacked_names()
 
-    def render(self, module="torch", device_expr=None):
-        """This statement as one line of Python."""
+    def renamed(self, rename, targets=False):
+        """A copy whose arguments read rename(name) for each variable name (and which binds
+        rename(target), with targets); the body is left as it is."""
+        target = rename(self.target) if targets and self.target else self.target
+        return dataclasses.replace(self, args=rename_variables(self.args, rename),
+                                   kwargs=rename_variables(self.kwargs, rename), target=target)
+
+    def render(self, module="torch", device_expr=None, after=None):
+        """This statement as Python source: one line, two with unpack, an indented `with`
+        block for a block. after(statement), if given, returns lines to put after each
+        statement that is not a block (inside blocks too)."""
+        if self.form == BLOCK:
+            body = "\n".join(s.render(module, device_expr, after) for s in self.body) or "pass"
+            return self.with_line(module, device_expr) + "\n" + textwrap.indent(body, "    ")
+        line = self._render_line(module, device_expr)
+        extra = after(self) if after else []
+        return "\n".join([line] + list(extra))
+
+    def with_line(self, module="torch", device_expr=None):
+        """A block's first line: `with torch.no_grad():`."""
+        return f"with {self._call_expr(module, device_expr)}:"
+
+    def _call_expr(self, module, device_expr):
         args = [render_value(a, module) for a in self.args]
         kwargs = [f"{k}={render_value(v, module)}" for k, v in self.kwargs.items()]
         if self.creates and device_expr:
             kwargs.append(f"device={device_expr}")
+        return f"{module}.{self.call or self.op}({', '.join(args + kwargs)})"
+
+    def _render_line(self, module, device_expr):
+        args = [render_value(a, module) for a in self.args]
+        kwargs = [f"{k}={render_value(v, module)}" for k, v in self.kwargs.items()]
         name = self.call or self.op
         if self.form == FUNCTION:
-            expr = f"{module}.{name}({', '.join(args + kwargs)})"
+            expr = self._call_expr(module, device_expr)
         elif self.form == METHOD:
             expr = f"{args[0]}.{name}({', '.join(args[1:] + kwargs)})"
         elif self.form == OPERATOR:
@@ -134,6 +168,8 @@ class Statement:
             return f"{args[0]}[{render_index(self.args[1], module)}] = {args[2]}"
         elif self.form == SETITEM_AUGMENTED:
             return f"{args[0]}[{render_index(self.args[1], module)}] {name} {args[2]}"
+        elif self.form == SETATTR:
+            return f"{args[0]}.{name} = {args[1]}"
         else:
             raise ValueError(f"unknown form {self.form!r}")
         line = f"{self.target} = {expr}" if self.target else expr
@@ -166,10 +202,80 @@ class Program:
         return "\n".join(s.render(module, device_expr) for s in self.statements)
 
 
+# --- statements inside blocks ----------------------------------------------------------------
+def walk(statements, prefix=()):
+    """(path, statement) for every statement, blocks before their bodies (execution order)."""
+    for i, stmt in enumerate(statements):
+        path = prefix + (i,)
+        yield path, stmt
+        if stmt.form == BLOCK:
+            yield from walk(stmt.body, path)
+
+
+def statement_at(statements, path):
+    """The statement at path (IndexError if there is none)."""
+    stmt = statements[path[0]]
+    for i in path[1:]:
+        if stmt.form != BLOCK:
+            raise IndexError(f"no statement at {path}")
+        stmt = stmt.body[i]
+    return stmt
+
+
+def replace_at(statements, path, replacement):
+    """A copy of statements with the statement at path replaced by the list replacement
+    (blocks on the way are copied, not changed)."""
+    i = path[0]
+    if len(path) > 1:
+        block = statements[i]
+        replacement = [dataclasses.replace(block, body=replace_at(block.body, path[1:], replacement))]
+    return statements[:i] + list(replacement) + statements[i + 1:]
+
+
+def truncated(statements, path):
+    """The statements up to and including the one at path, in execution order."""
+    i = path[0]
+    if len(path) == 1:
+        return statements[:i + 1]
+    block = statements[i]
+    return statements[:i] + [dataclasses.replace(block, body=truncated(block.body, path[1:]))]
+
+
+# --- encoded values ----------------------------------------------------------------------------
+def variables_in(v):
+    """The variable names an encoded value reads ({"var": n} and {"attr": [n, ...]})."""
+    if isinstance(v, dict):
+        if "var" in v:
+            yield v["var"]
+        elif "attr" in v:
+            yield v["attr"][0]
+        else:
+            for x in v.values():
+                yield from variables_in(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from variables_in(x)
+
+
+def rename_variables(v, rename):
+    """The encoded value v reading rename(name) instead of each variable name."""
+    if isinstance(v, dict):
+        if "var" in v:
+            return {"var": rename(v["var"])}
+        if "attr" in v:
+            return {"attr": [rename(v["attr"][0])] + list(v["attr"][1:])}
+        return {k: rename_variables(x, rename) for k, x in v.items()}
+    if isinstance(v, list):
+        return [rename_variables(x, rename) for x in v]
+    return v
+
+
 def render_value(v, module="torch"):
     if isinstance(v, dict):
         if "var" in v:
             return v["var"]
+        if "attr" in v:
+            return ".".join(v["attr"])
         if "dtype" in v:
             return f"{module}.{v['dtype']}"
         if "memory_format" in v:
@@ -217,6 +323,8 @@ def decode_value(v, env, module):
     if isinstance(v, dict):
         if "var" in v:
             return env[v["var"]]
+        if "attr" in v:
+            return _getattrs(env[v["attr"][0]], v["attr"][1:])
         if "dtype" in v:
             return getattr(module, v["dtype"])
         if "memory_format" in v:
@@ -237,15 +345,39 @@ def decode_value(v, env, module):
     return v
 
 
+def _getattrs(obj, names):
+    for name in names:
+        obj = getattr(obj, name)
+    return obj
+
+
+def function(module, name):
+    """module.name, where name may be dotted (autograd.grad)."""
+    return _getattrs(module, name.split("."))
+
+
+def block_manager(stmt, env, module):
+    """The context manager a block statement enters: torch.no_grad(), ..."""
+    args = [decode_value(a, env, module) for a in stmt.args]
+    kwargs = {k: decode_value(v, env, module) for k, v in stmt.kwargs.items()}
+    return function(module, stmt.call or stmt.op)(*args, **kwargs)
+
+
 def execute(stmt: Statement, env: dict, module, device=None):
-    """Run one statement on `module`, updating env. Exceptions propagate."""
+    """Run one statement on `module`, updating env. Exceptions propagate (out of a block's
+    `with`, which they end)."""
+    if stmt.form == BLOCK:
+        with block_manager(stmt, env, module):
+            for inner in stmt.body:
+                execute(inner, env, module, device)
+        return
     args = [decode_value(a, env, module) for a in stmt.args]
     kwargs = {k: decode_value(v, env, module) for k, v in stmt.kwargs.items()}
     if stmt.creates and device is not None:
         kwargs["device"] = device
     name = stmt.call or stmt.op
     if stmt.form == FUNCTION:
-        result = getattr(module, name)(*args, **kwargs)
+        result = function(module, name)(*args, **kwargs)
     elif stmt.form == METHOD:
         result = getattr(args[0], name)(*args[1:], **kwargs)
     elif stmt.form == OPERATOR:
@@ -263,6 +395,9 @@ def execute(stmt: Statement, env: dict, module, device=None):
     elif stmt.form == SETITEM_AUGMENTED:
         obj, index = args[0], args[1]
         obj[index] = AUGMENTED_FUNCS[name](obj[index], args[2])
+        return
+    elif stmt.form == SETATTR:
+        setattr(args[0], name, args[1])
         return
     else:
         raise ValueError(f"unknown form {stmt.form!r}")

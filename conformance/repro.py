@@ -6,10 +6,12 @@ AssertionError) while the divergence reproduces and prints a line when it does n
 """
 from __future__ import annotations
 
+import builtins
 import json
 import textwrap
 
 from .compare import TOLERANCES, normalize_message
+from .program import BLOCK, statement_at
 from .runner import UNINITIALIZED, run_statement
 
 _PROPERTY_CODE = {
@@ -21,6 +23,16 @@ _PROPERTY_CODE = {
     "version": "{v}._version",
     "values": "{v}.detach().cpu().tolist()",
     "value": "{v}",
+    "requires_grad": "{v}.requires_grad",
+    "is_leaf": "{v}.is_leaf",
+    "grad_fn": "None if {v}.grad_fn is None else {v}.grad_fn.name()",
+    "next_functions": "None if {v}.grad_fn is None else "
+                      "[[None if f is None else f.name(), n] for f, n in {v}.grad_fn.next_functions]",
+    "retains_grad": "{v}.retains_grad",
+    "is_inference": "{v}.is_inference()",
+    "grad": "None if {v}.grad is None else '<tensor>'",
+    "grad_enabled": "torch.is_grad_enabled()",
+    "inference_mode": "torch.is_inference_mode_enabled()",
 }
 
 _HELPERS = '''
@@ -35,6 +47,8 @@ def _close(expected, actual, rtol, atol, skip=None):
                    for i, (e, a) in enumerate(zip(expected, actual)))
     if skip:
         return True
+    if not all(isinstance(x, (int, float)) for x in (expected, actual)):
+        return expected == actual  # e.g. a property that could not be observed
     if isinstance(expected, float) and expected != expected:
         return isinstance(actual, float) and actual != actual
     if expected == 0 and actual == 0 and isinstance(expected, float) and isinstance(actual, float):
@@ -45,11 +59,28 @@ def _close(expected, actual, rtol, atol, skip=None):
     return finite and abs(expected - actual) <= atol + rtol * abs(expected)
 
 
+def _observed(read):
+    """read(), or how it failed, written as the fuzzer writes a property it cannot observe."""
+    try:
+        return read()
+    except Exception as e:
+        return f"<could not observe: {type(e).__name__}: {e}>"
+
+
+def _resolve(name):
+    """A live variable, or an attribute of one ("v1.grad")."""
+    first, *attrs = name.split(".")
+    obj = globals()[first]
+    for attr in attrs:
+        obj = getattr(obj, attr)
+    return obj
+
+
 def _storage_groups(names):
     """For each named tensor, the other named tensors sharing its (non-empty) storage."""
     keys = {}
     for name in names:
-        s = globals()[name].untyped_storage()
+        s = _resolve(name).untyped_storage()
         keys[name] = s.data_ptr() if s.nbytes() else None
     return {n: tuple(sorted(m for m in names if m != n and keys[n] is not None
                             and keys[m] == keys[n])) for n in names}
@@ -57,52 +88,78 @@ def _storage_groups(names):
 
 
 def oracle_errors(program, oracle):
-    env, errors = {}, []
-    for stmt in program.statements:
-        errors.append(run_statement(stmt, env, oracle))
-    return errors
+    """What each top-level statement raised on the oracle (a block: what its body raised)."""
+    env = {}
+    return [run_statement(stmt, env, oracle) for stmt in program.statements]
 
 
 def _py(value):
     """A Python literal for value (NaN and infinities spelled out)."""
-    text = json.dumps(value, allow_nan=True)
+    text = json.dumps(value, allow_nan=True, default=repr)  # ObservationError: its repr
     return text.replace("NaN", "float('nan')").replace("-Infinity", "float('-inf')") \
         .replace("Infinity", "float('inf')").replace("true", "True").replace("false", "False") \
         .replace("null", "None")
+
+
+def _fill_uninitialized(stmt):
+    """The line after a torch.empty statement: zero its storage, as the runner does."""
+    if stmt.op in UNINITIALIZED and stmt.target:
+        return [f"{stmt.target}.untyped_storage().fill_(0)  # as the fuzzer does: "
+                "torch.empty's values are unspecified"]
+    return []
+
+
+def _indent(text):
+    return textwrap.indent(text, "    ")
+
+
+def _exception_name(name):
+    """The name to catch an oracle's exception by: its class if a builtin one, else Exception."""
+    return name if isinstance(getattr(builtins, name, None), type) else "Exception"
 
 
 def render(program, divergence, target, errors, torch_version="unknown"):
     """The repro script text."""
     m = divergence.first
     device_expr = "DEVICE" if target.device else None
-    last = divergence.index
+    path = divergence.path
     lines = []
-    for i, stmt in enumerate(program.statements[:last + 1]):
-        code = stmt.render("torch", device_expr)
-        if i == last:
-            lines += ["try:", f"    {code}", "    raised = None",
-                      "except Exception as e:  # the statement under test",
-                      "    raised = (type(e).__name__, str(e))"]
-        elif errors[i] is not None:
-            lines += ["try:", f"    {code}",
-                      f"except {errors[i][0] if errors[i][0].isidentifier() else 'Exception'}:",
+    for i, stmt in enumerate(program.statements[:path[0]]):
+        code = stmt.render("torch", device_expr, _fill_uninitialized)
+        if errors[i] is not None:
+            lines += ["try:", _indent(code), f"except {_exception_name(errors[i][0])}:",
                       f"    pass  # raises on the oracle too: {_oneline(errors[i][1])}"]
         else:
             lines.append(code)
-        if i != last and stmt.op in UNINITIALIZED and errors[i] is None:
-            lines.append(f"{stmt.target}.untyped_storage().fill_(0)  # as the fuzzer does: "
-                         "torch.empty's values are unspecified")
-    check = _check_lines(m, divergence)
+    focus = statement_at(program.statements, path)
+    oracle_raised = divergence.oracle_error or (errors[path[0]] if focus.form == BLOCK else None)
+    check = _check_lines(m, divergence, oracle_raised is not None)
+    lines += _focus_lines(program.statements, path, device_expr, check)
     header = textwrap.dedent(f'''\
         # torch-conformance repro: {target.spec}  op={divergence.op}  property={m.property}
         # {_oneline(m.detail(), 200)}
-        # The oracle (refimpl) and the target disagree after the last statement below.
+        # The oracle (refimpl) and the target disagree after the statement under test below.
         # Generated against torch {torch_version}. Exit status 1 while it reproduces.
         import {target.module_name} as torch
         ''')
     if target.device:
         header += f"DEVICE = {target.device!r}\n"
-    return header + _HELPERS + "\n" + "\n".join(lines) + "\n\n" + check + "\n"
+    return header + _HELPERS + "\n" + "\n".join(lines) + "\n"
+
+
+def _focus_lines(statements, path, device_expr, check):
+    """The statement at path, run in a try that records what it raised, then the check,
+    inside the blocks that hold it (after the statements before it in their bodies, which
+    raised nothing: an exception would have ended the block)."""
+    stmt = statements[path[0]]
+    if len(path) == 1:
+        code = stmt.render("torch", device_expr, _fill_uninitialized)
+        return ["try:", _indent(code), "    raised = None",
+                "except Exception as e:  # the statement under test",
+                "    raised = (type(e).__name__, str(e))", "", check]
+    inner = [s.render("torch", device_expr, _fill_uninitialized) for s in stmt.body[:path[1]]]
+    inner += _focus_lines(stmt.body, path[1:], device_expr, check)
+    return [stmt.with_line("torch", device_expr), _indent("\n".join(inner))]
 
 
 def _oneline(text, limit=160):
@@ -110,7 +167,7 @@ def _oneline(text, limit=160):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def _check_lines(m, divergence):
+def _check_lines(m, divergence, oracle_raised=False):
     prop = m.property
     if prop in ("error", "error_message"):
         expected_error = divergence.oracle_error
@@ -126,7 +183,10 @@ def _check_lines(m, divergence):
                 "assert actual == expected, f'error message: expected {expected!r}, got {actual!r}'\n"
                 "print('does not reproduce: messages agree')")
     v = m.variable
-    pre = "assert raised is None, f'statement raised {raised!r}'\n"
+    if prop.startswith("grad."):  # a property of v's grad: checked on v.grad
+        v, prop = f"{v}.grad", prop[len("grad."):]
+    # raising on the oracle too (the errors agree), the statement must raise on the target
+    pre = "" if oracle_raised else "assert raised is None, f'statement raised {raised!r}'\n"
     if prop == "aliasing":
         names = divergence.tensor_names()
         return (pre + f"expected = {_py(list(m.expected))}  # tensors sharing {v}'s storage\n"
@@ -139,14 +199,15 @@ def _check_lines(m, divergence):
         skip = divergence.undefined_of(v)
         return (pre + f"expected = {_py(m.expected)}\n"
                 f"skip = {_py(skip)}  # positions whose value is unspecified\n"
-                f"actual = {_PROPERTY_CODE['values'].format(v=v)}\n"
+                f"actual = _observed(lambda: {_PROPERTY_CODE['values'].format(v=v)})\n"
                 f"assert _close(expected, actual, {rtol}, {atol}, skip), "
                 f"f'values of {v}: expected {{expected}}, got {{actual}}'\n"
                 "print('does not reproduce: values agree')")
     code = _PROPERTY_CODE.get(prop, "{v}").format(v=v)
     expected = m.expected
+    who = f"{prop} of {v}" if v else prop
     return (pre + f"expected = {_py(list(expected) if isinstance(expected, tuple) else expected)}\n"
-            f"actual = {code}\n"
+            f"actual = _observed(lambda: {code})\n"
             "actual = list(actual) if isinstance(actual, tuple) else actual\n"
-            f"assert actual == expected, f'{prop} of {v}: expected {{expected}}, got {{actual}}'\n"
+            f"assert actual == expected, f'{who}: expected {{expected}}, got {{actual}}'\n"
             f"print('does not reproduce: {prop} agrees')")

@@ -2,14 +2,16 @@
 
 Same way = a divergence at a statement of the same op on the same property. Steps:
 cut everything after the divergence, delete statements (with the statements that
-use what they define, or else with their uses pointed at their input), simplify
-tensor literals, then renumber the variables.
+use what they define, or else with their uses pointed at their input), unwrap blocks
+(a block replaced by its body), simplify tensor literals, then renumber the variables.
+Statements inside blocks are deleted and bypassed like top-level ones.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 
-from .program import Program, Statement
+from .program import BLOCK, Program, replace_at, statement_at, truncated, walk
 from .runner import run_lockstep
 
 
@@ -20,40 +22,57 @@ def same_divergence(op, prop):
     return check
 
 
-def _without(statements, index):
-    """statements minus statements[index] and everything that (transitively) uses its names."""
-    removed = set(statements[index].defines())
-    kept = []
-    for i, s in enumerate(statements):
-        if i == index:
+def _transform(statements, fn):
+    """statements with fn(statement) in place of each (None drops it), blocks first and then
+    the statements of their bodies, in execution order."""
+    out = []
+    for stmt in statements:
+        new = fn(stmt)
+        if new is None:
             continue
-        uses = set(s.uses())
-        if uses & removed:
+        if new.form == BLOCK:
+            new = dataclasses.replace(new, body=_transform(new.body, fn))
+        out.append(new)
+    return out
+
+
+def _without(statements, path):
+    """statements minus the one at path and everything that (transitively) uses its names."""
+    removed_stmt = statement_at(statements, path)
+    removed = set(removed_stmt.defines())
+
+    def keep(s):
+        if s is removed_stmt or set(s.own_uses()) & removed:
             removed.update(s.defines())
-            continue
-        kept.append(s)
-    return kept
+            return None
+        return s
+    return _transform(statements, keep)
 
 
-def _bypassed(statements, index):
-    """statements minus statements[index], whose result is replaced by its input wherever
-    it is used (v1 = v0.view(..); v2 = v1.t() becomes v2 = v0.t()), or None."""
-    stmt = statements[index]
+def _bypassed(statements, path):
+    """statements minus the one at path, whose result is replaced by its input wherever it
+    is used after it (v1 = v0.view(..); v2 = v1.t() becomes v2 = v0.t()), or None."""
+    stmt = statement_at(statements, path)
     first = stmt.args[0] if stmt.args else None
     if not (stmt.target and not stmt.unpack and isinstance(first, dict) and "var" in first):
         return None
+    seen = []
 
-    def rename(v):
-        if isinstance(v, dict):
-            if v.get("var") == stmt.target:
-                return {"var": first["var"]}
-            return {k: rename(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [rename(x) for x in v]
-        return v
-    return [s if i < index else Statement(s.op, s.form, rename(s.args), rename(s.kwargs),
-                                          s.target, s.call, s.creates, s.unpack)
-            for i, s in enumerate(statements) if i != index]
+    def rename(name):
+        return first["var"] if name == stmt.target else name
+
+    def bypass(s):
+        if s is stmt:
+            seen.append(s)
+            return None
+        return s.renamed(rename) if seen else s
+    return _transform(statements, bypass)
+
+
+def _unwrapped(statements, path):
+    """statements with the block at path replaced by its body, or None (not a block)."""
+    stmt = statement_at(statements, path)
+    return replace_at(statements, path, stmt.body) if stmt.form == BLOCK else None
 
 
 def _simplified_literals(stmt):
@@ -71,15 +90,17 @@ def _simplified_literals(stmt):
     for value in (0, 1):
         new_data = fill(stmt.args[0], value)
         if new_data != stmt.args[0]:
-            out.append(Statement(stmt.op, stmt.form, [new_data] + stmt.args[1:], dict(stmt.kwargs),
-                                 stmt.target, stmt.call, stmt.creates))
+            out.append(dataclasses.replace(stmt, args=[new_data] + stmt.args[1:],
+                                           kwargs=dict(stmt.kwargs), spelling=None))
     return out
 
 
 def renumber(program: Program) -> Program:
     """Rename variables v0, v1, ... in order of first definition."""
     mapping, count = {}, 0
-    for s in program.statements:
+    for _, s in walk(program.statements):
+        if s.form == BLOCK:
+            continue  # its body's statements define its names
         unpacked = s.unpacked_names()
         for name in s.defines():
             if name not in mapping and name not in unpacked:
@@ -87,23 +108,23 @@ def renumber(program: Program) -> Program:
         for i, name in enumerate(unpacked):  # split's items follow their tuple: v3 -> v3_0
             mapping[name] = f"{mapping[s.target]}_{i}"
 
-    def rename(v):
-        if isinstance(v, dict):
-            if "var" in v:
-                return {"var": mapping.get(v["var"], v["var"])}
-            return {k: rename(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [rename(x) for x in v]
-        return v
-    return Program([Statement(s.op, s.form, rename(s.args), rename(s.kwargs),
-                              mapping.get(s.target, s.target) if s.target else None,
-                              s.call, s.creates, s.unpack) for s in program.statements])
+    def rename(name):
+        return mapping.get(name, name)
+    return Program(_transform(program.statements, lambda s: s.renamed(rename, targets=True)))
 
 
-def shrink(program: Program, index: int, oracle, target, predicate, seconds=10.0):
-    """A smaller program for which predicate(divergence) still holds."""
+def _candidates(statements, path):
+    """Smaller programs to try in place of statements, around the statement at path."""
+    yield _without(statements, path)
+    yield _bypassed(statements, path)
+    yield _unwrapped(statements, path)
+
+
+def shrink(program: Program, index: int, oracle, target, predicate, seconds=10.0, path=None):
+    """A smaller program for which predicate(divergence) still holds. index (or path, for
+    a statement inside blocks) is where the program diverged."""
     deadline = time.monotonic() + seconds
-    best = Program(list(program.statements[:index + 1]))
+    best = Program(truncated(program.statements, tuple(path or (index,))))
 
     def holds(candidate):
         return predicate(run_lockstep(candidate, oracle, target)[0])
@@ -113,21 +134,22 @@ def shrink(program: Program, index: int, oracle, target, predicate, seconds=10.0
     changed = True
     while changed and time.monotonic() < deadline:
         changed = False
-        for i in range(len(best.statements) - 1, -1, -1):
-            if i >= len(best.statements) or time.monotonic() > deadline:
+        for path_ in reversed([p for p, _ in walk(best.statements)]):
+            if time.monotonic() > deadline:
+                break
+            try:
+                statement_at(best.statements, path_)
+            except IndexError:  # gone with a statement deleted before
                 continue
-            candidate = Program(_without(best.statements, i))
-            if candidate.statements and holds(candidate):
-                best, changed = candidate, True
-                continue
-            bypassed = _bypassed(best.statements, i)
-            if bypassed and holds(Program(bypassed)):
-                best, changed = Program(bypassed), True
-    for i, stmt in enumerate(best.statements):
+            for statements in _candidates(best.statements, path_):
+                if statements and holds(Program(statements)):
+                    best, changed = Program(statements), True
+                    break
+    for path_, stmt in list(walk(best.statements)):
         for simpler in _simplified_literals(stmt):
             if time.monotonic() > deadline:
                 break
-            candidate = Program(best.statements[:i] + [simpler] + best.statements[i + 1:])
+            candidate = Program(replace_at(best.statements, path_, [simpler]))
             if holds(candidate):
                 best = candidate
                 break

@@ -54,6 +54,22 @@ class VersionCounter:
         self.value += 1
 
 
+class NoVersionCounter(VersionCounter):
+    """What an inference tensor has instead: writing it outside inference mode fails when
+    the write is done and the version would be bumped (c10/core/TensorImpl.h
+    VariableVersion::bump), so the values have changed when the error is raised."""
+
+    __slots__ = ()
+
+    def bump(self):
+        from .autograd.grad_mode import MODE
+        if not MODE.inference:
+            raise RuntimeError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You "
+                "can make a clone to get a normal tensor before doing inplace update.See "
+                "https://github.com/pytorch/rfcs/pull/17 for more details.")
+
+
 def round_to_bfloat16(values: np.ndarray) -> np.ndarray:
     """Round float32 values to the nearest bfloat16 (ties to even), kept in float32.
 

@@ -12,7 +12,7 @@ from math import prod
 import numpy as np
 
 from . import dtypes, layout
-from .storage import Storage, VersionCounter, to_dtype_array
+from .storage import NoVersionCounter, Storage, VersionCounter, to_dtype_array
 
 
 class Size(tuple):
@@ -338,7 +338,8 @@ class Tensor:
     @property
     def data(self):
         """The same storage, a new version counter, no history (variable_data())."""
-        t = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype)
+        t = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype,
+                   NoVersionCounter() if self._is_inference else None)
         t._is_inference = self._is_inference
         return t
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import inspect
 import re
 
+from ..storage import NoVersionCounter
 from .grad_mode import MODE
 from .graph import Node, NotImplementedNode, SavedTensor, node_class
 
@@ -320,15 +321,10 @@ def _tensor_args(args, kwargs):
 
 
 def _check_write(out, inplace, requires, decl, rule=None):
-    """Before a write into `out`: inference tensors, then the in-place rules of a recorded
-    write, or the refusal of out= where autograd would be needed."""
+    """Before a write into `out`: the in-place rules of a recorded write, or the refusal of
+    out= where autograd would be needed (an inference tensor refuses the write itself, at
+    its version bump: storage.NoVersionCounter)."""
     from ..tensor import Tensor
-    for o in (out if isinstance(out, (list, tuple)) else (out,)):
-        if isinstance(o, Tensor) and o._is_inference and not MODE.inference:
-            raise RuntimeError(
-                "Inplace update to inference tensor outside InferenceMode is not allowed.You "
-                "can make a clone to get a normal tensor before doing inplace update.See "
-                "https://github.com/pytorch/rfcs/pull/17 for more details.")
     if inplace:
         if requires:
             check_inplace(out)
@@ -435,6 +431,7 @@ def _mark_inference(result, inputs):
             r._is_inference = r._base._is_inference
         elif MODE.inference:
             r._is_inference = True
+            r._version_counter = NoVersionCounter()
 
 
 def _prepare(decl, signature, args, kwargs, overload, inplace_self):

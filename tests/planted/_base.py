@@ -1,57 +1,73 @@
 """Build a torch-like module whose tensors carry one patched behaviour.
 
-Tensors made by the module's factories are a torch.Tensor subclass; its
-__torch_function__ routes the patched functions/methods to a replacement and everything
-else to torch unchanged (so an unpatched module must conform exactly like torch).
+The module is torch itself, except that its factories mark the tensors they make as the
+module's (a `_planted_bug` attribute naming the bug). One TorchFunctionMode, pushed
+once when this file is imported, routes every torch call that involves a marked tensor to
+the bug's replacement where it has one (and to torch otherwise) and marks the results;
+calls that involve no marked tensor (the oracle's, other tests') pass through unchanged.
+
+The tensors stay plain torch tensors, so an unpatched module conforms exactly like torch,
+autograd included (a tensor subclass would give every result an AliasBackward0 grad_fn,
+as as_subclass aliases).
 """
 from __future__ import annotations
 
 import torch
+from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_flatten
 
 FACTORIES = {"tensor", "as_tensor", "arange", "zeros", "ones", "full", "eye", "empty",
              "linspace", "zeros_like", "ones_like", "full_like", "empty_like"}
 
-
-def make_tensor_class(name, patches):
-    """patches: {torch function or Tensor method: replacement(*args, **kwargs)}."""
-
-    class Planted(torch.Tensor):
-        @classmethod
-        def __torch_function__(cls, func, types, args=(), kwargs=None):
-            kwargs = kwargs or {}
-            replacement = patches.get(func)
-            if replacement is None:
-                return super().__torch_function__(func, types, args, kwargs)
-            with torch._C.DisableTorchFunctionSubclass():
-                result = replacement(*args, **kwargs)
-            return _wrap(result, cls)
-
-    # named Tensor, as torch's parser names a tensor's type in its TypeErrors
-    # ("got (Tensor, str)"), so that only the planted bug differs from torch
-    Planted.__name__ = Planted.__qualname__ = "Tensor"
-    Planted.planted_name = name
-    return Planted
+_PATCHES = {}   # planted name -> {torch function or Tensor method: replacement}
 
 
-def _wrap(result, cls):
-    if isinstance(result, torch.Tensor) and not isinstance(result, cls):
-        return result.as_subclass(cls)
-    if isinstance(result, tuple):
-        return type(result)(_wrap(r, cls) for r in result) if not hasattr(result, "_fields") \
-            else type(result)(*(_wrap(r, cls) for r in result))
+def _owner(args, kwargs):
+    for t in tree_flatten((args, kwargs))[0]:
+        if isinstance(t, torch.Tensor):
+            name = getattr(t, "_planted_bug", None)
+            if name is not None:
+                return name
+    return None
+
+
+def _mark(result, name):
+    for t in tree_flatten(result)[0]:
+        if isinstance(t, torch.Tensor):
+            t._planted_bug = name
     return result
 
 
-def module_getattr(cls):
-    """A module-level __getattr__: torch's namespace, with factories returning cls."""
-    def __getattr__(name):
-        value = getattr(torch, name)
-        if name in FACTORIES:
+class _PlantedMode(TorchFunctionMode):
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = _owner(args, kwargs)
+        if name is None:
+            return func(*args, **kwargs)
+        # the mode is off while it runs: a replacement calls torch itself
+        result = _PATCHES[name].get(func, func)(*args, **kwargs)
+        return _mark(result, name)
+
+
+_PlantedMode().__enter__()
+
+
+def plant(name, patches):
+    """Register a planted bug: patches ({torch function or Tensor method or property
+    accessor (torch.Tensor.data.__get__): replacement})."""
+    _PATCHES[name] = dict(patches)
+    return name
+
+
+def module_getattr(name):
+    """A module-level __getattr__: torch's namespace, with factories making tensors of the
+    planted bug `name`."""
+    def __getattr__(attr):
+        value = getattr(torch, attr)
+        if attr in FACTORIES:
             def factory(*args, **kwargs):
-                # requires_grad is set on the subclass tensor itself, so it is the leaf
-                requires_grad = kwargs.pop("requires_grad", False)
-                return value(*args, **kwargs).as_subclass(cls).requires_grad_(requires_grad)
-            factory.__name__ = name
+                return _mark(value(*args, **kwargs), name)
+            factory.__name__ = attr
             return factory
         return value
     return __getattr__

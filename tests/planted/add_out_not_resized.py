@@ -2,7 +2,7 @@
 returns a new tensor, instead of resizing t and writing the sum into it."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _add(input, other, *, alpha=1, out=None):
@@ -14,5 +14,5 @@ def _add(input, other, *, alpha=1, out=None):
     return out.copy_(result)
 
 
-PlantedTensor = make_tensor_class("AddOutNotResized", {torch.add: _add})
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("AddOutNotResized", {torch.add: _add})
+__getattr__ = module_getattr(PLANTED)

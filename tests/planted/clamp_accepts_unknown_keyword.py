@@ -2,7 +2,7 @@
 parser refuses them with a TypeError: "clamp() got an unexpected keyword argument ...")."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _clamp(self, *args, **kwargs):
@@ -10,6 +10,6 @@ def _clamp(self, *args, **kwargs):
     return torch.clamp(self, *args, **known)
 
 
-PlantedTensor = make_tensor_class("ClampAcceptsUnknownKeyword",
+PLANTED = plant("ClampAcceptsUnknownKeyword",
                                   {torch.Tensor.clamp: _clamp, torch.clamp: _clamp})
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

@@ -1,5 +1,5 @@
 """Control: the planted-bug machinery with no bug. Must conform exactly like torch."""
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
-PlantedTensor = make_tensor_class("CleanTensor", {})
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("CleanTensor", {})
+__getattr__ = module_getattr(PLANTED)

@@ -1,7 +1,7 @@
 """Bug: contiguous() copies even a contiguous tensor (it should return self)."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _contiguous(self, memory_format=torch.contiguous_format):
@@ -9,5 +9,5 @@ def _contiguous(self, memory_format=torch.contiguous_format):
         memory_format=memory_format)
 
 
-PlantedTensor = make_tensor_class("ContiguousAlwaysCopies", {torch.Tensor.contiguous: _contiguous})
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("ContiguousAlwaysCopies", {torch.Tensor.contiguous: _contiguous})
+__getattr__ = module_getattr(PLANTED)

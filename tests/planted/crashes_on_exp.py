@@ -4,12 +4,12 @@ import os
 
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _die(*args, **kwargs):
     os._exit(139)
 
 
-PlantedTensor = make_tensor_class("CrashesOnExp", {torch.Tensor.exp: _die, torch.exp: _die})
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("CrashesOnExp", {torch.Tensor.exp: _die, torch.exp: _die})
+__getattr__ = module_getattr(PLANTED)

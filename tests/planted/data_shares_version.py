@@ -2,11 +2,7 @@
 it are seen by autograd (torch gives .data a fresh version counter)."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
-_data = torch.Tensor.data
-
-PlantedTensor = make_tensor_class("DataSharesVersion", {})
-PlantedTensor.data = property(lambda self: torch.Tensor.detach(self),
-                              lambda self, value: _data.__set__(self, value))
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("DataSharesVersion", {torch.Tensor.data.__get__: torch.Tensor.detach})
+__getattr__ = module_getattr(PLANTED)

@@ -3,7 +3,7 @@ in-place write to the result is not detected (and the gradient silently uses it)
 import torch
 
 from ._autograd import named_function
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 class Exp(torch.autograd.Function):
@@ -27,6 +27,6 @@ def exp(input, *, out=None):
     return Exp.apply(input)
 
 
-PlantedTensor = make_tensor_class("ExpVersionCheckSkipped", {
+PLANTED = plant("ExpVersionCheckSkipped", {
     torch.exp: exp, torch.Tensor.exp: exp})
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

@@ -2,7 +2,7 @@
 import torch
 
 from ._autograd import leaves_of
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 _backward = torch.Tensor.backward
 
@@ -17,5 +17,5 @@ def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=
                 leaf.grad.sub_(old)  # only this backward's contribution is kept
 
 
-PlantedTensor = make_tensor_class("GradAccumulationOverwrites", {torch.Tensor.backward: backward})
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("GradAccumulationOverwrites", {torch.Tensor.backward: backward})
+__getattr__ = module_getattr(PLANTED)

@@ -3,7 +3,7 @@ gradient takes the leaf's strides)."""
 import torch
 
 from ._autograd import leaves_of
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 _backward = torch.Tensor.backward
 
@@ -17,5 +17,5 @@ def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=
             leaf.grad = leaf.grad.contiguous()
 
 
-PlantedTensor = make_tensor_class("GradIgnoresLayout", {torch.Tensor.backward: backward})
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("GradIgnoresLayout", {torch.Tensor.backward: backward})
+__getattr__ = module_getattr(PLANTED)

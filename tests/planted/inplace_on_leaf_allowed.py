@@ -1,7 +1,7 @@
 """Bug: in-place ops on a leaf that requires grad are allowed (run untracked)."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _untracked_on_leaves(method):
@@ -15,6 +15,6 @@ def _untracked_on_leaves(method):
 
 _METHODS = (torch.Tensor.add_, torch.Tensor.mul_, torch.Tensor.sub_, torch.Tensor.zero_,
             torch.Tensor.__iadd__, torch.Tensor.__imul__, torch.Tensor.__isub__)
-PlantedTensor = make_tensor_class("InplaceOnLeafAllowed",
+PLANTED = plant("InplaceOnLeafAllowed",
                                   {m: _untracked_on_leaves(m) for m in _METHODS})
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

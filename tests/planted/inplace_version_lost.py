@@ -1,7 +1,7 @@
 """Bug: add_ and mul_ write through .data, so the version counter is not bumped."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _add_(self, other, *, alpha=1):
@@ -14,7 +14,7 @@ def _mul_(self, other):
     return self
 
 
-PlantedTensor = make_tensor_class("InplaceVersionLost", {
+PLANTED = plant("InplaceVersionLost", {
     torch.Tensor.add_: _add_, torch.Tensor.mul_: _mul_,
 })
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

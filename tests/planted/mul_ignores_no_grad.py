@@ -1,7 +1,7 @@
 """Bug: mul records its graph even under no_grad."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def mul(input, other, *, out=None):
@@ -9,6 +9,6 @@ def mul(input, other, *, out=None):
         return torch.mul(input, other) if out is None else torch.mul(input, other, out=out)
 
 
-PlantedTensor = make_tensor_class("MulIgnoresNoGrad", {
+PLANTED = plant("MulIgnoresNoGrad", {
     torch.mul: mul, torch.Tensor.mul: mul, torch.Tensor.__mul__: mul})
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

@@ -1,7 +1,7 @@
 """Bug: integer tensor * Python float keeps the integer dtype (type promotion lost)."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _mul(input, other):
@@ -12,7 +12,7 @@ def _mul(input, other):
     return result
 
 
-PlantedTensor = make_tensor_class("MulScalarKeepsInt", {
+PLANTED = plant("MulScalarKeepsInt", {
     torch.Tensor.mul: _mul, torch.mul: _mul, torch.Tensor.__mul__: _mul,
 })
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

@@ -2,7 +2,7 @@
 differ only in the sign of their zeros, which == cannot see)."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _neg(input):
@@ -13,7 +13,7 @@ def _neg(input):
     return result
 
 
-PlantedTensor = make_tensor_class("NegZeroSignLost", {
+PLANTED = plant("NegZeroSignLost", {
     torch.Tensor.neg: _neg, torch.neg: _neg, torch.Tensor.__neg__: _neg,
 })
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

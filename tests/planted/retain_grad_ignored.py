@@ -1,7 +1,7 @@
 """Bug: retain_grad() does nothing."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def retain_grad(self):
@@ -9,5 +9,5 @@ def retain_grad(self):
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
 
 
-PlantedTensor = make_tensor_class("RetainGradIgnored", {torch.Tensor.retain_grad: retain_grad})
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("RetainGradIgnored", {torch.Tensor.retain_grad: retain_grad})
+__getattr__ = module_getattr(PLANTED)

@@ -2,7 +2,7 @@
 import torch
 
 from ._autograd import named_function
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 class Sigmoid(torch.autograd.Function):
@@ -27,6 +27,6 @@ def sigmoid(input, *, out=None):
     return Sigmoid.apply(input)
 
 
-PlantedTensor = make_tensor_class("SigmoidGradScaled", {
+PLANTED = plant("SigmoidGradScaled", {
     torch.sigmoid: sigmoid, torch.Tensor.sigmoid: sigmoid})
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

@@ -1,7 +1,7 @@
 """Bug: sum drops reduced dims even with keepdim=True (shape differs)."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _sum(input, *args, **kwargs):
@@ -11,5 +11,5 @@ def _sum(input, *args, **kwargs):
     return torch.sum(input, *args, **kwargs)
 
 
-PlantedTensor = make_tensor_class("SumKeepdimIgnored", {torch.Tensor.sum: _sum, torch.sum: _sum})
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("SumKeepdimIgnored", {torch.Tensor.sum: _sum, torch.sum: _sum})
+__getattr__ = module_getattr(PLANTED)

@@ -2,13 +2,13 @@
 (no grad_fn, requires_grad False) while still sharing storage."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def transpose(input, dim0, dim1):
     return torch.transpose(input.detach(), dim0, dim1)
 
 
-PlantedTensor = make_tensor_class("TransposeDropsHistory", {
+PLANTED = plant("TransposeDropsHistory", {
     torch.transpose: transpose, torch.Tensor.transpose: transpose})
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

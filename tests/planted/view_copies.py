@@ -1,9 +1,9 @@
 """Bug: Tensor.view returns a copy instead of a view (aliasing and version are lost)."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
-PlantedTensor = make_tensor_class("ViewCopies", {
+PLANTED = plant("ViewCopies", {
     torch.Tensor.view: lambda self, *shape: torch.Tensor.view(self, *shape).clone(),
 })
-__getattr__ = module_getattr(PlantedTensor)
+__getattr__ = module_getattr(PLANTED)

@@ -1,7 +1,7 @@
 """Bug: Tensor.view silently falls back to reshape when no view is possible."""
 import torch
 
-from ._base import make_tensor_class, module_getattr
+from ._base import module_getattr, plant
 
 
 def _view(self, *shape):
@@ -11,5 +11,5 @@ def _view(self, *shape):
         return torch.Tensor.reshape(self, *shape)
 
 
-PlantedTensor = make_tensor_class("ViewNoError", {torch.Tensor.view: _view})
-__getattr__ = module_getattr(PlantedTensor)
+PLANTED = plant("ViewNoError", {torch.Tensor.view: _view})
+__getattr__ = module_getattr(PLANTED)
