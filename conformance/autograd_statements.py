@@ -61,7 +61,10 @@ def _has_grad(t):
 
 
 def _float_leaf(t):
-    return t.is_leaf and t.dtype.is_floating_point
+    """A float leaf that may be made to require grad. Not an inference tensor: torch
+    records some ops on inference tensors that require grad (sub) and silently not others
+    (sin, whose node would save it), which refimpl does not model (see README)."""
+    return t.is_leaf and t.dtype.is_floating_point and not t.is_inference()
 
 
 def _requires_grad(t):
@@ -119,7 +122,7 @@ def maybe_requires_grad(gen, op, stmt):
     if gen.last_error is not None or not _takes_requires_grad(op.family) or not stmt.target:
         return
     t = gen.env.get(stmt.target)
-    if not t.dtype.is_floating_point or not gen.chooser.boolean(REQUIRES_GRAD_P):
+    if not _float_leaf(t) or not gen.chooser.boolean(REQUIRES_GRAD_P):
         return
     stmt.kwargs["requires_grad"] = True
     if run_statement(stmt, gen.env, gen.oracle) is not None:

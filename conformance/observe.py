@@ -42,6 +42,9 @@ PROPERTY_GROUPS = {
 }
 
 
+UNSPECIFIED = "<unspecified>"   # a property refimpl says torch leaves implementation-defined
+
+
 class ObservationError:
     """Stands in for a property the target could not report."""
 
@@ -135,8 +138,12 @@ def _observe_grad(g, target):
 
 
 def _add_undefined(obs, t):
+    """What refimpl leaves unspecified: values (a mask) and the version where torch's is
+    implementation-defined (UNSPECIFIED, not compared)."""
     mask = t._undefined_mask()
     obs["_undefined"] = None if mask is None else mask.tolist()
+    if "version" in obs and t._version_counter.unspecified:
+        obs["version"] = UNSPECIFIED
 
 
 # How each property is read, one at a time (when the one-try fast path fails).

@@ -923,6 +923,11 @@ def _pow_exponent(grad, input, self, exponent, result):
         cond = logical_and(base == 0, exponent >= 0)
         promoted = to(base, dtypes.result_type(base, exponent))
         return grad * _where(cond, 0.0, result * log(promoted))
+    if isinstance(base, bool):
+        # torch 2.13's pow_backward_exponent makes a Scalar of the log of a bool base and
+        # fails on it (c10/core/Scalar.cpp); what torch does is what is modelled
+        raise RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/c10/core/'
+                           'Scalar.cpp":42, please report a bug to PyTorch. unknown ivalue tag 4')
     log_base = _scalar_log(base)
     if _equal(base, 0.0):
         return grad * _where(exponent >= 0, 0.0, result * log_base)
@@ -935,8 +940,10 @@ derivative(pow, _pow_name, input=_pow_self, exponent=_pow_exponent)
 # maximum / minimum: the gradient goes to the larger (smaller) input; ties split it in half
 # (at::where(self == other, grad / 2, grad).masked_fill_(self < other, 0)); NaN: to both
 def _extremum_grad(mine_loses):
+    """maximum: at::where(self == other, grad / 2, grad).masked_fill_(self < other, 0) (the
+    in-place fill shows in the gradient's version)."""
     def formula(grad, input, other):
-        return _where(mine_loses(input, other), 0.0, _where(input == other, grad / 2, grad))
+        return _where(input == other, grad / 2, grad).masked_fill_(mine_loses(input, other), 0)
     return formula
 
 

@@ -265,7 +265,7 @@ def _zeros_like(grad, **kwargs):
 
 
 # _to_copy_backward(grad, self.options()): the gradient converted back to self's dtype
-derivative(_to_copy, "ToCopyBackward0", self=lambda grad, self_info: to(grad, self_info.dtype))
+derivative(_to_copy, "ToCopyBackward0", integral_untracked=True, self=lambda grad, self_info: to(grad, self_info.dtype))
 # copy_ (VariableTypeManual.cpp CopyBackwards, a hand-written node): self gets zeros
 # (LEGACY_CONTIGUOUS_MEMORY_FORMAT), src (`other` here) the gradient converted to its dtype
 # (grad.to(src_options)), then summed to its shape by the engine; only src's options are kept

@@ -45,10 +45,11 @@ class VersionCounter:
     """Shared by a tensor, its views and detach(); bumped once per in-place write
     (c10/core/TensorImpl.h VariableVersion)."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "unspecified")
 
-    def __init__(self):
+    def __init__(self, unspecified=False):
         self.value = 0
+        self.unspecified = unspecified  # torch leaves the version implementation-defined
 
     def bump(self):
         self.value += 1

@@ -337,10 +337,12 @@ class Tensor:
 
     @property
     def data(self):
-        """The same storage, a new version counter, no history (variable_data())."""
+        """The same storage, a new version counter, no history (variable_data()): a new
+        tensor, so an inference tensor exactly when made in inference mode."""
+        from .autograd.grad_mode import MODE
         t = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype,
-                   NoVersionCounter() if self._is_inference else None)
-        t._is_inference = self._is_inference
+                   NoVersionCounter() if MODE.inference else None)
+        t._is_inference = MODE.inference
         return t
 
     @data.setter

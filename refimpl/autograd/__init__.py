@@ -72,5 +72,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                           accumulate=False, allow_unused=allow_unused)
     if materialize_grads:
         result = tuple(zeros_like(x) if g is None else g for x, g in zip(inputs, result))
+    for g in result:
+        if g is not None:
+            g._version_counter.unspecified = True  # see accumulate.py
     del single
     return result

@@ -25,27 +25,33 @@ def accumulate_into_leaf(variable, new_grad):
     into a tensor that obeys it: the variable's strides when it is non-overlapping and
     dense, contiguous otherwise. Later ones are added in place (the .grad object and its
     version change) unless the backward pass records (create_graph), where .grad becomes
-    a new tensor."""
+    a new tensor.
+
+    The version of a fresh .grad is left unspecified (as that of the gradients
+    autograd.grad returns): it counts the in-place steps inside torch's backward formulas
+    (masked_fill_, zero_, in-place buffer sums), implementation details refimpl follows
+    where it knows them but does not claim to count."""
     from ..conversions import copy_
     from ..tensor import Tensor
     from ..views import detach
     from .engine import sole_holder
     old = variable._grad
-    if old is None:
-        if (not MODE.grad_enabled and sole_holder(new_grad, 5, storage=False)
-                and obeys_layout_contract(new_grad, variable)):
-            variable._grad = detach(new_grad)
+    if old is not None:
+        if not MODE.grad_enabled:
+            old.add_(new_grad)
             return
+        variable._grad = old + new_grad
+    elif (not MODE.grad_enabled and sole_holder(new_grad, 5, storage=False)
+            and obeys_layout_contract(new_grad, variable)):
+        variable._grad = detach(new_grad)
+    else:
         if layout.is_non_overlapping_and_dense(variable._sizes, variable._strides):
             g = Tensor._empty(variable._sizes, new_grad.dtype, variable._strides)
         else:
             g = Tensor._empty(variable._sizes, new_grad.dtype)
         copy_(g, new_grad)  # clone_obey_contract
         variable._grad = g
-    elif not MODE.grad_enabled:
-        old.add_(new_grad)
-    else:
-        variable._grad = old + new_grad
+    variable._grad._version_counter.unspecified = True
 
 
 def retain(tensor, grad):

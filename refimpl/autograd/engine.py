@@ -40,11 +40,6 @@ def make_grads(outputs, grads, is_grads_batched=False):
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                f"{_size_str(g._sizes)} and output[{i}] has a shape of "
                                f"{_size_str(out._sizes)}.")
-        if out.dtype.is_floating_point != g.dtype.is_floating_point:
-            raise RuntimeError(f"For complex Tensors, both grad_output and output are required "
-                               f"to have the same dtype. Mismatch in dtype: grad_output[{i}] "
-                               f"has a dtype of {g.dtype} and output[{i}] has a dtype of "
-                               f"{out.dtype}.")
         result.append(g)
     return result
 
@@ -52,10 +47,11 @@ def make_grads(outputs, grads, is_grads_batched=False):
 def _root_edges(outputs):
     edges = []
     for i, t in enumerate(outputs):
-        if not t.requires_grad:
+        edge = gradient_edge(t)
+        if edge[0] is None:  # also a view whose base requires grad but that has no history
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
-        edges.append(gradient_edge(t))
+        edges.append(edge)
     return edges
 
 
@@ -95,7 +91,10 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
         for (fn, nr), g in zip(roots, grads):
             if fn is not None:
                 dependencies[id(fn)] = dependencies.get(id(fn), 0) + 1
-        for (fn, nr), g in zip(roots, grads):
+        for (fn, nr), t, g in zip(roots, outputs, grads):
+            if g is not None and g.dtype is not t.dtype:  # validate_outputs on the roots
+                from ..conversions import to
+                g = to(g, t.dtype)
             deliver(fn, nr, g)
         while ready:
             _, key, fn = heapq.heappop(ready)

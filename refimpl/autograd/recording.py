@@ -100,8 +100,10 @@ class Derivative:
     and `name(overload, **args)` chooses one; NOT_IMPLEMENTED chooses torch's
     NotImplemented node."""
 
-    def __init__(self, name, formulas, variants=None, inplace_only=False, float_self_only=False):
+    def __init__(self, name, formulas, variants=None, inplace_only=False, float_self_only=False,
+                 integral_untracked=False):
         self.name = name
+        self.integral_untracked = integral_untracked  # an integer result is just not tracked
         self.inplace_only = inplace_only        # only the in-place twin has it (eq_, not eq)
         self.float_self_only = float_self_only  # nothing is recorded into an integer self
         self.variants = {n: _Rule(n, fs) for n, fs in (variants or {}).items()}
@@ -139,7 +141,8 @@ class _Rule:
         return rule
 
 
-def derivative(op, name, variants=None, inplace_only=False, float_self_only=False, **formulas):
+def derivative(op, name, variants=None, inplace_only=False, float_self_only=False,
+               integral_untracked=False, **formulas):
     """Declare op's backward rule beside its declaration:
 
         derivative(sigmoid, "SigmoidBackward0",
@@ -151,9 +154,11 @@ def derivative(op, name, variants=None, inplace_only=False, float_self_only=Fals
     NOT_IMPLEMENTED as the name gives torch's NotImplemented node (floor_divide).
     `inplace_only`: torch differentiates only the in-place twin (eq_; eq itself returns
     bool, and its out= is not refused). `float_self_only`: an in-place write into a
-    self that cannot require grad records nothing (copy_, VariableTypeManual.cpp)."""
+    self that cannot require grad records nothing (copy_, VariableTypeManual.cpp).
+    `integral_untracked`: an integer result is not tracked (_to_copy); otherwise it is
+    torch's "Autograd not support dtype" error."""
     op.__declaration__.derivative = Derivative(name, formulas, variants, inplace_only,
-                                               float_self_only)
+                                               float_self_only, integral_untracked)
 
 
 class OpNode(Node):
@@ -266,19 +271,24 @@ def record_op(decl):
         # op that is in-place itself (copy_, zero_, index_add_)
         written = out if twin else (args[0] if writes_self and args else None)
         tensors = _tensor_args(args, kwargs)
-        requires = (MODE.grad_enabled and decl.derivative is not False
-                    and any(t.requires_grad for t in tensors))
+        # inference tensors have no autograd dispatch keys: a call on them alone skips the
+        # autograd layer (no checks, nothing recorded)
+        below_autograd = bool(tensors) and all(t._is_inference for t in tensors)
+        requires = (MODE.grad_enabled and not MODE.inference and decl.derivative is not False
+                    and not below_autograd and any(t.requires_grad for t in tensors))
+        if requires and written is None and decl.derivative and decl.derivative.inplace_only:
+            requires = False
         if written is not None:
             if requires and decl.derivative and decl.derivative.float_self_only \
                     and not written.dtype.is_floating_point:
                 requires = False
             _check_write(written, True, requires, decl)
         elif out is not None:
-            if requires and decl.derivative and decl.derivative.inplace_only:
-                requires = False
-            rule = (decl.derivative.rule(_bound(signature, args, kwargs), overload)
-                    if requires and decl.derivative else None)
-            _check_write(out, False, requires, decl, rule)
+            if decl.derivative is not False and not below_autograd and not (
+                    decl.derivative and decl.derivative.inplace_only):
+                rule = (decl.derivative.rule(_bound(signature, args, kwargs), overload)
+                        if requires and decl.derivative else None)
+                _check_write(out, False, requires, decl, rule)
         node = None
         if requires and (out is None or written is not None):
             node = _prepare(decl, signature, args, kwargs, overload, written)
@@ -288,16 +298,19 @@ def record_op(decl):
         finally:
             KERNEL.depth -= 1
         if MODE.inference or view_op:
-            _mark_inference(result, tensors)
+            _mark_inference(result, tensors + ([written] if written is not None else [])
+                            + ([out] if out is not None else []))
+        elif below_autograd:
+            _unspecified_versions(result, tensors)
         if view_op:
             _mark_views(result, decl, tensors)
         if node is not None:
             if written is not None:
                 _save_result(node, written)
                 rebase_history(written, node)
-            elif any(r.dtype.is_floating_point for r in _outputs(result)):
+            else:
+                _set_history(result, node, decl.derivative)
                 _save_result(node, result)
-                _set_history(result, node)
         return result
     op.__name__ = op.__qualname__ = impl.__name__
     op.__doc__ = impl.__doc__
@@ -421,14 +434,27 @@ def _mark_views(result, decl, inputs):
             v._output_nr = i
 
 
+def _unspecified_versions(result, inputs):
+    """The version of what an op makes from inference tensors outside inference mode is
+    implementation-defined: the kernel runs below the autograd keys, and whether it bumps
+    its fresh output depends on how it is written (torch 2.13: clone 1, mean 2, exp 0)."""
+    from ..storage import VersionCounter
+    for r in _outputs(result):
+        if not any(r is t for t in inputs) and r._base is None:
+            r._version_counter = VersionCounter(unspecified=True)
+
+
 def _mark_inference(result, inputs):
     """Tensors made in inference mode are inference tensors, views of them too; a view of
-    a normal tensor, or an input returned as it is (x.float() on a float x), is not."""
+    a normal tensor, an input returned as it is (x.float() on a float x), a tensor written
+    through out=, or one sharing a normal tensor's version counter (detach) is not."""
     for r in _outputs(result):
         if any(r is t for t in inputs):
-            continue
+            continue  # an input or out= returned
         if r._base is not None:
             r._is_inference = r._base._is_inference
+        elif any(r._version_counter is t._version_counter for t in inputs):
+            continue  # shares a tensor's version counter (detach): as that tensor is
         elif MODE.inference:
             r._is_inference = True
             r._version_counter = NoVersionCounter()
@@ -564,9 +590,14 @@ def _save_result(node, result):
             node.saved[name] = SavedTensor(result[i], output_of=node, output_nr=i)
 
 
-def _set_history(result, node):
+def _set_history(result, node, derivative):
     outs = _outputs(result)
     node.num_outputs = len(outs)
+    if len(outs) == 1 and not outs[0].dtype.is_floating_point and isinstance(node, OpNode) \
+            and not derivative.integral_untracked:
+        # set_history (VariableTypeUtils.h): a differentiable output must be of a dtype
+        # autograd supports (sum(x, dtype=torch.int16) of an x that requires grad)
+        raise RuntimeError(f"Autograd not support dtype: {outs[0].dtype.legacy_name}")
     for i, r in enumerate(outs):
         if r.dtype.is_floating_point:
             r._grad_fn, r._output_nr = node, i
@@ -581,8 +612,11 @@ def rebase_history(t, node):
     old = t._grad_fn if t._base is None else None
     if t._base is not None and t._differentiable_view:
         base = t._base
+        previous, nr = base._grad_fn, base._output_nr
         base._grad_fn = CopySlices(base, t, node)
         base._output_nr = 0
+        if previous is not None and nr in previous.retained:  # the base's retains_grad moves
+            base._grad_fn.retained[0] = previous.retained.pop(nr)
         t.grad_fn  # regenerate the view's grad_fn (its version changed)
         return
     t._grad_fn, t._output_nr = node, 0
