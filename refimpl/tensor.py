@@ -130,7 +130,7 @@ class Tensor:
         self._base = base
         if base is not None:  # a view: may be written in place as its creation allows
             self._attr_version = self._version_counter.value
-            self._differentiable_view = dtype.is_floating_point
+            self._differentiable_view = True
 
     @staticmethod
     def _check_layout(storage, offset, sizes, strides, dtype):
@@ -337,12 +337,12 @@ class Tensor:
 
     @property
     def data(self):
-        """The same storage, a new version counter, no history (variable_data()): a new
-        tensor, so an inference tensor exactly when made in inference mode."""
+        """The same storage, a new version counter, no history (variable_data()); an
+        inference tensor's is one too, which has a version counter outside inference mode."""
         from .autograd.grad_mode import MODE
         t = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype,
-                   NoVersionCounter() if MODE.inference else None)
-        t._is_inference = MODE.inference
+                   NoVersionCounter() if self._is_inference and MODE.inference else None)
+        t._is_inference = self._is_inference
         return t
 
     @data.setter
@@ -437,7 +437,7 @@ class Tensor:
 
     @property
     def _version(self):
-        if self._is_inference:
+        if isinstance(self._version_counter, NoVersionCounter):
             raise RuntimeError("Inference tensors do not track version counter.")
         return self._version_counter.value
 

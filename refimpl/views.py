@@ -281,9 +281,13 @@ def contiguous(self: Tensor, memory_format=None):
 
 @declare("detach(Tensor input)", output="view", schema="aten::detach")
 def detach(self: Tensor):
-    """Same storage and version counter, no autograd history (VariableTypeManual.cpp)."""
+    """Same storage and version counter, no autograd history (VariableTypeManual.cpp).
+    Outside inference mode, detaching an inference tensor gives an inference tensor with a
+    version counter of its own (torch 2.13)."""
+    from .autograd.grad_mode import MODE
+    fresh = self._is_inference and not MODE.inference
     out = Tensor(self._storage, self._offset, self._sizes, self._strides, self.dtype,
-                 self._version_counter, None)
+                 None if fresh else self._version_counter, None)
     out._is_inference = self._is_inference
     return out
 

@@ -91,11 +91,8 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
         for (fn, nr), g in zip(roots, grads):
             if fn is not None:
                 dependencies[id(fn)] = dependencies.get(id(fn), 0) + 1
-        for (fn, nr), t, g in zip(roots, outputs, grads):
-            if g is not None and g.dtype is not t.dtype:  # validate_outputs on the roots
-                from ..conversions import to
-                g = to(g, t.dtype)
-            deliver(fn, nr, g)
+        for i, ((fn, nr), g) in enumerate(zip(roots, grads)):
+            deliver(fn, nr, _validate_root(fn, nr, i, g))
         while ready:
             _, key, fn = heapq.heappop(ready)
             buf = buffers.pop(key, {})
@@ -187,6 +184,31 @@ def _dependencies(roots, needed):
             if nxt is not None and id(nxt) in needed:
                 deps[id(nxt)] = deps.get(id(nxt), 0) + 1
     return deps
+
+
+def _validate_root(fn, nr, i, grad):
+    """validate_outputs on the roots' gradients: against the metadata the root's node
+    recorded for that output (the forward's shape and dtype, even if `.data =` changed
+    the tensor since)."""
+    if grad is None or nr >= len(fn.output_metas):
+        return grad
+    sizes, dtype = fn.output_metas[nr]
+    if grad._sizes != tuple(sizes):
+        from .. import layout
+        if not layout.is_expandable_to(sizes, grad._sizes):
+            raise RuntimeError(
+                f"invalid gradient at index {i} - got [{', '.join(map(str, grad._sizes))}] but "
+                f"expected shape compatible with [{', '.join(map(str, sizes))}]")
+        from .formulas import sum_to
+        grad = sum_to(grad, sizes)
+    if grad.dtype is not dtype:
+        from ..conversions import to
+        grad = to(grad, dtype)
+    if not grad.dtype.is_floating_point:  # a root of an integer output (eq_ into a bool)
+        raise RuntimeError('isDifferentiableType(grad.scalar_type()) INTERNAL ASSERT FAILED at '
+                           '"/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp":998, please '
+                           'report a bug to PyTorch. ')
+    return grad
 
 
 def accumulate_into_buffer(buf, nr, grad):

@@ -34,6 +34,7 @@ class Node:
         self.metas = tuple(metas)            # (sizes, dtype) of each input, or None
         self.sequence_nr = next(_sequence)   # later nodes run first (engine.cpp)
         self.retained = {}                   # output_nr -> tensor with retain_grad()
+        self.output_metas = ()               # (sizes, dtype) of each output (the forward's)
 
     def name(self):
         return self.cpp_name or type(self).__name__
@@ -68,6 +69,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         super().__init__()
         self.variable = variable
+        self.output_metas = ((variable._sizes, variable.dtype),)
         self.sequence_nr = float("inf")  # UINT64_MAX: run as soon as ready
 
     def apply(self, grads):

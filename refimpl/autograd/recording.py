@@ -185,6 +185,10 @@ class OpNode(Node):
         return _unpack(self.saved[name], self)
 
     def apply(self, grads, needed=None):
+        # every saved value is unpacked first, needed or not: the version checks and the
+        # freed-graph error come before any formula (the generated apply() functions)
+        for v in self.saved.values():
+            _unpack(v, self)
         out = [None] * len(self.next_functions)
         for inp, formula in self.rule.formulas.items():
             positions = self.edges.get(inp)
@@ -290,13 +294,17 @@ def record_op(decl):
                         if requires and decl.derivative else None)
                 _check_write(out, False, requires, decl, rule)
         node = None
-        if requires and (out is None or written is not None):
+        deferred = requires and written is None and decl.derivative and \
+            decl.derivative.integral_untracked
+        if requires and (out is None or written is not None) and not deferred:
             node = _prepare(decl, signature, args, kwargs, overload, written)
         KERNEL.depth += 1
         try:
             result = impl(*args, **kwargs)
         finally:
             KERNEL.depth -= 1
+        if deferred and any(r.dtype.is_floating_point for r in _outputs(result)):
+            node = _prepare(decl, signature, args, kwargs, overload, None)  # metadata only
         if MODE.inference or view_op:
             _mark_inference(result, tensors + ([written] if written is not None else [])
                             + ([out] if out is not None else []))
@@ -454,7 +462,9 @@ def _mark_inference(result, inputs):
         if r._base is not None:
             r._is_inference = r._base._is_inference
         elif any(r._version_counter is t._version_counter for t in inputs):
-            continue  # shares a tensor's version counter (detach): as that tensor is
+            # shares a tensor's version counter (detach, _unsafe_view): as that tensor is
+            r._is_inference = next(t for t in inputs
+                                   if r._version_counter is t._version_counter)._is_inference
         elif MODE.inference:
             r._is_inference = True
             r._version_counter = NoVersionCounter()
@@ -470,11 +480,7 @@ def _prepare(decl, signature, args, kwargs, overload, inplace_self):
         first = next(iter(bound))
         if bound[first] is inplace_self and _reads(node, first):
             from ..views import clone
-            KERNEL.depth += 1
-            try:
-                bound[first] = clone(inplace_self)
-            finally:
-                KERNEL.depth -= 1
+            bound[first] = clone(inplace_self)  # recorded: create_graph reaches self through it
     if isinstance(node, OpNode):
         _save_inputs(node, bound, overload)
     return node
@@ -577,7 +583,11 @@ def _save_result(node, result):
     from ..tensor import Tensor
     if not isinstance(node, OpNode):
         return
-    for name in _needed_reads(node):
+    # outputs are saved for the formulas of every input the node has an edge for, needed or
+    # not (the generated code saves them unconditionally; inputs only for the formulas
+    # that will run)
+    reads = {n for inp, r in node.rule.reads.items() if inp in node.edges for n in r}
+    for name in sorted(reads):
         if name == "result":
             if isinstance(result, Tensor):
                 node.saved[name] = SavedTensor(result, output_of=node)
@@ -593,6 +603,7 @@ def _save_result(node, result):
 def _set_history(result, node, derivative):
     outs = _outputs(result)
     node.num_outputs = len(outs)
+    node.output_metas = tuple((r._sizes, r.dtype) for r in outs)
     if len(outs) == 1 and not outs[0].dtype.is_floating_point and isinstance(node, OpNode) \
             and not derivative.integral_untracked:
         # set_history (VariableTypeUtils.h): a differentiable output must be of a dtype
@@ -610,16 +621,18 @@ def rebase_history(t, node):
     in-place op's node; any other tensor just takes the node as its grad_fn."""
     from .view_nodes import CopySlices
     old = t._grad_fn if t._base is None else None
-    if t._base is not None and t._differentiable_view:
+    if t._base is not None:  # any view, an integer one too (its base gets the history)
         base = t._base
         previous, nr = base._grad_fn, base._output_nr
         base._grad_fn = CopySlices(base, t, node)
         base._output_nr = 0
+        base._grad_fn.output_metas = ((base._sizes, base.dtype),)
         if previous is not None and nr in previous.retained:  # the base's retains_grad moves
             base._grad_fn.retained[0] = previous.retained.pop(nr)
         t.grad_fn  # regenerate the view's grad_fn (its version changed)
         return
     t._grad_fn, t._output_nr = node, 0
     node.num_outputs = 1
+    node.output_metas = ((t._sizes, t.dtype),)
     if old is not None and 0 in old.retained:  # retains_grad moves to the new grad_fn
         node.retained[0] = old.retained.pop(0)

@@ -58,4 +58,5 @@ def regenerated_grad_fn(base, view):
              "storage_offset": view._offset}
     node = _make_node(decl, decl.derivative, bound, None)
     _save_inputs(node, bound, None)
+    node.output_metas = ((view._sizes, view.dtype),)
     return node
