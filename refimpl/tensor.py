@@ -358,6 +358,7 @@ class Tensor:
             self.__dict__.pop("_grad_accumulator", None)
         self._storage, self._offset = new._storage, new._offset
         self._sizes, self._strides, self.dtype = new._sizes, new._strides, new.dtype
+        self._is_inference = new._is_inference  # the other's key set comes along
 
     def detach_(self):
         if self._base is not None:

@@ -61,13 +61,23 @@ view_dtype.__declaration__.derivative = False
          composite=True)
 def reshape(self: Tensor, *shape):
     """A view when computeStride allows one, else _unsafe_view of a contiguous clone
-    (TensorShape.cpp reshape_symint): ViewBackward0, or UnsafeViewBackward0 after
+    (TensorShape.cpp reshape_symint): of a contiguous tensor, view (ViewBackward0); of
+    another, _reshape_alias (ReshapeAliasBackward0); else UnsafeViewBackward0 after
     CloneBackward0."""
     shape = layout.infer_size(_shape_arg(shape), self.numel())
+    if self.is_contiguous():
+        return view(self, shape)
     strides = layout.compute_view_strides(self._sizes, self._strides, shape)
     if strides is not None:
-        return view(self, shape)
+        return _reshape_alias(self, shape, strides)
     return _unsafe_view(clone(self, memory_format=contiguous_format), shape)
+
+
+@declare("_reshape_alias(Tensor input, SymInt[] size, SymInt[] stride)", forms=(), parsed=False,
+         output="view", schema="aten::_reshape_alias")
+def _reshape_alias(self: Tensor, size, stride):
+    """The view reshape makes of a non-contiguous tensor, with the strides it computed."""
+    return self._view(tuple(size), tuple(stride))
 
 
 @declare("_unsafe_view(Tensor input, SymInt[] size)", forms=(), parsed=False,
@@ -327,6 +337,8 @@ def slice_backward(grad_output: Tensor, input_sizes, dim, start, end, step):
 
 
 derivative(view_size, "ViewBackward0",
+           self=lambda grad, self_sizes: reshape(grad, self_sizes))
+derivative(_reshape_alias, "ReshapeAliasBackward0",
            self=lambda grad, self_sizes: reshape(grad, self_sizes))
 derivative(_unsafe_view, "UnsafeViewBackward0",
            self=lambda grad, self_sizes: reshape(grad, self_sizes))

@@ -74,7 +74,8 @@ class AccumulateGrad(Node):
 
     def apply(self, grads):
         from .accumulate import accumulate_into_leaf
-        accumulate_into_leaf(self.variable, grads[0])
+        if self.variable.requires_grad:  # not after detach_() or requires_grad = False
+            accumulate_into_leaf(self.variable, grads[0])
         return []
 
 

@@ -314,8 +314,8 @@ def record_op(decl):
             _mark_views(result, decl, tensors)
         if node is not None:
             if written is not None:
+                rebase_history(written, node)   # then the result is saved, as generated
                 _save_result(node, written)
-                rebase_history(written, node)
             else:
                 _set_history(result, node, decl.derivative)
                 _save_result(node, result)
