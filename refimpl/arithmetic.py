@@ -965,7 +965,8 @@ def _clamp_name(overload, min, max):
 def _clamp_self(grad, input, min, max):
     """clamp_backward: the gradient passes where min <= self <= max (bounds included)."""
     if min is not None and max is not None:
-        passes = logical_and(input >= min, input <= max)
+        # in place, as clamp_backward_min_max: raises where the two masks broadcast apart
+        passes = (input >= min).logical_and_(input <= max)
     elif min is not None:
         passes = input >= min
     elif max is not None:
@@ -980,7 +981,7 @@ def _clamp_min_grad(grad, input, min, max):
     with min > max the result is max)."""
     below = input < min
     if max is not None:
-        below = logical_and(below, min < max)
+        below = below.logical_and_(min < max)
     return _where(below, grad, 0.0)
 
 
@@ -988,7 +989,7 @@ def _clamp_max_grad(grad, input, min, max):
     """clamp_backward_min_max: max gets it where self > max, or everywhere max < min."""
     above = input > max
     if min is not None:
-        above = logical_or(above, max < min)
+        above = above.logical_or_(max < min)
     return _where(above, grad, 0.0)
 
 

@@ -85,7 +85,8 @@ class _Call:
             # once to raise them, then with what out's check asks for (dtype=out.dtype)
             self.impl(*args, **kwargs)
             kwargs.update(self.out_check(out, checked_after) or {})
-        KERNEL.inplace, KERNEL.overload = inplace, overload
+        KERNEL.inplace = inplace
+        KERNEL.overload = None if KERNEL.in_backward else overload
         KERNEL.out = out  # written afterwards: autograd refuses it as it refuses out=
         result = self.impl(*args, **kwargs)
         if out is not None:

@@ -13,7 +13,7 @@ import heapq
 
 from .grad_mode import MODE, set_grad_enabled
 from .graph import AccumulateGrad
-from .recording import gradient_edge
+from .recording import KERNEL, gradient_edge
 
 
 def _size_str(sizes):
@@ -113,7 +113,11 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
                 continue
             if not accumulate and not _leads_to_capture(fn, needed):
                 continue
-            results = fn.apply(grads_in)
+            KERNEL.in_backward += 1
+            try:
+                results = fn.apply(grads_in)
+            finally:
+                KERNEL.in_backward -= 1
             del grads_in
             if not retain_graph:
                 fn.release()

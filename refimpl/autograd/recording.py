@@ -35,6 +35,8 @@ class _Kernel:
     inplace = False      # the call being made is an in-place twin (set by bindings)
     overload = None      # the Python signature the parser matched (set by bindings)
     out = None           # the out= tensor the bindings write the result into afterwards
+    in_backward = 0      # backward formulas running: their calls are C++ calls (no parser
+                         # overload: a Python number in them is a Scalar, as in FunctionsManual)
 
 
 KERNEL = _Kernel()
@@ -207,7 +209,8 @@ class OpNode(Node):
 
 class SavedNumber:
     """A Python number passed for a Tensor parameter: torch saves the wrapped 0-dim tensor
-    as a SavedVariable, freed with the graph."""
+    as a SavedVariable, freed with the graph; formulas get that tensor (double, long or
+    bool, as wrapped numbers are), so `grad * other` is mul.Tensor as in torch."""
     __slots__ = ("value", "freed")
 
     def __init__(self, value):
@@ -217,7 +220,11 @@ class SavedNumber:
         if self.freed:
             from .graph import FREED
             raise RuntimeError(FREED)
-        return self.value
+        from .. import dtypes
+        from ..creation import tensor
+        kind = (dtypes.bool_ if isinstance(self.value, bool) else
+                dtypes.int64 if isinstance(self.value, int) else dtypes.float64)
+        return tensor(self.value, dtype=kind)
 
 
 def _unpack(v, node):
