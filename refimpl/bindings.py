@@ -15,7 +15,7 @@ import numpy as np
 
 from . import dtypes, layout
 from .argparse import Parser
-from .autograd.recording import KERNEL
+from .autograd.recording import KERNEL, refuse_out
 from .registry import (
     ATTRIBUTE, AUGMENTED_DUNDERS, DECLARATIONS, FUNCTION, GETITEM, METHOD, OPERATOR,
     OPERATOR_DUNDERS, SETITEM, renamed, self_param,
@@ -51,6 +51,11 @@ class _Call:
     def __call__(self, bound, receiver=None, into=None, inplace=False, overload=None):
         out = bound.pop("out", None)
         checked_after = None
+        if out is not None and not inplace:  # autograd's refusal comes before the op's checks
+            given = dict(bound)
+            if receiver is not None and self.receiver:
+                given[self.receiver] = receiver
+            refuse_out(self.impl.__declaration__, given, out, overload)
         if out is not None and self.out_check is not None:
             given = dict(bound)
             if receiver is not None and self.receiver:

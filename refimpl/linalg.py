@@ -315,15 +315,9 @@ def _unsafe_view(t: Tensor, shape):
 
 
 def _squeeze_inplace(t: Tensor, d):
-    """t.squeeze_(d) (SqueezeBackward4) where refimpl has it, else squeeze(d)
-    (SqueezeBackward1, a view) with the version bump of the in-place op, made before the
-    view so that the view's history is not regenerated."""
-    from .shape_ops import squeeze
-    method = getattr(Tensor, "squeeze_", None)
-    if method is not None:
-        return method(t, d)
-    t._version_counter.bump()
-    return squeeze(t, d)
+    """t.squeeze_(d) (SqueezeBackward4)."""
+    from .shape_ops import squeeze_
+    return squeeze_(t, d)
 
 
 @declare("matmul(Tensor input, Tensor other, *, Tensor out=None)", operator="@",

@@ -538,6 +538,19 @@ def as_strided_input_backward(grad, self_geometry, size, stride, storage_offset)
     return as_strided(storage, in_sizes, in_strides, inp_eff)
 
 
+@declare("squeeze_(Tensor input, int dim)", forms=(), output="inplace", parsed=False,
+         schema="aten::squeeze_.dim")
+def squeeze_(self: Tensor, dim):
+    """Tensor.squeeze_(dim), as matmul uses it: self's own geometry loses dim when its size
+    is 1 (an in-place metadata change, which bumps the version)."""
+    view = squeeze(self, dim)
+    self._sizes, self._strides = view._sizes, view._strides
+    self._version_counter.bump()
+    return self
+
+
+derivative(squeeze_, "SqueezeBackward4",
+           self=lambda grad, dim, self_sizes: _unsqueeze_to(grad, (dim,), {}, self_sizes))
 derivative(squeeze, _squeeze_name,
            self=lambda grad, dim, kwargs, self_sizes:
            _unsqueeze_to(grad, dim, kwargs, self_sizes))

@@ -266,8 +266,34 @@ derivative(log, "LogBackward0", input=lambda grad, input: grad / input)
 # sqrt: grad / (2 * result): inf at 0
 derivative(sqrt, "SqrtBackward0", input=lambda grad, result: grad / (2 * result))
 derivative(rsqrt, "RsqrtBackward0", input=lambda grad, result: -0.5 * grad * result ** 3)
-# tanh_backward(grad, result): grad * (1 - result^2)
-derivative(tanh, "TanhBackward0", input=lambda grad, result: grad * (1 - result * result))
+
+
+def _tanh_backward_values(a, b):
+    """a * (1 - b * b) (BinaryOpsKernel.cpp tanh_backward_kernel). Whether 1 - b * b is
+    fused into one rounding (an FMA, as compilers contract it in the vectorized loops) or
+    rounded twice is the build's choice: the fused value is the oracle's, and where the
+    two differ the element is unspecified."""
+    if a.dtype.kind != "f":
+        return a * (1 - b * b)
+    fused_inner = (1 - b.astype(np.float64) * b.astype(np.float64)).astype(a.dtype)
+    fused = a * fused_inner
+    unfused = a * (1 - b * b)
+    differs = ~((fused == unfused) | (np.isnan(fused) & np.isnan(unfused)))
+    return fused, (differs if differs.any() else None)
+
+
+@declare("tanh_backward(Tensor grad_output, Tensor output)", forms=(), parsed=False,
+         schema="aten::tanh_backward")
+def tanh_backward(grad_output, output):
+    return elementwise(_tanh_backward_values, [grad_output, output])
+
+
+# tanh: tanh_backward(grad, result); tanh_backward itself (double backward):
+# grad_output: tanh_backward(grad, output); output: grad * (-2 * output * grad_output)
+derivative(tanh, "TanhBackward0", input=lambda grad, result: tanh_backward(grad, result))
+derivative(tanh_backward, "TanhBackwardBackward0",
+           grad_output=lambda grad, output: tanh_backward(grad, output),
+           output=lambda grad, output, grad_output: grad * (-2 * output * grad_output))
 derivative(sin, "SinBackward0", input=lambda grad, input: grad * cos(input))
 derivative(cos, "CosBackward0", input=lambda grad, input: grad * -sin(input))
 # piecewise constant: zeros_like(grad), nothing saved

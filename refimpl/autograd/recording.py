@@ -293,13 +293,9 @@ def record_op(decl):
             if requires and decl.derivative and decl.derivative.float_self_only \
                     and not written.dtype.is_floating_point:
                 requires = False
-            _check_write(written, True, requires, decl)
+            _check_write(written, requires, decl)
         elif out is not None:
-            if decl.derivative is not False and not below_autograd and not (
-                    decl.derivative and decl.derivative.inplace_only):
-                rule = (decl.derivative.rule(_bound(signature, args, kwargs), overload)
-                        if requires and decl.derivative else None)
-                _check_write(out, False, requires, decl, rule)
+            refuse_out(decl, _bound(signature, args, kwargs), out, overload)
         node = None
         deferred = requires and written is None and decl.derivative and \
             decl.derivative.integral_untracked
@@ -348,15 +344,26 @@ def _tensor_args(args, kwargs):
     return found
 
 
-def _check_write(out, inplace, requires, decl, rule=None):
-    """Before a write into `out`: the in-place rules of a recorded write, or the refusal of
-    out= where autograd would be needed (an inference tensor refuses the write itself, at
-    its version bump: storage.NoVersionCounter)."""
+def _check_write(out, requires, decl):
+    """Before an in-place write into `out` that will be recorded: torch's in-place rules
+    (an inference tensor refuses the write itself, at its version bump:
+    storage.NoVersionCounter)."""
+    if requires:
+        check_inplace(out)
+
+
+def refuse_out(decl, bound, out, overload):
+    """The autograd layer of an out= call (before the kernel and its own out= checks):
+    refused where an argument (or out) requires grad and the op is differentiable."""
     from ..tensor import Tensor
-    if inplace:
-        if requires:
-            check_inplace(out)
-    elif requires or (MODE.grad_enabled and isinstance(out, Tensor) and out.requires_grad):
+    tensors = _tensor_args((), bound)
+    if not MODE.grad_enabled or MODE.inference or decl.derivative is False or (
+            decl.derivative and decl.derivative.inplace_only):
+        return
+    if tensors and all(t._is_inference for t in tensors):
+        return  # below the autograd keys
+    if any(t.requires_grad for t in tensors) or (isinstance(out, Tensor) and out.requires_grad):
+        rule = decl.derivative.rule(bound, overload) if decl.derivative else None
         raise RuntimeError(f"{aten_name(decl, rule)}(): functions with out=... arguments don't "
                            "support automatic differentiation, but one of the arguments requires "
                            "grad.")

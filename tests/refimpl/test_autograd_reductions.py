@@ -252,15 +252,7 @@ OPS = {
 }
 
 
-# matmul of a vector and a matrix ends with squeeze_(0), an in-place view op refimpl does not
-# have (linalg._squeeze_inplace falls back to the squeeze view: SqueezeBackward1)
-_OPS_XFAIL = {"matmul_1_2": "refimpl has no Tensor.squeeze_ (SqueezeBackward4): matmul's "
-                            "1-d @ 2-d path records SqueezeBackward1 instead"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=_OPS_XFAIL[n]))
-    if n in _OPS_XFAIL else n for n in sorted(OPS)])
+@pytest.mark.parametrize("name", sorted(OPS))
 def test_op_matches_torch(name):
     assert_same(OPS[name])
 
