@@ -63,10 +63,11 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
     captures = {}
     if inputs is not None:
         for i, t in enumerate(inputs):
-            fn, nr = gradient_edge(t)
-            if fn is None:
+            if not t.requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
-            captures.setdefault((id(fn), nr), []).append(i)
+            fn, nr = gradient_edge(t)
+            if fn is not None:  # else (a view made before its base required grad): unused
+                captures.setdefault((id(fn), nr), []).append(i)
     needed = _needed_nodes(roots, captures, accumulate, inputs)
     dependencies = _dependencies(roots, needed)
     buffers = {}
