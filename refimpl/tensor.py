@@ -361,6 +361,9 @@ class Tensor:
         self._is_inference = new._is_inference  # the other's key set comes along
 
     def detach_(self):
+        from .autograd.grad_mode import MODE
+        if MODE.inference:
+            return self  # below the autograd layer: the history stays
         if self._base is not None:
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "
