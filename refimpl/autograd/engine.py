@@ -125,7 +125,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
             for i, (nxt, nr) in enumerate(fn.next_functions):
                 if nxt is None or i >= len(results) or results[i] is None:
                     continue
-                deliver(nxt, nr, _validate(fn, i, results, i))
+                deliver(nxt, nr, _validate(fn, i, results, nxt, nr))
     if inputs is not None and not accumulate:
         for i, g in enumerate(captured):
             if g is None and not allow_unused:
@@ -242,11 +242,15 @@ def sole_holder(t, expected, storage=True):
             and layout.is_non_overlapping_and_dense(t._sizes, t._strides))
 
 
-def _validate(fn, i, results, j):
-    """validate_outputs: reduce a broadcast gradient to the input's shape, cast its dtype
-    (the gradient is taken out of `results`, so the engine holds no other reference)."""
-    grad, results[j] = results[j], None
-    meta = fn.metas[i] if i < len(fn.metas) else None
+def _validate(fn, i, results, nxt, nr):
+    """validate_outputs: reduce a broadcast gradient to the shape the next node recorded
+    for that output of the forward (its input metadata), cast its dtype (the gradient is
+    taken out of `results`, so the engine holds no other reference)."""
+    grad, results[i] = results[i], None
+    if nr < len(nxt.output_metas):
+        meta = nxt.output_metas[nr]
+    else:
+        meta = fn.metas[i] if i < len(fn.metas) else None
     if meta is None:
         return grad
     sizes, dtype = meta
