@@ -16,10 +16,8 @@ from conformance.observe import (
 from conformance.program import Program
 from conformance.runner import run_lockstep
 from tests.engine.test_autograd_programs import (
-    REFIMPL, TORCH, PlantedMode, block, fn, method, needs_refimpl_autograd, planted_target, var,
+    REFIMPL, TORCH, PlantedMode, block, fn, method, planted_target, var,
 )
-
-NEEDS_REFIMPL_AUTOGRAD = ["test_refimpl_observes_autograd_like_torch"]
 
 
 def _env():
@@ -197,7 +195,6 @@ def test_runner_compares_autograd_properties():
     assert (d.index, d.op, d.first.variable, d.first.property) == (2, "retain_grad", "v1", "retains_grad")
 
 
-@needs_refimpl_autograd
 def test_refimpl_observes_autograd_like_torch():
     d, _ = run_lockstep(OBSERVED, REFIMPL, TORCH)
     assert d is None, [m.detail() for m in d.mismatches]

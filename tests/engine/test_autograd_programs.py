@@ -6,10 +6,6 @@ Also the helpers the other autograd test modules share: the ops a torch oracle c
 statement builders, and planted targets (TorchFunctionMode-based: the planted module's
 tensors are plain torch tensors, so their grad_fn names are torch's; the tensor-subclass
 wrappers of tests/planted/ give every result an AliasBackward0 grad_fn).
-
-NEEDS_REFIMPL_AUTOGRAD (here, in test_autograd_observe.py and in test_blocks.py) lists the
-tests that run over refimpl and can only pass once refimpl models autograd like torch; they
-are marked xfail(strict=False) until then (remove the mark when it lands).
 """
 import collections
 import random
@@ -42,14 +38,6 @@ TORCH_SAFE_OPS = """tensor ones zeros full arange eye linspace add add_ mul mul_
     view t transpose narrow select expand permute unsqueeze squeeze diagonal split unbind chunk
     clone detach contiguous reshape matmul mm cat stack copy_ fill_ zero_ T mT flatten""".split()
 TORCH_OPS = {name: OPS[name] for name in TORCH_SAFE_OPS}
-
-needs_refimpl_autograd = pytest.mark.xfail(
-    reason="needs refimpl autograd to model torch's (remove this mark once it lands)", strict=False)
-NEEDS_REFIMPL_AUTOGRAD = [
-    "test_refimpl_oracle_draws_every_autograd_statement_kind",
-    "test_refimpl_autograd_programs_conform_to_torch",
-    "test_doubled_backward_is_found_against_refimpl",
-]
 
 # the op names of autograd statements (conformance/autograd_statements.py)
 AUTOGRAD_KINDS = {"backward", "autograd.grad", "requires_grad_", "set_requires_grad",
@@ -185,7 +173,6 @@ def test_generator_draws_every_autograd_statement_kind():
     _check_every_kind_is_drawn(torch_programs(400, seed=1), TORCH)
 
 
-@needs_refimpl_autograd
 def test_refimpl_oracle_draws_every_autograd_statement_kind():
     _check_every_kind_is_drawn(torch_programs(400, seed=1, oracle=REFIMPL, ops=OPS), REFIMPL)
 
@@ -286,7 +273,6 @@ def test_repro_of_a_grad_divergence_reproduces(monkeypatch, capsys):
 
 
 # --- over refimpl --------------------------------------------------------------------------
-@needs_refimpl_autograd
 def test_refimpl_autograd_programs_conform_to_torch():
     ledger = load_ledger()
     programs = torch_programs(150, seed=5, oracle=REFIMPL, ops=OPS)
@@ -295,7 +281,6 @@ def test_refimpl_autograd_programs_conform_to_torch():
     assert not found, "\n\n".join(f"{p.render()}\n-> {d.first.detail()}" for p, d in found[:3])
 
 
-@needs_refimpl_autograd
 def test_doubled_backward_is_found_against_refimpl():
     with PlantedMode(DOUBLED_BACKWARD):
         found = divergences(torch_programs(150, seed=5, oracle=REFIMPL, ops=OPS), REFIMPL,

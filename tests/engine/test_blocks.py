@@ -15,11 +15,9 @@ from conformance.program import (
 from conformance.runner import attempt, run_lockstep, run_statement
 from conformance.shrink import _unwrapped, _without, renumber, same_divergence, shrink
 from tests.engine.test_autograd_programs import (
-    DETACH_COPIES, REFIMPL, TORCH, PlantedMode, block, fn, method, needs_refimpl_autograd,
+    DETACH_COPIES, REFIMPL, TORCH, PlantedMode, block, fn, method,
     planted_target, torch_programs, var,
 )
-
-NEEDS_REFIMPL_AUTOGRAD = ["test_refimpl_runs_blocks_like_torch"]
 
 
 def _grad(p):
@@ -325,7 +323,6 @@ def test_repro_catches_what_a_block_raised_before_the_divergence(monkeypatch):
     assert "except RuntimeError:\n    pass" in script
 
 
-@needs_refimpl_autograd
 def test_refimpl_runs_blocks_like_torch():
     d, _ = run_lockstep(PROGRAM, REFIMPL, TORCH)
     assert d is None, [m.detail() for m in d.mismatches]

@@ -23,7 +23,9 @@ def test_repro_reproduces_and_is_short(module, ops, tmp_path, python, repo_env):
     assert summary["failures"], "the planted bug must be found"
     for failure in summary["failures"]:
         script = tmp_path / failure["repro"]
-        assert failure["program_length"] <= 6, script.read_text()
+        # the statement under test and the few that make its inputs (the draw, with
+        # autograd statements among the ops, decides how many inputs are chained)
+        assert failure["program_length"] <= 8, script.read_text()
         r = subprocess.run([python, str(script)], capture_output=True, text=True, env=repo_env,
                            timeout=120)
         assert r.returncode == 1, f"{script} did not reproduce:\n{r.stdout}\n{r.stderr}"
