@@ -17,6 +17,17 @@ PLANTED = [
     ("contiguous_always_copies", "contiguous", ("contiguous", "aliasing")),
     ("clamp_accepts_unknown_keyword", "clamp", ("clamp", "error")),
     ("neg_zero_sign_lost", "neg", ("neg", "values")),
+    # autograd (None: every op, the autograd statements among them)
+    ("grad_accumulation_overwrites", None, ("backward", "grad.values")),
+    ("sigmoid_grad_scaled", "sigmoid", ("backward", "grad.values")),
+    ("mul_ignores_no_grad", "mul", ("mul", "requires_grad")),
+    ("retain_grad_ignored", None, ("retain_grad", "retains_grad")),
+    ("inplace_on_leaf_allowed", None, ("mul_", "error")),
+    ("exp_version_check_skipped", "exp,mul_,add_", ("backward", "error")),
+    ("data_shares_version", None, ("data", "version")),
+    ("detach_fresh_version", None, ("detach", "version")),
+    ("grad_ignores_layout", None, ("backward", "grad.strides")),
+    ("transpose_drops_history", None, ("transpose", "requires_grad")),
 ]
 
 
