@@ -790,7 +790,7 @@ def lerp(input, end, weight, *, out=None):
 # FmodBackward1, and so on. A Python number given for a Tensor parameter (x - 2) is a
 # wrapped 0-dim tensor: the Tensor overload, with an edge to nowhere.
 from .autograd.formulas import maybe_multiply  # noqa: E402
-from .autograd.recording import NOT_IMPLEMENTED, derivative  # noqa: E402
+from .autograd.derivatives import NOT_IMPLEMENTED, derivative  # noqa: E402
 from .elementwise import _alpha, by_overload, scalar_overload  # noqa: E402
 from .registry import DECLARATIONS  # noqa: E402
 

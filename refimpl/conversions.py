@@ -255,7 +255,7 @@ for _name, _dtype in _CASTS.items():
 # --- backward rules (tools/autograd/derivatives.yaml, VariableTypeManual.cpp) ------------------
 # to(), type(), float(), ... are CompositeImplicitAutograd: self itself when nothing changes
 # (no node), else the _to_copy they call records ToCopyBackward0.
-from .autograd.recording import derivative  # noqa: E402
+from .autograd.derivatives import derivative  # noqa: E402
 from .elementwise import scalar_overload  # noqa: E402
 
 

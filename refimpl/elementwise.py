@@ -307,7 +307,7 @@ def sigmoid(input, *, out=None):
 
 # --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
 from .autograd.formulas import maybe_multiply  # noqa: E402
-from .autograd.recording import derivative  # noqa: E402
+from .autograd.derivatives import derivative  # noqa: E402
 
 
 def scalar_overload(overload, name, value):

@@ -135,7 +135,7 @@ def stack(tensors, dim=0):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
-from .autograd.recording import derivative  # noqa: E402
+from .autograd.derivatives import derivative  # noqa: E402
 
 
 def _cat_tensors_backward(grad, sizes, dim):

@@ -390,7 +390,7 @@ def _matmul_impl(tensor1: Tensor, tensor2: Tensor):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
-from .autograd.recording import derivative  # noqa: E402
+from .autograd.derivatives import derivative  # noqa: E402
 
 
 def _column_major(sizes, strides):

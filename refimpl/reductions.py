@@ -815,7 +815,7 @@ def cumsum(input: Tensor, dim, *, dtype=None, out=None):
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
 from .autograd.formulas import sum_backward, unsqueeze_multiple  # noqa: E402
-from .autograd.recording import derivative  # noqa: E402
+from .autograd.derivatives import derivative  # noqa: E402
 
 
 def _has_param(overload, name):

@@ -76,7 +76,7 @@ class Declaration:
     out_check: object = None      # the op's own check of an out= tensor (dtype rules)
     out_check_first: bool = False  # ... made before the op's other checks (kernel-level ones)
     composite: bool = False       # CompositeImplicitAutograd: the ops it calls record its graph
-    derivative: object = None     # its backward rule (autograd.recording.derivative), or
+    derivative: object = None     # its backward rule (autograd.derivatives.derivative), or
                                   # False for ops autograd never records (detach)
     op: object = None             # the function called: the kernel behind the autograd layer
     out_op: str | None = None     # a composite's op torch writes out= with (concatenate: cat)

@@ -362,7 +362,7 @@ def as_strided(self: Tensor, size, stride, storage_offset=None):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
-from .autograd.recording import derivative  # noqa: E402
+from .autograd.derivatives import derivative  # noqa: E402
 
 
 @declare("select_backward(Tensor grad_output, SymInt[] input_sizes, int dim, SymInt index)",

@@ -114,7 +114,7 @@ class Tensor:
     _grad = None
     _retains_grad = False
     _is_inference = False
-    _creation_meta = "default"    # how a view may be written in place (recording.py)
+    _creation_meta = "default"    # how a view may be written in place (autograd/view_nodes.py)
     _differentiable_view = False
     _attr_version = 0             # the version when a view's grad_fn was last set
 
@@ -263,7 +263,7 @@ class Tensor:
         if fn is None and not base.requires_grad:
             return None
         if self._attr_version != self._version_counter.value:
-            from .autograd.recording import handle_view_on_rebase
+            from .autograd.view_nodes import handle_view_on_rebase
             from .autograd.view_nodes import regenerated_grad_fn
             handle_view_on_rebase(self, indirect=True)
             new = regenerated_grad_fn(base, self)
@@ -434,10 +434,6 @@ class Tensor:
     @property
     def is_cuda(self):
         return False
-
-    @property
-    def is_leaf(self):
-        return self.grad_fn is None
 
     @property
     def _version(self):

@@ -242,7 +242,7 @@ def nan_to_num(input, nan=None, posinf=None, neginf=None, *, out=None):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
-from .autograd.recording import derivative  # noqa: E402
+from .autograd.derivatives import derivative  # noqa: E402
 
 
 def _zeros_like(grad):

@@ -307,7 +307,7 @@ detach.__declaration__.derivative = False  # never recorded: the point of detach
 
 # --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
 from .autograd.formulas import sum_to  # noqa: E402
-from .autograd.recording import derivative  # noqa: E402
+from .autograd.derivatives import derivative  # noqa: E402
 
 
 def _permute_backward(grad, dims):

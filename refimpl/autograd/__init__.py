@@ -3,9 +3,11 @@
   grad_mode.py   no_grad, enable_grad, set_grad_enabled, inference_mode (the one place
                  that says whether ops record)
   graph.py       Node, AccumulateGrad, SavedTensor (version checks), node classes
-  recording.py   how a declared op records its node (the VariableType layer), in-place
-                 rules and views (CopySlices), `derivative(...)` for the op modules
-  view_nodes.py  CopySlices, and the grad_fn a view gets again after an in-place write
+  derivatives.py the backward rules ops declare (`derivative(...)`, beside each op) and
+                 the node that applies one
+  recording.py   how a declared op call records its node (the VariableType layer)
+  view_nodes.py  views and in-place writes: creation metas, the in-place checks,
+                 CopySlices, and the grad_fn a view gets again after a write
   engine.py      the backward pass over the graph
   accumulate.py  gradients into .grad (the layout contract) and retain_grad
   formulas.py    helpers the ops' backward formulas share (FunctionsManual.cpp)
@@ -37,11 +39,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors) or [None] * len(tensors)
     if len(grads) != len(tensors):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs")
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
     if inputs is not None:
         inputs = _as_list(inputs)
         if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     if retain_graph is None:
         retain_graph = create_graph
     grads = make_grads(tensors, grads)
@@ -59,12 +61,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     outputs = _as_list(outputs)
-    single = not isinstance(inputs, (list, tuple))
     inputs = _as_list(inputs)
     grads = _as_list(grad_outputs) or [None] * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"grad requires one grad_output per output: got {len(grads)} "
-                           f"grad_outputs and {len(outputs)} outputs")
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     if retain_graph is None:
         retain_graph = create_graph
     grads = make_grads(outputs, grads)
@@ -75,5 +75,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for g in result:
         if g is not None:
             g._version_counter.unspecified = True  # see accumulate.py
-    del single
     return result

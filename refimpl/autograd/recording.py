@@ -2,8 +2,8 @@
 (tools/autograd/gen_variable_type.py, torch/csrc/autograd/VariableTypeManual.cpp,
 variable.cpp, FunctionsManual.cpp).
 
-Each declared op is called through `record_op` (refimpl/registry.py wraps it). Grad mode
-is read here and nowhere else. For an op with a derivative, when grad mode is on and an
+Each declared op is called through `record_op` (refimpl/registry.py wraps it). Whether a
+call records is decided here and nowhere else (from grad_mode.py's modes). For an op with a derivative, when grad mode is on and an
 input requires grad, a node of the derivative's class is made, with an edge to the
 history of each differentiable input and what its formulas use saved (derivatives.yaml
 saves only what the formulas of the inputs that need a gradient read). Below that layer
@@ -12,8 +12,8 @@ A composite op (torch's CompositeImplicitAutograd) records nothing itself: the o
 made of record their own nodes, so its graph is the one torch builds.
 
 In-place ops check torch's rules first (leaves, views of leaves, views made in no_grad
-mode or by multi-output ops, inference tensors) and rebase the history of what they
-wrote: a view's base gets a CopySlices node (rebase_history in variable.cpp).
+mode or by multi-output ops) and rebase the history of what they wrote: a view's base gets
+a CopySlices node (view_nodes.py). The backward rules themselves are in derivatives.py.
 """
 from __future__ import annotations
 
@@ -22,11 +22,10 @@ import re
 
 from ..storage import NoVersionCounter
 from .grad_mode import MODE
-from .graph import Node, NotImplementedNode, SavedTensor, node_class
+from .derivatives import OpNode, SavedNumber, metadata_of, _metadata
+from .graph import NotImplementedNode, SavedTensor
+from .view_nodes import check_inplace, mark_views, rebase_history
 
-# CreationMeta (torch/csrc/autograd/variable.h): how a view may be written in place
-DEFAULT, NO_GRAD_MODE, MULTI_OUTPUT_NODE, INFERENCE_MODE = (
-    "default", "no_grad_mode", "multi_output_node", "inference_mode")
 
 
 class _Kernel:
@@ -40,200 +39,6 @@ class _Kernel:
 
 
 KERNEL = _Kernel()
-
-
-# --- derivatives ---------------------------------------------------------------------------
-NOT_IMPLEMENTED = "torch::autograd::NotImplemented"
-# what a formula may read of an argument instead of the argument itself, as the generated
-# nodes keep `self_sym_sizes`, `self_scalar_type`, `TensorGeometry(self)`, `self_info`:
-# kept as values, so an in-place write to the argument later is no version error
-_METADATA = ("_sizes", "_strides", "_geometry", "_dtype", "_info")
-
-
-class TypeAndSize:
-    """An argument's sizes and dtype (FunctionsManual.h TypeAndSize, `self_info`)."""
-
-    def __init__(self, sizes, dtype):
-        self.sizes, self.dtype = tuple(sizes), dtype
-
-    def zeros(self):
-        from ..creation import zeros
-        return zeros(self.sizes, dtype=self.dtype)
-
-    def __iter__(self):  # unpacks as (sizes, dtype)
-        return iter((self.sizes, self.dtype))
-
-
-def _metadata(t, kind):
-    from ..tensor import Tensor
-    if isinstance(t, (list, tuple)):
-        return [None if x is None else _metadata(x, kind) for x in t]
-    if not isinstance(t, Tensor):
-        return None
-    if kind == "_sizes":
-        return tuple(t._sizes)
-    if kind == "_strides":
-        return tuple(t._strides)
-    if kind == "_geometry":
-        return (tuple(t._sizes), tuple(t._strides), t._offset)
-    if kind == "_dtype":
-        return t.dtype
-    return TypeAndSize(t._sizes, t.dtype)
-
-
-def metadata_of(name):
-    """(argument, kind) for a formula parameter like `self_sizes`, else (None, None)."""
-    for kind in _METADATA:
-        if name.endswith(kind) and len(name) > len(kind):
-            return name[:-len(kind)], kind
-    return None, None
-
-
-class Derivative:
-    """An op's backward rule (derivatives.yaml): the node's class name and a formula per
-    differentiable input. A formula's parameters name what it reads: `grad` (the gradient
-    of the output; `grads` for every output of a multi-output op), `result` (the output),
-    the op's own arguments by their names in its implementation, and `<argument>_sizes`,
-    `_strides`, `_geometry` (sizes, strides, offset), `_dtype`, `_info` (TypeAndSize) for
-    what torch keeps of an argument without saving it.
-
-    Where one refimpl op is several aten overloads with nodes of their own (max() saves
-    self and result, max(dim) the indices), `variants` maps each node name to its formulas
-    and `name(overload, **args)` chooses one; NOT_IMPLEMENTED chooses torch's
-    NotImplemented node."""
-
-    def __init__(self, name, formulas, variants=None, inplace_only=False, float_self_only=False,
-                 integral_untracked=False):
-        self.name = name
-        self.integral_untracked = integral_untracked  # an integer result is just not tracked
-        self.inplace_only = inplace_only        # only the in-place twin has it (eq_, not eq)
-        self.float_self_only = float_self_only  # nothing is recorded into an integer self
-        self.variants = {n: _Rule(n, fs) for n, fs in (variants or {}).items()}
-        self.default = _Rule(name if isinstance(name, str) else None, formulas)
-
-    def rule(self, bound, overload):
-        if callable(self.name):
-            params = list(inspect.signature(self.name).parameters)[1:]
-            chosen = self.name(overload, **{k: bound.get(k) for k in params})
-        else:
-            chosen = self.name
-        if chosen == NOT_IMPLEMENTED:
-            return None
-        rule = self.variants.get(chosen)
-        if rule is None:
-            rule = self.default if self.default.name == chosen else self.default.named(chosen)
-        return rule
-
-
-class _Rule:
-    """One node class and its formulas."""
-
-    def __init__(self, name, formulas):
-        self.name = name
-        self.formulas = formulas
-        self.reads = {inp: tuple(inspect.signature(fn).parameters) for inp, fn in formulas.items()}
-        self._named = {}
-        self.node_class = node_class(name, OpNode) if name else None
-
-    def named(self, name):
-        """The same formulas under another node name (SumBackward0 / SumBackward1)."""
-        rule = self._named.get(name)
-        if rule is None:
-            rule = self._named[name] = _Rule(name, self.formulas)
-        return rule
-
-
-def derivative(op, name, variants=None, inplace_only=False, float_self_only=False,
-               integral_untracked=False, **formulas):
-    """Declare op's backward rule beside its declaration:
-
-        derivative(sigmoid, "SigmoidBackward0",
-                   input=lambda grad, result: grad * result * (1 - result))
-
-    `name` may be a function (overload, **args) -> name where the node's class depends on
-    the overload torch matched (MeanBackward0 for mean(), MeanBackward1 for mean(dim)):
-    `overload` is the argparse Signature the call matched, or None for an internal call.
-    NOT_IMPLEMENTED as the name gives torch's NotImplemented node (floor_divide).
-    `inplace_only`: torch differentiates only the in-place twin (eq_; eq itself returns
-    bool, and its out= is not refused). `float_self_only`: an in-place write into a
-    self that cannot require grad records nothing (copy_, VariableTypeManual.cpp).
-    `integral_untracked`: an integer result is not tracked (_to_copy); otherwise it is
-    torch's "Autograd not support dtype" error."""
-    op.__declaration__.derivative = Derivative(name, formulas, variants, inplace_only,
-                                               float_self_only, integral_untracked)
-
-
-class OpNode(Node):
-    """The node of an op with a derivative: its formulas, what they read saved."""
-
-    def __init__(self, rule, edges, next_functions, metas):
-        super().__init__(next_functions, metas)
-        self.rule = rule
-        self.edges = edges          # input name -> edge positions (one, or one per list item)
-        self.saved = {}             # name -> SavedTensor | [SavedTensor | None] | value
-        self.num_outputs = 1
-
-    def release(self):
-        for v in self.saved.values():
-            for s in (v if isinstance(v, (list, tuple)) else (v,)):
-                if isinstance(s, (SavedTensor, SavedNumber)):
-                    s.freed = True
-
-    def _read(self, name, grads):
-        if name == "grad":
-            return grads[0]
-        if name == "grads":
-            return grads
-        return _unpack(self.saved[name], self)
-
-    def apply(self, grads, needed=None):
-        # every saved value is unpacked first, needed or not: the version checks and the
-        # freed-graph error come before any formula (the generated apply() functions)
-        for v in self.saved.values():
-            _unpack(v, self)
-        out = [None] * len(self.next_functions)
-        for inp, formula in self.rule.formulas.items():
-            positions = self.edges.get(inp)
-            if positions is None:
-                continue
-            if not any((needed or self.needs)(p) for p in positions):
-                continue
-            value = formula(**{n: self._read(n, grads) for n in self.rule.reads[inp]})
-            if isinstance(value, (list, tuple)):
-                for p, g in zip(positions, value):
-                    out[p] = g
-            else:
-                out[positions[0]] = value
-        return out
-
-
-class SavedNumber:
-    """A Python number passed for a Tensor parameter: torch saves the wrapped 0-dim tensor
-    as a SavedVariable, freed with the graph; formulas get that tensor (double, long or
-    bool, as wrapped numbers are), so `grad * other` is mul.Tensor as in torch."""
-    __slots__ = ("value", "freed")
-
-    def __init__(self, value):
-        self.value, self.freed = value, False
-
-    def unpack(self, node=None):
-        if self.freed:
-            from .graph import FREED
-            raise RuntimeError(FREED)
-        from .. import dtypes
-        from ..creation import tensor
-        kind = (dtypes.bool_ if isinstance(self.value, bool) else
-                dtypes.int64 if isinstance(self.value, int) else dtypes.float64)
-        return tensor(self.value, dtype=kind)
-
-
-def _unpack(v, node):
-    if isinstance(v, (SavedTensor, SavedNumber)):
-        return v.unpack(node)
-    if isinstance(v, (list, tuple)) and any(isinstance(s, (SavedTensor, SavedNumber)) for s in v):
-        return type(v)(s.unpack(node) if isinstance(s, (SavedTensor, SavedNumber)) else s
-                       for s in v)
-    return v
 
 
 # --- edges ---------------------------------------------------------------------------------
@@ -314,7 +119,7 @@ def record_op(decl):
         elif below_autograd:
             _unspecified_versions(result, tensors)
         if view_op:
-            _mark_views(result, decl, tensors)
+            mark_views(result, decl, tensors)
         if node is not None:
             if written is not None:
                 rebase_history(written, node)   # then the result is saved, as generated
@@ -379,48 +184,6 @@ def aten_name(decl, rule):
     return decl.out_op or decl.name
 
 
-def check_inplace(t):
-    """check_inplace (VariableTypeUtils.h), for an in-place write that will be recorded."""
-    if t._base is not None and t._differentiable_view:
-        handle_view_on_rebase(t)
-        if t.requires_grad and t._base.is_leaf:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in "
-                               "an in-place operation.")
-    if t.requires_grad and t.is_leaf:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
-
-
-def handle_view_on_rebase(view, indirect=False):
-    """The creation meta of a view forbids some in-place writes (variable.cpp
-    handle_view_on_rebase, whose messages name a node by its forward op)."""
-    meta = view._creation_meta
-    if meta == DEFAULT:
-        return
-    modified = "its base or another view of its base has been" if indirect else "is being"
-    fn = view._grad_fn
-    if meta in (INFERENCE_MODE, NO_GRAD_MODE) or fn is None:
-        prefix = (f"Output {view._output_nr} of {fn.error_name()} is a view of a view which was "
-                  "created in" if fn is not None else "A view was created in")
-        if meta == INFERENCE_MODE:
-            msg = f"{prefix} inference mode and {modified} modified inplace in normal mode."
-        else:
-            msg = f"{prefix} no_grad mode and {modified} modified inplace with grad mode enabled."
-    else:
-        msg = f"Output {view._output_nr} of {fn.error_name()} is a view and {modified} modified inplace."
-    if meta == MULTI_OUTPUT_NODE:
-        msg += (" This view is the output of a function that returns multiple views. Such "
-                "functions do not allow the output views to be modified inplace. You should "
-                "replace the inplace operation by an out-of-place one.")
-    else:
-        block = "inference_mode" if meta == INFERENCE_MODE else "no_grad"
-        msg += (" Given that this use case is ambiguous and error-prone, it is forbidden. You can "
-                "clarify your code by moving both the view and the inplace either both inside the "
-                f"{block} block (if you don't want the inplace to be tracked) or both outside (if "
-                "you want the inplace to be tracked).")
-    raise RuntimeError(msg)
-
-
 def _outputs(result):
     from ..tensor import Tensor
     if isinstance(result, Tensor):
@@ -428,32 +191,6 @@ def _outputs(result):
     if isinstance(result, (list, tuple)):
         return [r for r in result if isinstance(r, Tensor)]
     return []
-
-
-def _mark_views(result, decl, inputs):
-    """as_view (VariableTypeUtils.h): how each view output may be written later."""
-    outs = _outputs(result)
-    if MODE.inference:
-        meta = INFERENCE_MODE
-    elif not MODE.grad_enabled:
-        meta = NO_GRAD_MODE
-    elif decl.multiple_outputs:
-        meta = MULTI_OUTPUT_NODE
-    else:
-        meta = DEFAULT
-    for i, v in enumerate(outs):
-        if v._base is None:
-            continue
-        base = v._base
-        source = inputs[0] if inputs else base
-        inherited = source._creation_meta if source._base is not None else DEFAULT
-        # propagate_creation_meta: a default view keeps its source view's meta
-        v._creation_meta = inherited if meta == DEFAULT else (
-            inherited if inherited == INFERENCE_MODE else meta)
-        v._attr_version = v._version_counter.value
-        v._differentiable_view = base.dtype.is_floating_point
-        if meta == MULTI_OUTPUT_NODE:
-            v._output_nr = i
 
 
 def _unspecified_versions(result, inputs):
@@ -628,25 +365,3 @@ def _set_history(result, node, derivative):
             r._grad_fn, r._output_nr = node, i
             if r._base is not None:
                 r._attr_version = r._version_counter.value
-
-
-def rebase_history(t, node):
-    """variable.cpp rebase_history: a view's base gets a CopySlices node holding the
-    in-place op's node; any other tensor just takes the node as its grad_fn."""
-    from .view_nodes import CopySlices
-    old = t._grad_fn if t._base is None else None
-    if t._base is not None:  # any view, an integer one too (its base gets the history)
-        base = t._base
-        previous, nr = base._grad_fn, base._output_nr
-        base._grad_fn = CopySlices(base, t, node)
-        base._output_nr = 0
-        base._grad_fn.output_metas = ((base._sizes, base.dtype),)
-        if previous is not None and nr in previous.retained:  # the base's retains_grad moves
-            base._grad_fn.retained[0] = previous.retained.pop(nr)
-        t.grad_fn  # regenerate the view's grad_fn (its version changed)
-        return
-    t._grad_fn, t._output_nr = node, 0
-    node.num_outputs = 1
-    node.output_metas = ((t._sizes, t.dtype),)
-    if old is not None and 0 in old.retained:  # retains_grad moves to the new grad_fn
-        node.retained[0] = old.retained.pop(0)

@@ -1,8 +1,16 @@
-"""What autograd makes for views written in place (torch/csrc/autograd/functions/
-tensor.cpp CopySlices; variable.cpp VariableHooks::grad_fn's AsStridedBackward0)."""
+"""Views and in-place writes (torch/csrc/autograd/variable.cpp, VariableTypeUtils.h,
+functions/tensor.cpp): how a view may be written in place (its creation meta), the checks
+an in-place write makes, the base's CopySlices node when a view is written, and the
+grad_fn a view gets again afterwards (VariableHooks::grad_fn's AsStridedBackward0)."""
 from __future__ import annotations
 
+from .grad_mode import MODE
 from .graph import Node
+
+# CreationMeta (torch/csrc/autograd/variable.h): how a view may be written in place
+DEFAULT, NO_GRAD_MODE, MULTI_OUTPUT_NODE, INFERENCE_MODE = (
+    "default", "no_grad_mode", "multi_output_node", "inference_mode")
+
 
 
 class CopySlices(Node):
@@ -60,3 +68,93 @@ def regenerated_grad_fn(base, view):
     _save_inputs(node, bound, None)
     node.output_metas = ((view._sizes, view.dtype),)
     return node
+
+
+def mark_views(result, decl, inputs):
+    """as_view (VariableTypeUtils.h): how each view output may be written later."""
+    from .recording import _outputs
+    outs = _outputs(result)
+    if MODE.inference:
+        meta = INFERENCE_MODE
+    elif not MODE.grad_enabled:
+        meta = NO_GRAD_MODE
+    elif decl.multiple_outputs:
+        meta = MULTI_OUTPUT_NODE
+    else:
+        meta = DEFAULT
+    for i, v in enumerate(outs):
+        if v._base is None:
+            continue
+        base = v._base
+        source = inputs[0] if inputs else base
+        inherited = source._creation_meta if source._base is not None else DEFAULT
+        # propagate_creation_meta: a default view keeps its source view's meta
+        v._creation_meta = inherited if meta == DEFAULT else (
+            inherited if inherited == INFERENCE_MODE else meta)
+        v._attr_version = v._version_counter.value
+        v._differentiable_view = base.dtype.is_floating_point
+        if meta == MULTI_OUTPUT_NODE:
+            v._output_nr = i
+
+
+def check_inplace(t):
+    """check_inplace (VariableTypeUtils.h), for an in-place write that will be recorded."""
+    if t._base is not None and t._differentiable_view:
+        handle_view_on_rebase(t)
+        if t.requires_grad and t._base.is_leaf:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in "
+                               "an in-place operation.")
+    if t.requires_grad and t.is_leaf:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+
+
+def handle_view_on_rebase(view, indirect=False):
+    """The creation meta of a view forbids some in-place writes (variable.cpp
+    handle_view_on_rebase, whose messages name a node by its forward op)."""
+    meta = view._creation_meta
+    if meta == DEFAULT:
+        return
+    modified = "its base or another view of its base has been" if indirect else "is being"
+    fn = view._grad_fn
+    if meta in (INFERENCE_MODE, NO_GRAD_MODE) or fn is None:
+        prefix = (f"Output {view._output_nr} of {fn.error_name()} is a view of a view which was "
+                  "created in" if fn is not None else "A view was created in")
+        if meta == INFERENCE_MODE:
+            msg = f"{prefix} inference mode and {modified} modified inplace in normal mode."
+        else:
+            msg = f"{prefix} no_grad mode and {modified} modified inplace with grad mode enabled."
+    else:
+        msg = f"Output {view._output_nr} of {fn.error_name()} is a view and {modified} modified inplace."
+    if meta == MULTI_OUTPUT_NODE:
+        msg += (" This view is the output of a function that returns multiple views. Such "
+                "functions do not allow the output views to be modified inplace. You should "
+                "replace the inplace operation by an out-of-place one.")
+    else:
+        block = "inference_mode" if meta == INFERENCE_MODE else "no_grad"
+        msg += (" Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+                "clarify your code by moving both the view and the inplace either both inside the "
+                f"{block} block (if you don't want the inplace to be tracked) or both outside (if "
+                "you want the inplace to be tracked).")
+    raise RuntimeError(msg)
+
+
+def rebase_history(t, node):
+    """variable.cpp rebase_history: a view's base gets a CopySlices node holding the
+    in-place op's node; any other tensor just takes the node as its grad_fn."""
+    old = t._grad_fn if t._base is None else None
+    if t._base is not None:  # any view, an integer one too (its base gets the history)
+        base = t._base
+        previous, nr = base._grad_fn, base._output_nr
+        base._grad_fn = CopySlices(base, t, node)
+        base._output_nr = 0
+        base._grad_fn.output_metas = ((base._sizes, base.dtype),)
+        if previous is not None and nr in previous.retained:  # the base's retains_grad moves
+            base._grad_fn.retained[0] = previous.retained.pop(nr)
+        t.grad_fn  # regenerate the view's grad_fn (its version changed)
+        return
+    t._grad_fn, t._output_nr = node, 0
+    node.num_outputs = 1
+    node.output_metas = ((t._sizes, t.dtype),)
+    if old is not None and 0 in old.retained:  # retains_grad moves to the new grad_fn
+        node.retained[0] = old.retained.pop(0)

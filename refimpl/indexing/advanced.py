@@ -292,7 +292,7 @@ def index_put(input: Tensor, indices, values, accumulate=False, *, out=None):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml) ------------------------------------------
-from ..autograd.recording import derivative  # noqa: E402
+from ..autograd.derivatives import derivative  # noqa: E402
 
 
 @declare("_index_put_impl_(Tensor input, Tensor?[] indices, Tensor values, bool accumulate=False, "

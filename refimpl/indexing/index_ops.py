@@ -324,7 +324,7 @@ def index_fill_(self: Tensor, dim, index: Tensor, value):
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
 from ..autograd.formulas import maybe_multiply  # noqa: E402
-from ..autograd.recording import derivative  # noqa: E402
+from ..autograd.derivatives import derivative  # noqa: E402
 
 
 def _index_select_backward(grad, self_info, dim, index):

@@ -210,7 +210,7 @@ def where_self(condition: Tensor, input, other):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
-from ..autograd.recording import derivative  # noqa: E402
+from ..autograd.derivatives import derivative  # noqa: E402
 
 nonzero.__declaration__.derivative = False   # integer output: never recorded
 

@@ -277,7 +277,7 @@ def scatter_add(self, dim, index, src, *, out=None):
 
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
-from ..autograd.recording import NOT_IMPLEMENTED, derivative  # noqa: E402
+from ..autograd.derivatives import NOT_IMPLEMENTED, derivative  # noqa: E402
 
 
 def _gather_backward(grad, self, dim, index, sparse_grad):
