@@ -115,7 +115,6 @@ class Tensor:
     _retains_grad = False
     _is_inference = False
     _creation_meta = "default"    # how a view may be written in place (autograd/view_nodes.py)
-    _differentiable_view = False
     _attr_version = 0             # the version when a view's grad_fn was last set
 
     def __init__(self, storage: Storage, offset: int, sizes, strides, dtype,
@@ -130,7 +129,6 @@ class Tensor:
         self._base = base
         if base is not None:  # a view: may be written in place as its creation allows
             self._attr_version = self._version_counter.value
-            self._differentiable_view = True
 
     @staticmethod
     def _check_layout(storage, offset, sizes, strides, dtype):
@@ -226,7 +224,7 @@ class Tensor:
         if self._requires_grad or self._grad_fn is not None:
             return True
         base = self._base
-        return base is not None and self._differentiable_view and base.requires_grad
+        return base is not None and base.requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value):
@@ -258,7 +256,7 @@ class Tensor:
         the next time its grad_fn is read (VariableHooks::grad_fn)."""
         fn = self._grad_fn
         base = self._base
-        if base is None or not self._differentiable_view:
+        if base is None:
             return fn
         if fn is None and not base.requires_grad:
             return None
@@ -362,8 +360,8 @@ class Tensor:
 
     def detach_(self):
         from .autograd.grad_mode import MODE
-        if MODE.inference:
-            return self  # below the autograd layer: the history stays
+        if MODE.inference or self._is_inference:
+            return self  # below the autograd layer (no autograd keys): the history stays
         if self._base is not None:
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "

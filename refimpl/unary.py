@@ -300,8 +300,20 @@ derivative(cos, "CosBackward0", input=lambda grad, input: grad * -sin(input))
 for _op, _node in ((floor, "FloorBackward0"), (ceil, "CeilBackward0"), (trunc, "TruncBackward0"),
                    (sign, "SignBackward0")):
     derivative(_op, _node, input=lambda grad: _zeros_like(grad))
-# relu: threshold_backward(grad, result, 0): zero where result <= 0 (at 0 too), NaN passes
-derivative(relu, "ReluBackward0", input=lambda grad, result: _where(result <= 0, 0.0, grad))
+@declare("threshold_backward(Tensor grad_output, Tensor input, Scalar threshold)", forms=(),
+         parsed=False, schema="aten::threshold_backward")
+def threshold_backward(grad_output, input, threshold):
+    """grad_output where input > threshold, else 0 (a NaN input passes the gradient)."""
+    return _where(input <= threshold, 0.0, grad_output)
+
+
+# relu: threshold_backward(grad, result, 0): zero where result <= 0 (at 0 too), NaN passes;
+# threshold_backward's own rule (double backward): grad_output: threshold_backward(grad,
+# self, threshold); self: zeros_like(grad)
+derivative(relu, "ReluBackward0", input=lambda grad, result: threshold_backward(grad, result, 0))
+derivative(threshold_backward, "ThresholdBackwardBackward0",
+           grad_output=lambda grad, input, threshold: threshold_backward(grad, input, threshold),
+           input=lambda grad: _zeros_like(grad))
 
 
 def _round_name(overload, decimals):

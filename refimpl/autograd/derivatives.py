@@ -137,6 +137,7 @@ class OpNode(Node):
         self.edges = edges          # input name -> edge positions (one, or one per list item)
         self.saved = {}             # name -> SavedTensor | [SavedTensor | None] | value
         self.num_outputs = 1
+        self.forced = ()            # edge positions computed even without a next node
 
     def release(self):
         for v in self.saved.values():

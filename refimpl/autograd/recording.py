@@ -165,7 +165,7 @@ def refuse_out(decl, bound, out, overload):
     if not MODE.grad_enabled or MODE.inference or decl.derivative is False or (
             decl.derivative and decl.derivative.inplace_only):
         return
-    if tensors and all(t._is_inference for t in tensors):
+    if all(t._is_inference for t in tensors + ([out] if isinstance(out, Tensor) else [])):
         return  # below the autograd keys
     if any(t.requires_grad for t in tensors) or (isinstance(out, Tensor) and out.requires_grad):
         rule = decl.derivative.rule(bound, overload) if decl.derivative else None
@@ -212,6 +212,8 @@ def _mark_inference(result, inputs):
             continue  # an input or out= returned
         if r._base is not None:
             r._is_inference = r._base._is_inference
+            if r._is_inference:  # a view of an inference tensor has no version counter
+                r._version_counter = NoVersionCounter()
         elif any(r._version_counter is t._version_counter for t in inputs):
             # shares a tensor's version counter (detach, _unsafe_view): as that tensor is
             r._is_inference = next(t for t in inputs
@@ -229,6 +231,10 @@ def _prepare(decl, signature, args, kwargs, overload, inplace_self):
     node = _make_node(decl, decl.derivative, bound, overload, inplace=inplace_self is not None)
     if isinstance(node, OpNode) and inplace_self is not None:
         first = next(iter(bound))
+        if inplace_self._base is not None and first in node.edges:
+            # written through a view, the op's node will give the base's CopySlices the
+            # gradient of self whatever the view's own history: what it reads is kept
+            node.forced = (node.edges[first][0],)
         if bound[first] is inplace_self and _reads(node, first):
             from ..views import clone
             bound[first] = clone(inplace_self)  # recorded: create_graph reaches self through it
@@ -272,11 +278,24 @@ def _make_node(decl, derivative, bound, overload, inplace=False):
             metas.append(None)
     if rule is None:
         # torch::autograd::NotImplemented: edges to the inputs that require grad only
-        keep = [i for i, (fn, _) in enumerate(next_functions) if fn is not None]
+        keep = [i for i, t in enumerate(_edge_tensors(bound, edges)) if t is not None
+                and t.requires_grad]
         return NotImplementedNode(decl.name + ("_" if inplace else ""),
                                   [next_functions[i] for i in keep],
                                   [metas[i] for i in keep])
     return rule.node_class(rule, edges, next_functions, metas)
+
+
+def _edge_tensors(bound, edges):
+    """The tensor behind each edge position (None for a wrapped number or a None)."""
+    from ..tensor import Tensor
+    found = {}
+    for name, positions in edges.items():
+        value = bound[name]
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for p, v in zip(positions, values):
+            found[p] = v if isinstance(v, Tensor) else None
+    return [found.get(p) for p in range(max(found, default=-1) + 1)]
 
 
 def _differentiable_inputs(rule, bound):
@@ -298,7 +317,7 @@ def _needed_reads(node):
     """The names read by the formulas of the inputs that need a gradient."""
     names = []
     for inp, reads in node.rule.reads.items():
-        if any(node.needs(p) for p in node.edges.get(inp, ())):
+        if any(node.needs(p) or p in node.forced for p in node.edges.get(inp, ())):
             names.extend(n for n in reads if n not in names)
     return names
 
@@ -355,7 +374,7 @@ def _set_history(result, node, derivative):
     outs = _outputs(result)
     node.num_outputs = len(outs)
     node.output_metas = tuple((r._sizes, r.dtype) for r in outs)
-    if len(outs) == 1 and not outs[0].dtype.is_floating_point and isinstance(node, OpNode) \
+    if outs and not outs[0].dtype.is_floating_point and isinstance(node, OpNode) \
             and not derivative.integral_untracked:
         # set_history (VariableTypeUtils.h): a differentiable output must be of a dtype
         # autograd supports (sum(x, dtype=torch.int16) of an x that requires grad)

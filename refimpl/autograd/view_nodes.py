@@ -41,7 +41,7 @@ class CopySlices(Node):
         copy_(result, grad)
         vsizes, vstrides, voffset = self.view_geometry
         grad_slice = as_strided(result, vsizes, vstrides, voffset)
-        needed = lambda i: i == 0 or self.needs(i)  # noqa: E731
+        needed = lambda i: i == 0 or self.needs(i)  # noqa: E731  (self's part: the slice)
         res = self.fn.apply([clone(grad_slice)], needed=needed) if hasattr(self.fn, "rule") \
             else self.fn.apply([clone(grad_slice)])
         out = [None] * len(self.next_functions)
@@ -92,14 +92,13 @@ def mark_views(result, decl, inputs):
         v._creation_meta = inherited if meta == DEFAULT else (
             inherited if inherited == INFERENCE_MODE else meta)
         v._attr_version = v._version_counter.value
-        v._differentiable_view = base.dtype.is_floating_point
         if meta == MULTI_OUTPUT_NODE:
             v._output_nr = i
 
 
 def check_inplace(t):
     """check_inplace (VariableTypeUtils.h), for an in-place write that will be recorded."""
-    if t._base is not None and t._differentiable_view:
+    if t._base is not None:
         handle_view_on_rebase(t)
         if t.requires_grad and t._base.is_leaf:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in "
