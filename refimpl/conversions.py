@@ -16,7 +16,7 @@ import numpy as np
 
 from . import dtypes, layout
 from .creation import checked_scalar
-from .elementwise import _reads_what_it_writes, check_writable
+from .elementwise import reads_what_it_writes, check_writable
 from .registry import declare
 from .tensor import Tensor
 from .tensor import device as _device
@@ -62,7 +62,7 @@ def _copy_into(self: Tensor, src: Tensor):
     undefined = src._undefined_mask()
     if undefined is not None:
         undefined = np.broadcast_to(undefined, shape)
-    if _reads_what_it_writes(self, [src]):
+    if reads_what_it_writes(self, [src]):
         undefined = np.ones(shape, dtype=bool)  # the result depends on the visiting order
     self._write(values, undefined)
 

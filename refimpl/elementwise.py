@@ -98,7 +98,7 @@ def _as_opmath(x, common, compute):
         return values.astype(compute)
 
 
-def _reads_what_it_writes(out, inputs):
+def reads_what_it_writes(out, inputs):
     """An in-place op whose input overlaps the output without being the output itself
     (overlap too hard to check, so not refused): its result depends on the order the
     kernel visits elements in, which PyTorch leaves unspecified."""
@@ -185,7 +185,7 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
     if out is not None:
         if out.dtype is not result:  # computed in the result dtype, then cast into out
             values = to_dtype_array(values, result)
-        if _reads_what_it_writes(out, inputs):
+        if reads_what_it_writes(out, inputs):
             undefined = np.ones(shape, dtype=bool)
         undefined = merge_unspecified(undefined, _self_overlapping(out))
         out._write(values, undefined)

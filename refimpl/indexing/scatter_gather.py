@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import dtypes, layout
 from ..creation import checked_scalar
-from ..elementwise import INTERNAL_OVERLAP, has_internal_overlap
+from ..elementwise import INTERNAL_OVERLAP, has_internal_overlap, reads_what_it_writes
 from ..registry import declare
 from ..tensor import Tensor
 from ..storage import to_dtype_array
@@ -227,6 +227,8 @@ def _scatter_impl(self, dim, index, src, inplace, accumulate, name, value=None):
     else:
         out = Tensor._from_array(self._values(), self.dtype, None, self._undefined_mask())
     scatter_into(out, dim, index, src, accumulate, name)
+    if inplace and isinstance(src, Tensor) and reads_what_it_writes(self, [src]):
+        out._write(out._values(), np.ones(out._sizes, dtype=bool))  # read as it is written
     if inplace:
         self._version_counter.bump()
     return out
