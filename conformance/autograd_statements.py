@@ -134,7 +134,7 @@ def maybe_requires_grad(gen, op, stmt):
 def d_requires_grad(gen, depth):
     """x.requires_grad_() (or x.requires_grad = True) on a float leaf."""
     name = _pick_or_any(gen, _names(gen, lambda t: _float_leaf(t) and not t.requires_grad))
-    if name is None:
+    if name is None or gen.env[name].is_inference():  # not modelled (see _float_leaf)
         return False
     flag = not gen.chooser.boolean(0.1)
     if gen.chooser.boolean(0.25):

@@ -338,7 +338,21 @@ def _alpha(alpha):
 
 
 # sigmoid_backward(grad, result): grad * (1 - result) * result, in its kernel's order
-derivative(sigmoid, "SigmoidBackward0", input=lambda grad, result: grad * (1 - result) * result)
+
+
+@declare("sigmoid_backward(Tensor grad_output, Tensor output)", forms=(), parsed=False,
+         schema="aten::sigmoid_backward")
+def sigmoid_backward(grad_output, output):
+    """a * (1 - b) * b (BinaryOpsKernel.cpp sigmoid_backward_kernel)."""
+    return elementwise(lambda a, b: a * (1 - b) * b, [grad_output, output])
+
+
+# sigmoid: sigmoid_backward(grad, result); sigmoid_backward itself (double backward):
+# grad_output: sigmoid_backward(grad, output); output: grad * grad_output * (-2 * output + 1)
+derivative(sigmoid, "SigmoidBackward0", input=lambda grad, result: sigmoid_backward(grad, result))
+derivative(sigmoid_backward, "SigmoidBackwardBackward0",
+           grad_output=lambda grad, output: sigmoid_backward(grad, output),
+           output=lambda grad, output, grad_output: grad * grad_output * (-2 * output + 1))
 # mul.Tensor: mul_tensor_backward(grad, other, self.scalar_type()) = grad * other
 derivative(mul, by_overload("MulBackward0", "MulBackward1"),
            input=lambda grad, other: grad * other,

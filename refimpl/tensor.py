@@ -224,7 +224,10 @@ class Tensor:
         if self._requires_grad or self._grad_fn is not None:
             return True
         base = self._base
-        return base is not None and base.requires_grad
+        # a view of a tensor that requires grad does, if it is a float one, or if a write
+        # through it or its base is about to give it a grad_fn
+        return base is not None and base.requires_grad and (
+            self.dtype.is_floating_point or self._attr_version != self._version_counter.value)
 
     @requires_grad.setter
     def requires_grad(self, value):
@@ -274,7 +277,9 @@ class Tensor:
 
     @property
     def is_leaf(self):
-        return self.grad_fn is None
+        """No grad_fn recorded (VariableHooks::is_leaf reads it as it is: a view whose
+        grad_fn would be regenerated is still a leaf until that happens)."""
+        return self._grad_fn is None
 
     @property
     def output_nr(self):

@@ -110,7 +110,7 @@ class SavedTensor:
                 "can make a clone to get a normal tensor and use it in autograd, or use "
                 "`torch.no_grad()` instead of `torch.inference_mode()`.")
         self.version = tensor._version_counter.value
-        self.was_leaf = tensor.grad_fn is None
+        self.was_leaf = tensor._grad_fn is None
         self.output_of = output_of   # the node this tensor is an output of, if saved as one
         if output_of is not None:
             # an output is saved as a shallow copy (same storage and version counter)
