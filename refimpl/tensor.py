@@ -277,9 +277,7 @@ class Tensor:
 
     @property
     def is_leaf(self):
-        """No grad_fn recorded (VariableHooks::is_leaf reads it as it is: a view whose
-        grad_fn would be regenerated is still a leaf until that happens)."""
-        return self._grad_fn is None
+        return self.grad_fn is None
 
     @property
     def output_nr(self):
@@ -324,7 +322,7 @@ class Tensor:
 
     @property
     def retains_grad(self):
-        return self._retains_grad and not self.is_leaf
+        return self._retains_grad  # set by retain_grad() on a non-leaf only
 
     def retain_grad(self):
         if not self.requires_grad:

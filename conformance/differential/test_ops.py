@@ -5,6 +5,7 @@ from hypothesis import given, strategies as st
 
 from conformance.differential.checks import assert_conforms
 from conformance.generate import ARG_KINDS, HypothesisChooser, generate
+from conformance.program import walk
 from conformance.specs import load_ops
 
 OPS = load_ops(kinds=ARG_KINDS)
@@ -14,5 +15,5 @@ OPS = load_ops(kinds=ARG_KINDS)
 @given(data=st.data())
 def test_op_conforms(op, target, oracle, ledger, data):
     program = generate(OPS, HypothesisChooser(data), oracle, focus=op)
-    assert any(s.op == op for s in program.statements)
+    assert any(s.op == op for _, s in walk(program.statements))  # blocks' bodies too
     assert_conforms(program, oracle, target, ledger)
