@@ -216,11 +216,13 @@ nonzero.__declaration__.derivative = False   # integer output: never recorded
 
 
 def _masked_select_backward(grad, self, mask):
-    """FunctionsManual.cpp masked_select_backward: zeros of the broadcast shape with grad
-    scattered into the selected positions (the engine sums it back to input's shape)."""
-    from ..creation import zeros
+    """FunctionsManual.cpp masked_select_backward: zeros like the input expanded to the
+    broadcast shape (its layout preserved) with grad scattered into the selected positions
+    (the engine sums it back to input's shape)."""
+    from ..creation import zeros_like
+    from ..views import expand
     shape = layout.broadcast_all([self._sizes, mask._sizes])
-    return masked_scatter_(zeros(shape, dtype=grad.dtype), mask, grad)
+    return masked_scatter_(zeros_like(expand(self, shape), dtype=grad.dtype), mask, grad)
 
 
 def _masked_scatter_source_backward(grad, mask, source_sizes):
