@@ -3,8 +3,6 @@ Functions whose backward nodes are named like torch's own (so only the planted r
 differs from torch)."""
 from __future__ import annotations
 
-import torch
-
 
 def leaves_of(t):
     """The leaves whose AccumulateGrad nodes a backward from t reaches."""
