@@ -42,24 +42,25 @@ class _DecoratorContextManager:
         return type(self)()
 
 
-class no_grad(_DecoratorContextManager):
+class _GradModeBlock(_DecoratorContextManager):
+    """Grad mode set to `enabled` inside the block, the previous one restored after."""
+    enabled = None
+
     def __enter__(self):
         self.prev = MODE.grad_enabled
-        MODE.grad_enabled = False
+        MODE.grad_enabled = self.enabled
 
     def __exit__(self, *exc):
         MODE.grad_enabled = self.prev
         return False
 
 
-class enable_grad(_DecoratorContextManager):
-    def __enter__(self):
-        self.prev = MODE.grad_enabled
-        MODE.grad_enabled = True
+class no_grad(_GradModeBlock):
+    enabled = False
 
-    def __exit__(self, *exc):
-        MODE.grad_enabled = self.prev
-        return False
+
+class enable_grad(_GradModeBlock):
+    enabled = True
 
 
 class set_grad_enabled(_DecoratorContextManager):

@@ -235,7 +235,7 @@ def _prepare(decl, signature, args, kwargs, overload, inplace_self):
             # written through a view, the op's node will give the base's CopySlices the
             # gradient of self whatever the view's own history: what it reads is kept
             node.forced = (node.edges[first][0],)
-        if bound[first] is inplace_self and _reads(node, first):
+        if bound[first] is inplace_self and first in _needed_reads(node):
             from ..views import clone
             bound[first] = clone(inplace_self)  # recorded: create_graph reaches self through it
     if isinstance(node, OpNode):
@@ -320,10 +320,6 @@ def _needed_reads(node):
         if any(node.needs(p) or p in node.forced for p in node.edges.get(inp, ())):
             names.extend(n for n in reads if n not in names)
     return names
-
-
-def _reads(node, name):
-    return name in _needed_reads(node)
 
 
 def _save_inputs(node, bound, overload):

@@ -679,8 +679,10 @@ INDEX_OPS = {
     "index_fill_0d": ([()], lambda T, x: x.clone().index_fill_(0, _i(T, 0), 2.0)),
 }
 
-def _index_op_case(name, second_requires_grad=True):
-    shapes, op = INDEX_OPS[name]
+def _table_case(table, name, second_requires_grad=True):
+    """The case of a (shapes, op) table row: leaves of those shapes (the first requiring
+    grad, the others as asked), the op on them, then a backward from its output."""
+    shapes, op = table[name]
 
     def case(T):
         inputs = [leaf(T, *s, seed=i, requires_grad=(i == 0 or second_requires_grad))
@@ -694,12 +696,12 @@ def _index_op_case(name, second_requires_grad=True):
 
 @pytest.mark.parametrize("name", list(INDEX_OPS))
 def test_index_op(name):
-    assert_same(_index_op_case(name))
+    assert_same(_table_case(INDEX_OPS, name))
 
 
 @pytest.mark.parametrize("name", [n for n, (s, _) in INDEX_OPS.items() if len(s) > 1])
 def test_index_op_second_input_without_grad(name):
-    assert_same(_index_op_case(name, second_requires_grad=False))
+    assert_same(_table_case(INDEX_OPS, name, second_requires_grad=False))
 
 
 @pytest.mark.parametrize("name", ["index_select", "take", "gather", "scatter", "scatter_add",
@@ -755,27 +757,14 @@ MASKED = {
 }
 
 
-def _masked_case(name, second_requires_grad=True):
-    shapes, op = MASKED[name]
-
-    def case(T):
-        inputs = [leaf(T, *s, seed=i, requires_grad=(i == 0 or second_requires_grad))
-                  for i, s in enumerate(shapes)]
-        out = op(T, *inputs)
-        backward_all(T, out)
-        return {**{f"in{i}": t for i, t in enumerate(inputs)}, "out": out}
-    case.__name__ = name
-    return case
-
-
 @pytest.mark.parametrize("name", list(MASKED))
 def test_masked_op(name):
-    assert_same(_masked_case(name))
+    assert_same(_table_case(MASKED, name))
 
 
 @pytest.mark.parametrize("name", [n for n, (s, _) in MASKED.items() if len(s) > 1])
 def test_masked_op_second_input_without_grad(name):
-    assert_same(_masked_case(name, second_requires_grad=False))
+    assert_same(_table_case(MASKED, name, second_requires_grad=False))
 
 
 def test_where_scalars_only_and_integer():
