@@ -18,6 +18,7 @@ holds one area and cites the PyTorch source its rules were ported from:
   reductions.py  sum and other reductions
   linalg.py      matmul and friends
   joining.py     cat, stack
+  transformations.py  flip
   legacy.py      the legacy tensor types (torch.FloatTensor(data), isinstance checks)
   indexing/      indexing and the index/mask/gather/scatter ops, by area: basic.py
                  (tensor[i], tensor[i] = v), advanced.py (at::index, index_put_),
@@ -30,7 +31,8 @@ holds one area and cites the PyTorch source its rules were ported from:
   autograd/      the backward graph, the engine, grad modes, in-place and view rules
 """
 from . import (  # noqa: F401  (importing the op modules registers their declarations)
-    arithmetic, conversions, elementwise, joining, linalg, reductions, shape_ops, unary, views,
+    arithmetic, conversions, elementwise, joining, linalg, reductions, shape_ops, transformations,
+    unary, views,
 )
 from . import autograd  # noqa: F401
 from . import bindings as _bindings

@@ -329,6 +329,18 @@ def wrap_dim(dim, ndim, scalar_ok=True):
     return dim + ndim if dim < 0 else dim
 
 
+def dim_list_to_bitset(dims, ndim):
+    """dim_list_to_bitset (aten/src/ATen/WrapDimUtilsMulti.h): the wrapped dims, in the
+    order given, repeats refused."""
+    wrapped = []
+    for d in dims:
+        w = wrap_dim(d, ndim)
+        if w in wrapped:
+            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
+        wrapped.append(w)
+    return wrapped
+
+
 def is_channels_last_strides(sizes, strides, order):
     """is_channels_last_strides_2d_s4 / _3d_s5 (c10/core/MemoryFormat.h)."""
     minimum = 0

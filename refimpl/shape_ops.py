@@ -116,16 +116,6 @@ moveaxis = movedim
 
 
 # --- squeeze / unsqueeze / flatten / unflatten -------------------------------------------------
-def _dims_to_mask(dims, ndim):
-    """dim_list_to_bitset (aten/src/ATen/WrapDimUtilsMulti.h): wrap in order, refuse repeats."""
-    seen = set()
-    for d in dims:
-        w = layout.wrap_dim(d, ndim)
-        if w in seen:
-            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
-        seen.add(w)
-    return seen
-
 
 @declare("squeeze(Tensor input)", "squeeze(Tensor input, int dim)",
          "squeeze(Tensor input, int[] dim)", output="view", schema="aten::squeeze.dims")
@@ -140,7 +130,7 @@ def squeeze(self: Tensor, *dim, **kwargs):
         d = layout.wrap_dim(dim[0], self.dim())
         chosen = {d}
     else:
-        chosen = _dims_to_mask(_shape_arg(dim), self.dim())
+        chosen = set(layout.dim_list_to_bitset(_shape_arg(dim), self.dim()))
     keep = [i for i in range(self.dim()) if not (i in chosen and self._sizes[i] == 1)]
     return self._view([self._sizes[i] for i in keep], [self._strides[i] for i in keep])
 
@@ -545,7 +535,7 @@ def squeeze_(self: Tensor, dim):
     is 1 (an in-place metadata change, which bumps the version)."""
     view = squeeze(self, dim)
     self._sizes, self._strides = view._sizes, view._strides
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 

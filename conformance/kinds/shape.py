@@ -118,6 +118,19 @@ def k_squeeze_dims(ctx):
     return _seq(c, dims)
 
 
+def k_flip_dims(ctx):
+    """A sequence of distinct dims (empty too); invalid: a repeat or one out of range."""
+    c = ctx.c
+    ndim = ctx.self_t.dim()
+    n = max(ndim, 1)
+    dims = [_maybe_negative(c, d, ndim) for d in _sample(c, range(n), c.integer(0, n))]
+    if _invalid(ctx):
+        dims = dims + ([dims[0]] if dims and c.boolean() else [c.choice([n, -n - 1])])
+    if dims and ctx.form == METHOD and c.boolean(0.3):
+        return Splat(dims)
+    return _seq(c, dims)
+
+
 def k_unsqueeze_dim(ctx):
     return _dim(ctx, ctx.self_t.dim() + 1)
 
