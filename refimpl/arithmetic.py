@@ -128,7 +128,7 @@ def _rsub_operator(self, other):
          operator="-", reflected=_rsub_operator, inplace=True, schema="aten::sub.Tensor")
 def sub(input, other, *, alpha=1, out=None):
     return elementwise(_add_fn(_neg_alpha(alpha)), [input, other], out=out,
-                       precheck=_sub_check, check=_alpha_check(alpha))
+                       precheck=_sub_check, check=_alpha_check(alpha, _neg_alpha(alpha)))
 
 
 declare("subtract(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)",
@@ -768,12 +768,11 @@ def _lerp(self, end, weight, out=None):
         return scalar, _disagree(dtype, scalar, *others)
     fn.wants_dtype = True
     inputs = [self, end] + ([weight] if tensor_weight else [])
-    # lerp.Tensor (Lerp.cpp meta): with its three inputs of one dtype, TensorIterator wants
-    # out's dtype to be theirs (check_all_same_dtype, which skips 0-dim cpu scalars, so
-    # all-0-dim inputs only cast); a 0-dim weight of another dtype promotes, and casts into
-    # out; lerp.Scalar is a binary op (casts)
-    same = tensor_weight and self.dtype is end.dtype is weight.dtype and any(
-        x.dim() for x in inputs)
+    # lerp.Tensor (Lerp.cpp meta): a weight that is not 0-dim has the inputs' dtype, and
+    # TensorIterator wants out's dtype to be theirs too (check_all_same_dtype); a 0-dim
+    # weight (of any dtype) promotes, and the result casts safely into out; lerp.Scalar is
+    # a binary op (casts)
+    same = tensor_weight and weight.dim() != 0
     return elementwise(fn, inputs, out=out, check=check, out_dtype="same" if same else "cast")
 
 

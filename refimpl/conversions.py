@@ -78,7 +78,7 @@ def copy_(self: Tensor, other, non_blocking=False, **deprecated):
     number to the autograd layer (an edge to nowhere)."""
     src = _scalar_to_tensor(other)
     _copy_into(self, src)
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 
@@ -210,7 +210,7 @@ def _fill_into(self: Tensor, value):
     else:
         _check_fill_value(value, "fill_")
         _fill_scalar(self, value)
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 
@@ -238,7 +238,7 @@ def fill(input: Tensor, value, *, out=None):
 def zero_(self: Tensor):
     """zero_ (Fill.cpp): fill_(0), no overlap check."""
     self._write(np.zeros((), dtype=self.dtype.np_storage))
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 

@@ -189,7 +189,7 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
             undefined = np.ones(shape, dtype=bool)
         undefined = merge_unspecified(undefined, _self_overlapping(out))
         out._write(values, undefined)
-        out._version_counter.bump()
+        out._bump_version()
         return out
     operands = [_operand_layout(x, common) for x in inputs]
     strides = layout.elementwise_output_strides(shape, operands)
@@ -217,16 +217,19 @@ def _operand_layout(x, common):
 
 
 # --- the ops -------------------------------------------------------------------------------
-def _alpha_check(alpha):
-    """alpha_check (aten/src/ATen/native/BinaryOps.h), then alpha's checked conversion
-    to the common dtype (the kernel reads it as that type)."""
+def _alpha_check(alpha, passed=None):
+    """alpha_check (aten/src/ATen/native/BinaryOps.h), then the checked conversion to the
+    common dtype of the alpha the kernel is passed (sub passes -alpha), which it reads as
+    that type."""
+    passed = alpha if passed is None else passed
+
     def check(common, result):
         if isinstance(alpha, bool) and result is not dtypes.bool_:
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
         if result.kind != "float" and isinstance(alpha, float):
             raise RuntimeError(
                 "For integral input tensors, argument alpha must not be a floating point number.")
-        checked_scalar(alpha, common)
+        checked_scalar(passed, common)
     return check
 
 
@@ -243,6 +246,10 @@ def _add_fn(alpha):
 
     def add_scaled(a, b, dtype):
         scale = np.asarray(alpha).astype(b.dtype)
+        if dtype in (dtypes.float16, dtypes.bfloat16):
+            # the kernel takes alpha as the tensors' own type (alpha.to<scalar_t>()) before
+            # computing in float
+            scale = to_dtype_array(np.asarray(alpha, dtype=np.float64), dtype).astype(b.dtype)
         if dtype.kind != "float":
             return a + scale * b
         # the fused value needs more range than double holds for double operands
@@ -343,8 +350,20 @@ def _alpha(alpha):
 @declare("sigmoid_backward(Tensor grad_output, Tensor output)", forms=(), parsed=False,
          schema="aten::sigmoid_backward")
 def sigmoid_backward(grad_output, output):
-    """a * (1 - b) * b (BinaryOpsKernel.cpp sigmoid_backward_kernel)."""
-    return elementwise(lambda a, b: a * (1 - b) * b, [grad_output, output])
+    """a * (1 - b) * b (BinaryOpsKernel.cpp sigmoid_backward_kernel): in float for
+    bfloat16, but in Half itself for float16, each step rounded."""
+    return elementwise(_sigmoid_backward_values, [grad_output, output])
+
+
+def _sigmoid_backward_values(a, b, dtype):
+    if dtype is dtypes.float16:
+        def half(x):
+            return to_dtype_array(x, dtype).astype(a.dtype)
+        return half(half(a * half(1 - b)) * b)
+    return a * (1 - b) * b
+
+
+_sigmoid_backward_values.wants_dtype = True
 
 
 # sigmoid: sigmoid_backward(grad, result); sigmoid_backward itself (double backward):

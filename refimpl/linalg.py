@@ -249,13 +249,20 @@ def bmm(input: Tensor, mat2: Tensor):
     out_dtype = mat2.dtype
     if bs * n * p == 0 or k == 0:
         return _result(np.zeros((bs, n, p), dtype=out_dtype.np_storage), out_dtype, None)
-    # the kernel is dispatched on batch1's dtype, then reads batch2 as that type; small
-    # products run bmm's own loop, larger ones (k * n * p >= 400) addmm per batch
-    # (bmm_out_or_baddbmm_, aten/src/ATen/native/LinearAlgebra.cpp)
-    if input.dtype is dtypes.bool_ and input.dtype is mat2.dtype:
-        raise _not_implemented("bmm" if k * n * p < 400 else "addmm_impl_cpu_", input.dtype)
+    # small products (k * n * p < 400) run bmm's own loop, dispatched on batch1's dtype,
+    # which then reads batch2 as that type; larger ones a float or double result computes
+    # with BLAS, reading batch1 as the result's type, any other addmm per batch, with its
+    # same-dtype check first (bmm_out_or_baddbmm_, aten/src/ATen/native/LinearAlgebra.cpp)
+    small = k * n * p < 400
+    if not small and out_dtype in (dtypes.float32, dtypes.float64):
+        if input.dtype is not out_dtype:
+            raise RuntimeError(f"expected scalar type {out_dtype.legacy_name} but found "
+                               f"{input.dtype.legacy_name}")
+    elif not small and input.dtype is not mat2.dtype:
+        raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                           f"{input.dtype.typemeta_name} != {mat2.dtype.typemeta_name}")
     if input.dtype is dtypes.bool_:
-        raise _not_implemented("bmm", input.dtype)
+        raise _not_implemented("bmm" if small else "addmm_impl_cpu_", input.dtype)
     if input.dtype is not mat2.dtype:
         raise RuntimeError(f"expected scalar type {input.dtype.legacy_name} but found "
                            f"{mat2.dtype.legacy_name}")

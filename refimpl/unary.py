@@ -1,5 +1,5 @@
 """Unary math ops (abs, log, sqrt, rsqrt, tanh, relu, sin, cos, floor, ceil, round,
-trunc, sign, isnan, isinf, nan_to_num), each with its in-place form.
+trunc, sign, sgn (not fuzzed), isnan, isinf, nan_to_num), each with its in-place form.
 
 Every op here runs on the shared elementwise algorithm (refimpl/elementwise.py):
 TensorIterator's output strides, in-place overlap / cast checks, one version bump.
@@ -114,6 +114,11 @@ floor = _unary("floor", _on_floats(np.floor), check=_not_implemented("floor_vml_
 ceil = _unary("ceil", _on_floats(np.ceil), check=_not_implemented("ceil_vml_cpu", _is_bool))
 trunc = _unary("trunc", _on_floats(np.trunc), check=_not_implemented("trunc_vml_cpu", _is_bool))
 sign = _unary("sign", _sign, inplace_function=False)
+# sgn is sign for the real dtypes modelled here. It is declared for abs's backward, whose
+# create_graph gradient records SgnBackward0; it has no spec, so programs do not call it:
+# its own backward gives torch's immutable ZeroTensor (sgn_backward on a real input), which
+# refimpl does not model (see the zeros below).
+sgn = _unary("sgn", _sign, inplace_function=False)
 
 
 def _relu_check(inputs):
@@ -220,7 +225,7 @@ def _nan_to_num_(self, nan, posinf, neginf):
     """In place: integral inputs are `self.copy_(self)`, a no-op without TensorIterator
     (no overlap check), that still bumps the version."""
     if _is_integral(self.dtype):
-        self._version_counter.bump()
+        self._bump_version()
         return self
     return elementwise(_nan_to_num_fn(self.dtype, nan, posinf, neginf), [self], out=self)
 
@@ -260,8 +265,8 @@ def _isfinite(t):
     return logical_and(logical_not(isnan(t)), logical_not(isinf(t)))
 
 
-# abs: grad * self.sgn() (sign for real inputs: 0 at 0)
-derivative(abs, "AbsBackward0", input=lambda grad, input: grad * sign(input))
+# abs: grad * self.sgn() (0 at 0)
+derivative(abs, "AbsBackward0", input=lambda grad, input: grad * sgn(input))
 derivative(log, "LogBackward0", input=lambda grad, input: grad / input)
 # sqrt: grad / (2 * result): inf at 0
 derivative(sqrt, "SqrtBackward0", input=lambda grad, result: grad / (2 * result))
@@ -298,7 +303,7 @@ derivative(sin, "SinBackward0", input=lambda grad, input: grad * cos(input))
 derivative(cos, "CosBackward0", input=lambda grad, input: grad * -sin(input))
 # piecewise constant: zeros_like(grad), nothing saved
 for _op, _node in ((floor, "FloorBackward0"), (ceil, "CeilBackward0"), (trunc, "TruncBackward0"),
-                   (sign, "SignBackward0")):
+                   (sign, "SignBackward0"), (sgn, "SgnBackward0")):
     derivative(_op, _node, input=lambda grad: _zeros_like(grad))
 @declare("threshold_backward(Tensor grad_output, Tensor input, Scalar threshold)", forms=(),
          parsed=False, schema="aten::threshold_backward")

@@ -225,7 +225,7 @@ def index_put_(self: Tensor, indices, values, accumulate=False):
         # an overlap too hard to refuse: the kernel reads each element's indices and value
         # just before writing it, so earlier writes can change later reads
         _index_put_sequential(self, info, values, order_strides, accumulate)
-        self._version_counter.bump()
+        self._bump_version()
         return self
     pos, order, first, error = info.positions_and_errors(order_strides)
     n_ok = len(order) if error is None else first
@@ -237,7 +237,7 @@ def index_put_(self: Tensor, indices, values, accumulate=False):
     put(self, flat_pos, vals, vund, accumulate)
     if error is not None:
         raise error
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 

@@ -151,7 +151,7 @@ def index_add_(self: Tensor, dim, index: Tensor, source: Tensor, *, alpha=1):
             else source._values().astype(np.int64) * int(alpha)
         src = Tensor._from_array(to_dtype_array(scaled, self.dtype), self.dtype)
     if self.numel() == 0 and self.dim() > 1:   # nothing to add into
-        self._version_counter.bump()
+        self._bump_version()
         return self
     if self.dim() > 1 and (dim == 0 or dim == self.dim() - 1) and index.dtype is dtypes.int64:
         shape = list(source._sizes)
@@ -164,7 +164,7 @@ def index_add_(self: Tensor, dim, index: Tensor, source: Tensor, *, alpha=1):
             Tensor._from_array(np.zeros(shape, dtype=np.int64), dtypes.int64)
         if expanded.numel():
             scatter_into(self, dim, expanded, src, True, "scatter_add")
-        self._version_counter.bump()
+        self._bump_version()
         return self
     size = self._sizes[dim] if self.dim() else 1
     src_vals = src._values()
@@ -185,7 +185,7 @@ def index_add_(self: Tensor, dim, index: Tensor, source: Tensor, *, alpha=1):
             put(self, pos, v, None, True)
     if error is not None:
         raise error
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 
@@ -287,7 +287,7 @@ def index_copy_(self: Tensor, dim, index: Tensor, source: Tensor):
                                    f"with size {size}")
     if error is not None:
         raise error
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 
@@ -318,7 +318,7 @@ def index_fill_(self: Tensor, dim, index: Tensor, value):
         checked_scalar(value, self.dtype)
     if error is not None:
         raise error
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 
@@ -357,7 +357,7 @@ def put_(self: Tensor, index: Tensor, source: Tensor, accumulate=False):
             accumulate_float(self, pos, vals, None)
         else:
             put(self, pos, vals.astype(self._storage.data.dtype), None, bool(accumulate))
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 

@@ -71,7 +71,7 @@ def _masked_fill_into(self: Tensor, mask: Tensor, value):
     if self.numel():
         idx = self._index_array()
         write_at(self, idx[m], np.broadcast_to(fill, idx[m].shape))
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 
@@ -129,7 +129,7 @@ def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor):
         und = src._storage.undefined
         write_at(self, np.array([p]), sdata[src_pos[k]:src_pos[k] + 1],
                   None if und is None else und[src_pos[k]:src_pos[k] + 1])
-    self._version_counter.bump()
+    self._bump_version()
     return self
 
 

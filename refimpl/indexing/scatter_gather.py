@@ -230,7 +230,7 @@ def _scatter_impl(self, dim, index, src, inplace, accumulate, name, value=None):
     if inplace and isinstance(src, Tensor) and reads_what_it_writes(self, [src]):
         out._write(out._values(), np.ones(out._sizes, dtype=bool))  # read as it is written
     if inplace:
-        self._version_counter.bump()
+        self._bump_version()
     return out
 
 
