@@ -30,12 +30,7 @@ def reduction_dims(dim, ndim):
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if not dims:
         return tuple(range(ndim))
-    wrapped = []
-    for d in dims:
-        w = layout.wrap_dim(d, ndim)
-        if w in wrapped:
-            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
-        wrapped.append(w)
+    wrapped = layout.dim_list_to_bitset(dims, ndim)
     return tuple(sorted(wrapped)) if ndim else ()
 
 
@@ -333,6 +328,14 @@ def mean(input: Tensor, dim=None, keepdim=False, *, dtype=None):
                 f"floating point or complex dtype. Got: {dtype.legacy_name}")
         out_dtype = dtype
     axes = reduction_dims(dim, input.dim())
+    if input._is_inference and input.requires_grad:
+        from .autograd.grad_mode import MODE
+        from .autograd.recording import out_refused
+        if MODE.grad_enabled and not MODE.inference:
+            # an inference tensor that requires grad (x.data = one) skips mean's autograd
+            # layer, but the CPU kernel writes with at::sum_out into a normal tensor, whose
+            # autograd layer refuses it
+            raise out_refused("sum")
     acc = dtypes.float32 if out_dtype in (dtypes.float16, dtypes.bfloat16) else out_dtype
     total = sum(input, dim if dim is not None else None, keepdim, dtype=acc)
     count = math.prod(input.shape[d] for d in axes) if axes else 1
@@ -776,6 +779,13 @@ _CUM_ACC = {"float16": np.float32, "bfloat16": np.float32, "float32": np.float64
             "float64": np.float64}
 
 
+def _refuse_bool(out_dtype, input):
+    """cumsum_cpu_kernel dispatches on the result dtype, which has no bool kernel (a 0-dim
+    or empty input is filled or zeroed without it: impl_func_cum_ops)."""
+    if out_dtype is dtypes.bool_ and input.dim() and input.numel():
+        raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
+
+
 @declare("cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor out=None)",
          schema="aten::cumsum", inplace=True, out_via="copy",
          out_check=_out_sets_dtype)
@@ -790,13 +800,16 @@ def cumsum(input: Tensor, dim, *, dtype=None, out=None):
         if dtype is not None and dtype is not out.dtype:
             raise RuntimeError(f"Bad in-place call: input tensor dtype {input.dtype.typemeta_name} "
                                f"and output tensor dtype {dtype.typemeta_name} should match")
+        from .bindings import resize_to
         from .conversions import copy_
         from .elementwise import check_writable
+        if out._sizes != input._sizes:  # the meta function's set_output
+            resize_to(out, input._sizes)
+        _refuse_bool(out.dtype, input)  # the kernel's dtype dispatch, before its iterator
         check_writable(out, [])
         return copy_(out, cumsum(input, dim, dtype=out.dtype))
     out_dtype = _sum_dtype(input, dtype)
-    if out_dtype is dtypes.bool_ and input.dim() and input.numel():
-        raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
+    _refuse_bool(out_dtype, input)
     raw = input._values()
     converted = to_dtype_array(raw, out_dtype)
     mask = input._undefined_mask()
@@ -816,6 +829,7 @@ def cumsum(input: Tensor, dim, *, dtype=None, out=None):
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
 from .autograd.formulas import sum_backward, unsqueeze_multiple  # noqa: E402
 from .autograd.derivatives import derivative  # noqa: E402
+from .arithmetic import maximum, minimum  # noqa: E402
 
 
 def _has_param(overload, name):
@@ -931,15 +945,6 @@ def _value_selecting_reduction_backward(grad, dim, indices, sizes, keepdim):
     return grad_in.scatter(dim, indices, grad)
 
 
-def _maximum_backward(largest, grad, input, other, which):
-    """maximum / minimum (derivatives.yaml): the gradient goes to the larger (smaller)
-    operand, half of it to each where they are equal."""
-    from .indexing.masked import where
-    g = where(input == other, grad / 2, grad)
-    loses = (input < other) if (which == "input") == largest else (input > other)
-    return g.masked_fill(loses, 0)
-
-
 def _extreme_node(largest):
     """max(): MaxBackward1; max(dim): MaxBackward0; max(other) is at::maximum:
     MaximumBackward0 (min: MinBackward1, MinBackward0, MinimumBackward0)."""
@@ -963,12 +968,9 @@ for _op, _largest in ((max, True), (min, False)):
             "input": lambda grad, dim, result1, input_sizes, keepdim:
                 _value_selecting_reduction_backward(grad, dim, result1, input_sizes,
                                                     bool(keepdim))},
-        # maximum(self, other)
-        f"{_binary}Backward0": {
-            "input": (lambda largest: lambda grad, input, other:
-                      _maximum_backward(largest, grad, input, other, "input"))(_largest),
-            "other": (lambda largest: lambda grad, input, other:
-                      _maximum_backward(largest, grad, input, other, "other"))(_largest)},
+        # max(self, other) is maximum(self, other): its rule
+        f"{_binary}Backward0": (maximum if _largest else minimum).__declaration__
+        .derivative.default.formulas,
     })
 
 
@@ -1014,7 +1016,7 @@ for _op in (argmax, argmin, all, any):
 def _norm_backward(grad, input, p, norm, dim, keepdim):
     """FunctionsManual.cpp linalg_vector_norm_backward / norm_backward: the gradient of
     the p-norm; zero where the norm is 0 (masked), None (no gradient) for p = 0."""
-    from .unary import isnan, sign
+    from .unary import isnan, sgn
     if p is None or isinstance(p, str):
         p = 2.0
     p = float(p)
@@ -1026,19 +1028,19 @@ def _norm_backward(grad, input, p, norm, dim, keepdim):
     if p == 0.0:
         return None
     if p == 1.0:
-        return sign(input) * grad
+        return sgn(input) * grad
     if p == 2.0:
         return grad * (input / norm).masked_fill_(norm == 0, 0)
     if math.isinf(p):
         # the derivative of amax(abs(self), dim, keepdim), respecting NaNs
         absolute = input.abs()
         mask = (absolute == norm).logical_or(isnan(absolute))
-        return sign(input) * ((grad / sum(mask, dims, True)) * mask)
+        return sgn(input) * ((grad / sum(mask, dims, True)) * mask)
     if p < 1.0:
-        scaled = sign(input) * input.abs().pow_(p - 1).masked_fill_(input == 0, 0)
+        scaled = sgn(input) * input.abs().pow_(p - 1).masked_fill_(input == 0, 0)
         return scaled * grad * norm.pow(1 - p)
     if p < 2.0:
-        scaled = sign(input) * input.abs().pow_(p - 1)
+        scaled = sgn(input) * input.abs().pow_(p - 1)
     else:
         scaled = input * input.abs().pow_(p - 2)
     scale = grad / norm.pow(p - 1)
@@ -1056,17 +1058,13 @@ derivative(norm, "LinalgVectorNormBackward0",
 
 def _cumsum_backward(grad, dtype, dim):
     """FunctionsManual.cpp cumsum_backward(grad.to(self.scalar_type()), dim): the
-    reversed cumulative sum (flip, cumsum, flip; refimpl flips with index_select)."""
+    reversed cumulative sum (flip, cumsum, flip)."""
     from .conversions import to
-    from .creation import arange
-    from .indexing.index_ops import index_select
+    from .transformations import flip
     grad = to(grad, dtype)
     if grad.numel() <= 1 or grad.shape[dim] == 1:
         return grad
-    d = layout.wrap_dim(dim, grad.dim())
-    n = grad.shape[d]
-    reverse = arange(n - 1, -1, -1)
-    return index_select(cumsum(index_select(grad, d, reverse), d), d, reverse)
+    return flip(cumsum(flip(grad, [dim]), dim), [dim])
 
 
 derivative(cumsum, "CumsumBackward0",

@@ -224,10 +224,9 @@ class Tensor:
         if self._requires_grad or self._grad_fn is not None:
             return True
         base = self._base
-        # a view of a tensor that requires grad does, if it is a float one, or if a write
-        # through it or its base is about to give it a grad_fn
-        return base is not None and base.requires_grad and (
-            self.dtype.is_floating_point or self._attr_version != self._version_counter.value)
+        # a view of a tensor that requires grad does, whatever its own dtype (an integer
+        # one is possible through .data =): DifferentiableViewMeta::requires_grad
+        return base is not None and base.requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value):
@@ -441,6 +440,16 @@ class Tensor:
         if isinstance(self._version_counter, NoVersionCounter):
             raise RuntimeError("Inference tensors do not track version counter.")
         return self._version_counter.value
+
+    def _bump_version(self):
+        """After an in-place write (the ADInplaceOrView kernel's increment_version). In
+        inference mode a tensor with inference keys skips that kernel, so a real counter
+        it carries (x.data = an inference tensor) is left as it is."""
+        if self._is_inference and not isinstance(self._version_counter, NoVersionCounter):
+            from .autograd.grad_mode import MODE
+            if MODE.inference:
+                return
+        self._version_counter.bump()
 
     def _is_view(self):
         return self._base is not None

@@ -24,9 +24,10 @@ PLANTED = [
     ("retain_grad_ignored", None, ("retain_grad", "retains_grad")),
     ("inplace_on_leaf_allowed", None, ("mul_", "error")),
     ("exp_version_check_skipped", "exp,mul_,add_", ("backward", "error")),
-    ("data_shares_version", None, ("data", "version")),
-    ("detach_fresh_version", None, ("detach", "version")),
-    ("grad_ignores_layout", None, ("backward", "grad.strides")),
+    # in-place ops give versions to share; transposes give leaves a layout to keep
+    ("data_shares_version", "add_,mul_", ("data", "version")),
+    ("detach_fresh_version", "add_,mul_", ("detach", "version")),
+    ("grad_ignores_layout", "transpose,permute,mul", ("backward", "grad.strides")),
     ("transpose_drops_history", None, ("transpose", "requires_grad")),
 ]
 

@@ -122,7 +122,8 @@ def derivative(op, name, variants=None, inplace_only=False, float_self_only=Fals
     `inplace_only`: torch differentiates only the in-place twin (eq_; eq itself returns
     bool, and its out= is not refused). `float_self_only`: an in-place write into a
     self that cannot require grad records nothing (copy_, VariableTypeManual.cpp).
-    `integral_untracked`: an integer result is not tracked (_to_copy); otherwise it is
+    `integral_untracked`: a result whose dtype argument is an integer one is not tracked
+    (_to_copy, decided before the kernel runs); otherwise an integer result is
     torch's "Autograd not support dtype" error."""
     op.__declaration__.derivative = Derivative(name, formulas, variants, inplace_only,
                                                float_self_only, integral_untracked)
@@ -154,8 +155,9 @@ class OpNode(Node):
 
     def apply(self, grads, needed=None):
         # every saved value is unpacked first, needed or not: the version checks and the
-        # freed-graph error come before any formula (the generated apply() functions)
-        for v in self.saved.values():
+        # freed-graph error come before any formula (the generated apply() functions), in
+        # the generated order: inputs, then outputs, each sorted by aten's argument name
+        for _, v in sorted(self.saved.items(), key=_unpack_order):
             _unpack(v, self)
         out = [None] * len(self.next_functions)
         for inp, formula in self.rule.formulas.items():
@@ -191,6 +193,13 @@ class SavedNumber:
         kind = (dtypes.bool_ if isinstance(self.value, bool) else
                 dtypes.int64 if isinstance(self.value, int) else dtypes.float64)
         return tensor(self.value, dtype=kind)
+
+
+def _unpack_order(item):
+    """gen_autograd_functions.py saves (and unpacks) a node's inputs sorted by name, then
+    its outputs; refimpl's `input` is aten's `self`."""
+    name = item[0]
+    return (name.startswith("result"), "self" if name == "input" else name)
 
 
 def _unpack(v, node):

@@ -93,7 +93,12 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
             if fn is not None:
                 dependencies[id(fn)] = dependencies.get(id(fn), 0) + 1
         for i, ((fn, nr), g) in enumerate(zip(roots, grads)):
-            deliver(fn, nr, _validate_root(fn, nr, i, g))
+            g = _validate_root(fn, nr, i, g)
+            if len(roots) == 1 and fn is not None and id(fn) not in needed and g is not None:
+                # a lone root is evaluated even when it leads to no input: its tensor
+                # pre-hooks (retain_grad) run, then it is skipped (evaluate_function)
+                _retain_hooks(fn, {nr: g})
+            deliver(fn, nr, g)
         while ready:
             _, key, fn = heapq.heappop(ready)
             buf = buffers.pop(key, {})
@@ -102,10 +107,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
                     captured[i] = g
             grads_in = [buf.pop(i, None) for i in range(max(getattr(fn, "num_outputs", 1), 1))]
             del buf
-            for nr, t in list(fn.retained.items()):
-                if grads_in[nr] is not None:
-                    from .accumulate import retain
-                    retain(t, grads_in[nr])
+            _retain_hooks(fn, dict(enumerate(grads_in)))
             if isinstance(fn, AccumulateGrad):
                 if accumulate and grads_in[0] is not None:
                     fn.apply(grads_in)
@@ -134,6 +136,14 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
                     "graph. Set allow_unused=True if this is the desired behavior.")
         return tuple(captured)
     return None
+
+
+def _retain_hooks(fn, grads):
+    """The retain_grad hooks of fn's outputs, on the gradients arriving for them."""
+    from .accumulate import retain
+    for nr, t in list(fn.retained.items()):
+        if grads.get(nr) is not None:
+            retain(t, grads[nr])
 
 
 def _leads_to_capture(fn, needed):
@@ -209,7 +219,13 @@ def _validate_root(fn, nr, i, grad):
     if grad.dtype is not dtype:
         from ..conversions import to
         grad = to(grad, dtype)
-    if not grad.dtype.is_floating_point:  # a root of an integer output (eq_ into a bool)
+    return _differentiable(grad)
+
+
+def _differentiable(grad):
+    """validate_outputs' last check: a gradient cast to an integer input's dtype (a bool
+    written in place by eq_ from a tensor that requires grad) fails torch's assert."""
+    if not grad.dtype.is_floating_point:
         raise RuntimeError('isDifferentiableType(grad.scalar_type()) INTERNAL ASSERT FAILED at '
                            '"/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp":998, please '
                            'report a bug to PyTorch. ')
@@ -266,4 +282,4 @@ def _validate(fn, i, results, nxt, nr):
     if grad.dtype is not dtype:
         from ..conversions import to
         grad = to(grad, dtype)
-    return grad
+    return _differentiable(grad)

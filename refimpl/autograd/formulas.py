@@ -12,6 +12,8 @@ def sum_to(grad, sizes):
     sizes = tuple(sizes)
     if grad._sizes == sizes:
         return grad
+    if not sizes:  # to a 0-dim shape: a plain full sum
+        return sum_(grad)
     lead = grad.dim() - len(sizes)
     dims = list(range(lead)) + [lead + i for i, s in enumerate(sizes)
                                 if s == 1 and grad._sizes[lead + i] != 1]

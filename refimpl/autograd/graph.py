@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import weakref
 
 _sequence = itertools.count()
 
@@ -99,7 +100,7 @@ class SavedTensor:
     """A tensor saved for backward and the version it had then (saved_variable.cpp).
     Unpacking after an in-place write to it raises torch's error; after release, the
     'backward through the graph a second time' one."""
-    __slots__ = ("tensor", "version", "output_of", "output_nr", "freed", "was_leaf")
+    __slots__ = ("tensor", "version", "output_of", "output_nr", "freed", "was_leaf", "view_fn")
 
     def __init__(self, tensor, output_of=None, output_nr=0):
         from ..tensor import Tensor
@@ -114,12 +115,20 @@ class SavedTensor:
         self.output_of = output_of   # the node this tensor is an output of, if saved as one
         if output_of is not None:
             # an output is saved as a shallow copy (same storage and version counter)
+            view = tensor._base is not None and tensor.dtype.is_floating_point
+            # the output of an in-place op on a view: torch keeps a weak reference to the
+            # view's grad_fn as it is right after the write (the AsStridedBackward0 it is
+            # regenerated with), and unpacks the tensor with that node while it lives
+            # (saved_variable.cpp, is_inplace_on_view)
+            self.view_fn = weakref.ref(tensor.grad_fn) if view else None
             tensor = Tensor(tensor._storage, tensor._offset, tensor._sizes, tensor._strides,
                                tensor.dtype, tensor._version_counter)
-            if tensor.dtype.is_floating_point:  # unpacked, it is connected to the graph again
+            if tensor.dtype.is_floating_point and not view:
+                # unpacked, it is connected to the graph again
                 tensor._grad_fn, tensor._output_nr = output_of, output_nr
             self.output_nr = output_nr
         else:
+            self.view_fn = None
             self.output_nr = tensor._output_nr
         self.tensor = tensor
         self.freed = False
@@ -128,6 +137,9 @@ class SavedTensor:
         if self.freed:
             raise RuntimeError(FREED)
         t = self.tensor
+        if self.view_fn is not None:
+            # once the view's node has died, the node unpacking stands in (saved_for)
+            t._grad_fn, t._output_nr = self.view_fn() or node, 0
         if self.output_of is None and not self.was_leaf and t.grad_fn is None:
             raise RuntimeError(
                 "Trying to use a saved tensor that has been detached in-place, i.e. with "
@@ -137,7 +149,7 @@ class SavedTensor:
             # an output is named with its node where it is differentiable (the indices of
             # max.dim are not part of the graph)
             fn = (self.output_of if t.dtype.is_floating_point else None) \
-                if self.output_of is not None else t.grad_fn
+                if self.output_of is not None and self.view_fn is None else t.grad_fn
             sizes = "[" + ", ".join(str(s) for s in t._sizes) + "]"
             which = f", which is output {self.output_nr} of {fn.error_name()}," if fn else ""
             raise RuntimeError(

@@ -54,11 +54,16 @@ def gradient_edge(t):
 
 
 def grad_accumulator(t):
-    """A leaf's AccumulateGrad node, the same one while it lives (variable.cpp)."""
+    """A leaf's AccumulateGrad node, the same one while some graph holds it: the leaf
+    keeps only a weak reference (variable.cpp try_get_grad_accumulator), so a node made
+    after the last graph died records the leaf's metadata anew."""
+    import weakref
     from .graph import AccumulateGrad
-    acc = t.__dict__.get("_grad_accumulator")
+    ref = t.__dict__.get("_grad_accumulator")
+    acc = ref() if ref is not None else None
     if acc is None:
-        acc = t._grad_accumulator = AccumulateGrad(t)
+        acc = AccumulateGrad(t)
+        t._grad_accumulator = weakref.ref(acc)
     return acc
 
 
@@ -88,8 +93,10 @@ def record_op(decl):
         written = out if twin else (args[0] if writes_self and args else None)
         tensors = _tensor_args(args, kwargs)
         # inference tensors have no autograd dispatch keys: a call on them alone skips the
-        # autograd layer (no checks, nothing recorded)
-        below_autograd = bool(tensors) and all(t._is_inference for t in tensors)
+        # autograd layer (no checks, nothing recorded). A Python number passed for a Tensor
+        # parameter is a wrapped tensor that has them.
+        below_autograd = bool(tensors) and all(t._is_inference for t in tensors) and \
+            not _wraps_number(signature, args, kwargs, overload)
         requires = (MODE.grad_enabled and not MODE.inference and decl.derivative is not False
                     and not below_autograd and any(t.requires_grad for t in tensors))
         if requires and written is None and decl.derivative and decl.derivative.inplace_only:
@@ -101,24 +108,28 @@ def record_op(decl):
             _check_write(written, requires, decl)
         elif out is not None:
             refuse_out(decl, _bound(signature, args, kwargs), out, overload)
+        if requires and written is None and decl.derivative and \
+                decl.derivative.integral_untracked:
+            # the result's dtype, known from the arguments, decides (_to_copy to an int)
+            dtype = _bound(signature, args, kwargs).get("dtype")
+            requires = dtype is None or dtype.is_floating_point
         node = None
-        deferred = requires and written is None and decl.derivative and \
-            decl.derivative.integral_untracked
-        if requires and (out is None or written is not None) and not deferred:
+        if requires and (out is None or written is not None):
             node = _prepare(decl, signature, args, kwargs, overload, written)
         KERNEL.depth += 1
         try:
             result = impl(*args, **kwargs)
         finally:
             KERNEL.depth -= 1
-        if deferred and any(r.dtype.is_floating_point for r in _outputs(result)):
-            node = _prepare(decl, signature, args, kwargs, overload, None)  # metadata only
         if MODE.inference or view_op:
             _mark_inference(result, tensors + ([written] if written is not None else [])
                             + ([out] if out is not None else []))
         elif below_autograd:
             _unspecified_versions(result, tensors)
         if view_op:
+            if below_autograd:  # made below ADInplaceOrView too: not a view to autograd
+                for r in _outputs(result):
+                    r._base = None
             mark_views(result, decl, tensors)
         if node is not None:
             if written is not None:
@@ -149,6 +160,17 @@ def _tensor_args(args, kwargs):
     return found
 
 
+def _wraps_number(signature, args, kwargs, overload):
+    """A Python number given for a Tensor parameter of the matched overload (mul(t, 2)):
+    the argument parser wraps it in a 0-dim tensor."""
+    types = _overload_types(overload)
+    if not types:
+        return False
+    bound = _bound(signature, args, kwargs)
+    return any(types.get(name) in ("Tensor", "Tensor?") and isinstance(v, (bool, int, float))
+               for name, v in bound.items())
+
+
 def _check_write(out, requires, decl):
     """Before an in-place write into `out` that will be recorded: torch's in-place rules
     (an inference tensor refuses the write itself, at its version bump:
@@ -169,9 +191,12 @@ def refuse_out(decl, bound, out, overload):
         return  # below the autograd keys
     if any(t.requires_grad for t in tensors) or (isinstance(out, Tensor) and out.requires_grad):
         rule = decl.derivative.rule(bound, overload) if decl.derivative else None
-        raise RuntimeError(f"{aten_name(decl, rule)}(): functions with out=... arguments don't "
-                           "support automatic differentiation, but one of the arguments requires "
-                           "grad.")
+        raise out_refused(aten_name(decl, rule))
+
+
+def out_refused(name):
+    return RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                        "differentiation, but one of the arguments requires grad.")
 
 
 def aten_name(decl, rule):

@@ -5,7 +5,7 @@ grad_fn a view gets again afterwards (VariableHooks::grad_fn's AsStridedBackward
 from __future__ import annotations
 
 from .grad_mode import MODE
-from .graph import Node
+from .graph import FREED, Node
 
 # CreationMeta (torch/csrc/autograd/variable.h): how a view may be written in place
 DEFAULT, NO_GRAD_MODE, MULTI_OUTPUT_NODE, INFERENCE_MODE = (
@@ -28,10 +28,16 @@ class CopySlices(Node):
         self.fn = fn
 
     def release(self):
-        self.fn.release()
+        """CopySlices::release_variables drops fn itself: a second backward through this
+        node fails whether or not fn saved anything."""
+        if self.fn is not None:
+            self.fn.release()
+        self.fn = None
 
     def apply(self, grads):
         from ..tensor import Tensor
+        if self.fn is None:
+            raise RuntimeError(FREED)
         from ..shape_ops import as_strided
         from ..conversions import copy_
         from ..views import clone

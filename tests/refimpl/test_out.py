@@ -44,6 +44,7 @@ CALLS = {
     "floor": ((H,), lambda m, a, **k: m.floor(a, **k)),
     "round": ((F,), lambda m, a, **k: m.round(a, decimals=1, **k)),
     "sign": ((I,), lambda m, a, **k: m.sign(a, **k)),
+    "sgn": ((I,), lambda m, a, **k: m.sgn(a, **k)),
     "nan_to_num": ((F,), lambda m, a, **k: m.nan_to_num(a, **k)),
     "sum": ((I,), lambda m, a, **k: m.sum(a, 1, **k)),
     "mean": ((F,), lambda m, a, **k: m.mean(a, 0, **k)),
