@@ -165,6 +165,12 @@ def _int_kernel(name, rule):
         with np.errstate(all="ignore"):
             return rule(wide_a, wide_b)  # wraps back into the dtype on write
     kernel.__name__ = name
+
+    def element(a, b):  # one element at a time, as cpu_kernel calls it
+        if b == 0:
+            raise RuntimeError("ZeroDivisionError")
+        return rule(np.int64(a), np.int64(b))
+    kernel.serial = element
     return kernel
 
 

@@ -124,6 +124,51 @@ def _self_overlapping(out):
     return shared if shared.any() else None
 
 
+GRAIN_SIZE = 32768  # at::internal::GRAIN_SIZE: smaller loops run on one thread
+
+
+def _serial_applies(fn, out, inputs):
+    """A scalar-only kernel (cpu_kernel, `fn.serial`) writing into out, whose order of
+    visits shows: it reads what it writes, or it fails part way (a zero divisor). Values
+    are read as integers, so inputs marked unspecified keep the array path."""
+    if getattr(fn, "serial", None) is None or out.numel() >= GRAIN_SIZE or out.numel() == 0:
+        return False
+    tensors = [x for x in inputs if isinstance(x, Tensor)]
+    if any(x.dtype.kind not in ("int", "bool") or x._undefined_mask() is not None
+           for x in tensors + [out]):
+        return False
+    divisor = inputs[-1]
+    zero = (divisor._values() == 0).any() if isinstance(divisor, Tensor) else divisor == 0
+    return bool(zero) or reads_what_it_writes(out, inputs)
+
+
+def _run_serially(element, out, inputs, shape):
+    """cpu_kernel on one thread (aten/src/ATen/native/cpu/Loops.h): element by element in
+    TensorIterator's order (reorder_dimensions: out's dims from the largest stride to the
+    smallest), each input read from memory as the earlier writes left it. An error stops
+    it there, with the elements before written."""
+    import itertools
+    ndim = len(shape)
+    order = sorted(range(ndim), key=lambda d: -out._strides[d])
+
+    def address(t, idx):
+        lead = ndim - t.dim()
+        return t._offset + sum(idx[lead + d] * st for d, (size, st)
+                               in enumerate(zip(t._sizes, t._strides)) if size != 1)
+    target = out._storage
+    for pos in itertools.product(*(range(shape[d]) for d in order)):
+        idx = [0] * ndim
+        for d, i in zip(order, pos):
+            idx[d] = i
+        values = [int(x._storage.data[address(x, idx)]) if isinstance(x, Tensor) else int(x)
+                  for x in inputs]
+        where = address(out, idx)
+        target.data[where] = to_dtype_array(np.array(element(*values), dtype=np.int64),
+                                            out.dtype)
+        if target.undefined is not None:
+            target.undefined[where] = False
+
+
 def _numel(x):
     return x.numel() if isinstance(x, Tensor) else 1
 
@@ -169,6 +214,10 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
         check(common, result)
     if promotion == "int_to_float":
         common = result  # integer inputs are promoted to the float result dtype first
+    if out is not None and _serial_applies(fn, out, inputs):
+        _run_serially(fn.serial, out, inputs, shape)
+        out._bump_version()
+        return out
     compute = _opmath(common)
     args = [_as_opmath(x, common, compute) for x in inputs]
     if scalar_other_in_opmath and common in _OPMATH and len(inputs) == 2 and _numel(inputs[1]) == 1:

@@ -197,12 +197,27 @@ def test_inplace_errors_and_version(op, other):
     assert _inplace_outcome(torch, op, [5, 7], other) == _inplace_outcome(refimpl, op, [5, 7], other)
 
 
-def test_zero_division_in_place_leaves_values_unspecified():
-    t = refimpl.tensor([4, 6, 8])
+def _serial_division(m):
+    """Integer division kernels run element by element (cpu_kernel): a zero divisor stops
+    them with the elements before it written, and an input overlapping the output is read
+    as the earlier writes left it."""
+    seen = []
+    t = m.tensor([4, 6, 8])
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
-        t.floor_divide_(refimpl.tensor([2, 0, 2]))
-    assert t._version == 0
-    assert t._undefined_mask() is not None and t._undefined_mask().all()
+        t.floor_divide_(m.tensor([2, 0, 2]))
+    seen.append((t.tolist(), t._version))
+    u = m.ones(3, 3, 3, dtype=m.uint8)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        u.fmod_(u.select(1, 1))  # the selected row is zeroed before the last row reads it
+    seen.append((u.tolist(), u._version))
+    w = m.arange(1, 13).reshape(3, 4).t()
+    w.floor_divide_(w[0])  # overlapping, in the order of w's memory (transposed)
+    seen.append((w.tolist(), w._version))
+    return seen
+
+
+def test_integer_division_runs_element_by_element():
+    assert _serial_division(refimpl) == _serial_division(torch)
 
 
 def test_vector_fmod_overflow_is_unspecified():
