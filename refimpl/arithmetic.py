@@ -1010,8 +1010,12 @@ derivative(clamp_max, by_overload("ClampMaxBackward1", "ClampMaxBackward0", "max
 
 
 def _lerp_self(grad, weight):
-    """lerp.Scalar: grad * (1 - weight.toDouble()); lerp.Tensor: grad * (1 - weight)."""
-    return grad * (1 - (weight if isinstance(weight, Tensor) else float(weight)))
+    """lerp.Scalar: grad * (1 - weight.toDouble()); lerp.Tensor: grad * (1 - weight), a
+    C++ Scalar minus a tensor."""
+    from .autograd.formulas import scalar_minus
+    if isinstance(weight, Tensor):
+        return grad * scalar_minus(1, weight)
+    return grad * (1 - float(weight))
 
 
 derivative(lerp, by_overload("LerpBackward1", "LerpBackward0", "weight"), input=_lerp_self,

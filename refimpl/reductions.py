@@ -663,10 +663,16 @@ def _format_ord(p):
     return str(int(p)) if float(p).is_integer() else repr(float(p))
 
 
-def vector_norm(input: Tensor, ord=2, dim=None, keepdim=False, *, dtype=None):
+@declare("linalg_vector_norm(Tensor input, Scalar ord=2, int[1]? dim=None, bool keepdim=False, "
+         "*, ScalarType? dtype=None, Tensor out=None)", forms=(), parsed=False,
+         schema="aten::linalg_vector_norm", name="linalg_vector_norm")
+def vector_norm(input: Tensor, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     """linalg_vector_norm (LinearAlgebra.cpp): floating input; dtype may only widen;
     inf/-inf/negative orders have no identity on empty reductions. Sums of |x|^p are
     order-sensitive like sum."""
+    if out is not None:
+        from .bindings import write_out
+        return write_out(out, vector_norm(input, ord, dim, keepdim, dtype=dtype), [input])
     if input.dtype.kind != "float":
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor "
                            f"as input. Got {input.dtype.legacy_name}")
@@ -741,15 +747,15 @@ def _power_norm(a, ord, axes, out_dtype):
 
 
 @declare("norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None)", parsed=False,
-         schema="aten::norm.ScalarOpt_dim")
-def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
-    """torch.norm (torch/functional.py): 'fro' over at most two dims and numeric p are
-    linalg.vector_norm (p=None is 2); other string orders go to linalg.matrix_norm,
-    which here only raises its errors."""
+         schema="aten::norm.ScalarOpt_dim", composite=True, out_op="linalg_vector_norm")
+def norm(input: Tensor, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm (torch/functional.py, Python: what it calls records): 'fro' over at most
+    two dims and numeric p are linalg_vector_norm (p=None is 2); other string orders go
+    to linalg.matrix_norm, which here only raises its errors (before any autograd)."""
     if isinstance(p, str):
         dims = None if dim is None else _dim_list(dim)
         if p == "fro" and (dims is None or len(dims) <= 2):
-            return vector_norm(input, 2, dims, keepdim, dtype=dtype)
+            return vector_norm(input, 2, dims, keepdim, dtype=dtype, out=out)
         # linalg_matrix_norm: the order, then _linalg_matrix_norm_checks
         if p not in ("fro", "nuc"):
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
@@ -771,7 +777,8 @@ def norm(input: Tensor, p="fro", dim=None, keepdim=False, dtype=None):
         if d0 == d1:
             raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({d0}, {d1})")
         raise NotImplementedError("refimpl does not model the nuclear norm")
-    return vector_norm(input, 2.0 if p is None else p, _dim_list(dim), keepdim, dtype=dtype)
+    return vector_norm(input, 2.0 if p is None else p, _dim_list(dim), keepdim, dtype=dtype,
+                       out=out)
 
 
 # --- cumsum --------------------------------------------------------------------------------
@@ -1048,12 +1055,11 @@ def _norm_backward(grad, input, p, norm, dim, keepdim):
     return scaled * scale
 
 
-# torch.norm and Tensor.norm (torch/functional.py, _tensor.py) are linalg_vector_norm for
-# numeric p and 'fro' over at most two dims: LinalgVectorNormBackward0, which saves self
-# and result
-derivative(norm, "LinalgVectorNormBackward0",
-                    input=lambda grad, input, p, result, dim, keepdim:
-                        _norm_backward(grad, input, p, result, dim, bool(keepdim)))
+# linalg_vector_norm (what torch.norm and Tensor.norm call for numeric p and 'fro' over at
+# most two dims): LinalgVectorNormBackward0, which saves self and result
+derivative(vector_norm, "LinalgVectorNormBackward0",
+                    input=lambda grad, input, ord, result, dim, keepdim:
+                        _norm_backward(grad, input, ord, result, dim, bool(keepdim)))
 
 
 def _cumsum_backward(grad, dtype, dim):

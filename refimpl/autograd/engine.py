@@ -68,14 +68,14 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
             fn, nr = gradient_edge(t)
             if fn is not None:  # else (a view made before its base required grad): unused
                 captures.setdefault((id(fn), nr), []).append(i)
-    needed = _needed_nodes(roots, captures, accumulate, inputs)
-    dependencies = _dependencies(roots, needed)
+    runs, reached = _nodes_to_run(roots, captures, accumulate, inputs)
+    dependencies = _dependencies(roots, runs, reached)
     buffers = {}
     captured = [None] * (len(inputs) if inputs is not None else 0)
     ready = []
 
     def deliver(fn, nr, grad):
-        if fn is None or grad is None or id(fn) not in needed:
+        if fn is None or grad is None or id(fn) not in reached:
             return
         key = id(fn)
         buf = buffers.setdefault(key, {})
@@ -94,7 +94,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
                 dependencies[id(fn)] = dependencies.get(id(fn), 0) + 1
         for i, ((fn, nr), g) in enumerate(zip(roots, grads)):
             g = _validate_root(fn, nr, i, g)
-            if len(roots) == 1 and fn is not None and id(fn) not in needed and g is not None:
+            if len(roots) == 1 and fn is not None and id(fn) not in reached and g is not None:
                 # a lone root is evaluated even when it leads to no input: its tensor
                 # pre-hooks (retain_grad) run, then it is skipped (evaluate_function)
                 _retain_hooks(fn, {nr: g})
@@ -114,7 +114,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
                 continue
             if all(g is None for g in grads_in):
                 continue
-            if not accumulate and not _leads_to_capture(fn, needed):
+            if id(fn) not in runs:  # evaluated (hooks, captures) but not needed
                 continue
             KERNEL.in_backward += 1
             try:
@@ -146,10 +146,6 @@ def _retain_hooks(fn, grads):
             retain(t, grads[nr])
 
 
-def _leads_to_capture(fn, needed):
-    return id(fn) in needed
-
-
 def _walk(roots):
     seen, order, stack = set(), [], [fn for fn, _ in roots if fn is not None]
     while stack:
@@ -162,41 +158,45 @@ def _walk(roots):
     return order
 
 
-def _needed_nodes(roots, captures, accumulate, inputs):
-    """The nodes to run: all reachable ones for backward(); for autograd.grad (or
-    backward(inputs=...)) those on a path to an input."""
+def _nodes_to_run(roots, captures, accumulate, inputs):
+    """GraphTask::init_to_execute: the nodes that run (all reachable ones for backward();
+    with inputs, those on a path to one) and the nodes gradients are delivered to (those
+    and the inputs' own nodes). For autograd.grad an input's node is evaluated, its
+    incoming gradient captured, but it runs only if it leads to another input; for
+    backward(inputs=...) it runs (it accumulates)."""
     order = _walk(roots)
     if inputs is None:
-        return {id(fn) for fn in order}
+        every = {id(fn) for fn in order}
+        return every, every
     targets = {key for key, _ in captures}
-    leads = {}
+    runs, useful = set(), {}
 
     def visit(fn):
         key = id(fn)
-        if key in leads:
-            return leads[key]
-        leads[key] = False
-        hit = any((id(fn) == t) for t in targets)
+        if key in useful:
+            return useful[key]
+        useful[key] = False
+        leads = False
         for nxt, _ in fn.next_functions:
             if nxt is not None and visit(nxt):
-                hit = True
-        leads[key] = hit
-        return hit
+                leads = True
+        if leads or (accumulate and key in targets):
+            runs.add(key)
+        useful[key] = leads or key in targets
+        return useful[key]
     for fn in order:
         visit(fn)
-    needed = {k for k, v in leads.items() if v}
-    if not accumulate:
-        return needed
-    return needed
+    return runs, runs | targets
 
 
-def _dependencies(roots, needed):
+def _dependencies(roots, runs, reached):
+    """How many gradients each reached node waits for: one per edge from a node that runs."""
     deps = {}
     for fn in _walk(roots):
-        if id(fn) not in needed:
+        if id(fn) not in runs:
             continue
         for nxt, _ in fn.next_functions:
-            if nxt is not None and id(nxt) in needed:
+            if nxt is not None and id(nxt) in reached:
                 deps[id(nxt)] = deps.get(id(nxt), 0) + 1
     return deps
 

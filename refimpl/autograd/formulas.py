@@ -25,6 +25,14 @@ def sum_to(grad, sizes):
 
 
 # --- scalars ---------------------------------------------------------------------------------------
+def scalar_minus(x, t):
+    """`x - t` for a C++ Scalar x (ATen/TensorOperators.h): empty_like(t).fill_(x).sub_(t),
+    so the subtraction is in t's dtype (two bool tensors are refused)."""
+    from ..creation import empty_like
+    from ..views import preserve_format
+    return empty_like(t, memory_format=preserve_format).fill_(x).sub_(t)
+
+
 def maybe_multiply(t, s):
     """FunctionsManual.cpp maybe_multiply: t itself when the Scalar s is 1 (True counts as
     1), else t * s (so no multiplication is recorded for alpha=1 under create_graph)."""

@@ -75,6 +75,8 @@ class AccumulateGrad(Node):
 
     def apply(self, grads):
         from .accumulate import accumulate_into_leaf
+        if self.variable.grad_fn is not None:  # a view whose base has since required grad
+            raise RuntimeError("leaf variable has been moved into the graph interior")
         if self.variable.requires_grad:  # not after detach_() or requires_grad = False
             accumulate_into_leaf(self.variable, grads[0])
         return []

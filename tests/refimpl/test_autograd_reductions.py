@@ -285,15 +285,7 @@ OUT_CASES = {
     "concatenate": lambda t, x: t.concatenate([x, x], out=t.empty(6, 4)),
     "stack": lambda t, x: t.stack([x, x], out=t.empty(2, 3, 4)),
 }
-# norm is refused, but named after refimpl's op (norm) instead of the aten op torch.norm
-# calls (linalg_vector_norm)
-_OUT_XFAIL_NORM = pytest.mark.xfail(strict=True, reason="core: recording's out= refusal names "
-                                    "the declared op (norm), torch the aten op it dispatches "
-                                    "to (linalg_vector_norm)")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_OUT_XFAIL_NORM) if n == "norm"
-                                  else n for n in sorted(OUT_CASES)])
+@pytest.mark.parametrize("name", sorted(OUT_CASES))
 def test_out_refused_with_grad(name):
     assert_same(out_case(OUT_CASES[name]))
 
