@@ -23,7 +23,8 @@ from . import dtypes, layout
 from .creation import checked_scalar
 from .dtypes import TOLERANCE
 from .registry import declare
-from .elementwise import _add_fn, _alpha_check, _as_opmath, _opmath, elementwise
+from .elementwise import (_add_fn, _alpha_check, _as_opmath, _opmath, elementwise,
+                          zero_tensor_kernel)
 from .storage import merge_unspecified, to_dtype_array
 from .tensor import Tensor
 
@@ -127,8 +128,9 @@ def _rsub_operator(self, other):
          "sub(Tensor input, Scalar alpha, Tensor other, *, Tensor out=None)|deprecated",
          operator="-", reflected=_rsub_operator, inplace=True, schema="aten::sub.Tensor")
 def sub(input, other, *, alpha=1, out=None):
-    return elementwise(_add_fn(_neg_alpha(alpha)), [input, other], out=out,
-                       precheck=_sub_check, check=_alpha_check(alpha, _neg_alpha(alpha)))
+    result = elementwise(_add_fn(_neg_alpha(alpha)), [input, other], out=out,
+                         precheck=_sub_check, check=_alpha_check(alpha, _neg_alpha(alpha)))
+    return result if out is not None else zero_tensor_kernel(result, [input, other], "sum")
 
 
 declare("subtract(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)",
@@ -296,7 +298,10 @@ def _rtruediv(self, other):
          "div(Tensor input, Scalar other, *, str? rounding_mode)",
          operator="/", reflected=_rtruediv, inplace=True, schema="aten::div.Tensor_mode")
 def div(input, other, *, rounding_mode=None, out=None):
-    return _kernel(_div, [input, other], rounding_mode, out)
+    result = _kernel(_div, [input, other], rounding_mode, out)
+    if out is not None or rounding_mode is not None:
+        return result
+    return zero_tensor_kernel(result, [input, other], "quotient")
 
 
 declare("divide(Tensor input, Tensor other, *, Tensor out=None)",

@@ -7,6 +7,7 @@ float16/bfloat16, as ATen's opmath_type), plus a type-promotion kind.
 """
 from __future__ import annotations
 
+import builtins
 import inspect
 
 import numpy as np
@@ -318,17 +319,35 @@ def _add_fn(alpha):
     return add_scaled
 
 
+def zero_tensor_kernel(result, inputs, rule):
+    """What the ZeroTensor kernels give (BinaryOps.cpp add_zerotensor, mul_zerotensor,
+    div_zerotensor) for a result computed as usual: a new ZeroTensor of its shape and
+    dtype for a "product" with a ZeroTensor, a "quotient" of one, or a "sum" of only
+    ZeroTensors; otherwise the result (a ZeroTensor operand reads as zeros)."""
+    tensors = [x for x in inputs if isinstance(x, Tensor)]
+    zero = [x._is_zerotensor() for x in tensors]
+    if rule == "product":
+        hit = builtins.any(zero)
+    elif rule == "quotient":
+        hit = isinstance(inputs[0], Tensor) and inputs[0]._is_zerotensor()
+    else:
+        hit = len(tensors) == len(inputs) and builtins.all(zero)
+    return Tensor._efficient_zeros(result._sizes, result.dtype) if hit else result
+
+
 @declare("add(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)",
          "add(Tensor input, Scalar alpha, Tensor other, *, Tensor out=None)|deprecated",
          operator="+", inplace=True, schema="aten::add.Tensor")
 def add(input, other, *, alpha=1, out=None):
-    return elementwise(_add_fn(alpha), [input, other], out=out, check=_alpha_check(alpha))
+    result = elementwise(_add_fn(alpha), [input, other], out=out, check=_alpha_check(alpha))
+    return result if out is not None else zero_tensor_kernel(result, [input, other], "sum")
 
 
 @declare("mul(Tensor input, Tensor other, *, Tensor out=None)",
          operator="*", inplace=True, schema="aten::mul.Tensor")
 def mul(input, other, *, out=None):
-    return elementwise(np.multiply, [input, other], out=out, scalar_other_in_opmath=True)
+    result = elementwise(np.multiply, [input, other], out=out, scalar_other_in_opmath=True)
+    return result if out is not None else zero_tensor_kernel(result, [input, other], "product")
 
 
 def _neg_check(inputs):

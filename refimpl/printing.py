@@ -50,7 +50,10 @@ def tensor_repr(t, default_dtype="float32") -> str:
         body = "[]"
         suffixes += _empty_tensor_suffixes(shape, dtype_name, default_dtype)
     else:
-        body = _tensor_body(t.tolist(), len(shape), bool(t.dtype.is_floating_point),
+        # a ZeroTensor prints as zeros, though its tolist() fails (not part of the protocol)
+        zero = getattr(t, "_is_zerotensor", lambda: False)()
+        values = t.detach().clone() if zero else t
+        body = _tensor_body(values.tolist(), len(shape), bool(t.dtype.is_floating_point),
                             _numel(shape), indent)
         # _str_intern's has_default_dtype: the default float dtype, int64 and bool
         if dtype_name not in (default_dtype, "int64", "bool"):

@@ -55,6 +55,21 @@ class VersionCounter:
         self.value += 1
 
 
+class ZeroStorage(Storage):
+    """The memory of an efficient ZeroTensor (at::_efficientzerotensor, what some backward
+    formulas return for a gradient known to be zero): it has a size but no data. refimpl
+    keeps zeros in it, so ops that read it compute with zeros (torch's ZeroTensor fallback
+    materializes it); its address cannot be read, and writes are refused
+    (ZeroTensorFallback.cpp)."""
+
+    def data_ptr(self):
+        raise RuntimeError("Attempted to access the data pointer on an invalid python storage.")
+
+
+IMMUTABLE = ("ZeroTensors are immutable. Please use the materialized zero tensor obtained "
+             "using .clone() if you want a mutable tensor.")
+
+
 class NoVersionCounter(VersionCounter):
     """What an inference tensor has instead: writing it outside inference mode fails when
     the write is done and the version would be bumped (c10/core/TensorImpl.h

@@ -12,7 +12,7 @@ from math import prod
 import numpy as np
 
 from . import dtypes, layout
-from .storage import NoVersionCounter, Storage, VersionCounter, to_dtype_array
+from .storage import NoVersionCounter, Storage, VersionCounter, ZeroStorage, to_dtype_array
 
 
 class Size(tuple):
@@ -160,6 +160,13 @@ class Tensor:
         if n:
             t._write(values, undefined)
         return t
+
+    @classmethod
+    def _efficient_zeros(cls, sizes, dtype) -> "Tensor":
+        """at::_efficientzerotensor: a contiguous ZeroTensor (storage.ZeroStorage)."""
+        sizes = tuple(sizes)
+        data = np.zeros(prod(sizes), dtype=dtype.np_storage)
+        return cls(ZeroStorage(data, dtype), 0, sizes, layout.contiguous_strides(sizes), dtype)
 
     @classmethod
     def _empty(cls, sizes, dtype, strides=None) -> "Tensor":
@@ -454,8 +461,11 @@ class Tensor:
     def _is_view(self):
         return self._base is not None
 
+    def _is_zerotensor(self):
+        return isinstance(self._storage, ZeroStorage)
+
     def data_ptr(self):
-        if self._storage.nbytes() == 0 or self.numel() == 0:
+        if self._storage.nbytes() == 0 or self.numel() == 0 or self._is_zerotensor():
             return 0
         return self._storage.address + self._offset * self.dtype.itemsize
 
@@ -463,6 +473,8 @@ class Tensor:
         return UntypedStorage(self._storage)
 
     def tolist(self):
+        if self._is_zerotensor():
+            raise RuntimeError("tolist() shouldn't be called on a tensor with unallocated storage")
         return _to_python(self._values(), self.dtype)
 
     def item(self):

@@ -114,10 +114,9 @@ floor = _unary("floor", _on_floats(np.floor), check=_not_implemented("floor_vml_
 ceil = _unary("ceil", _on_floats(np.ceil), check=_not_implemented("ceil_vml_cpu", _is_bool))
 trunc = _unary("trunc", _on_floats(np.trunc), check=_not_implemented("trunc_vml_cpu", _is_bool))
 sign = _unary("sign", _sign, inplace_function=False)
-# sgn is sign for the real dtypes modelled here. It is declared for abs's backward, whose
-# create_graph gradient records SgnBackward0; it has no spec, so programs do not call it:
-# its own backward gives torch's immutable ZeroTensor (sgn_backward on a real input), which
-# refimpl does not model (see the zeros below).
+# sgn is sign for the real dtypes modelled here. It is declared for abs's and norm's
+# backward, whose create_graph gradients record SgnBackward0; it has no spec, so programs
+# call it only through those.
 sgn = _unary("sgn", _sign, inplace_function=False)
 
 
@@ -303,8 +302,14 @@ derivative(sin, "SinBackward0", input=lambda grad, input: grad * cos(input))
 derivative(cos, "CosBackward0", input=lambda grad, input: grad * -sin(input))
 # piecewise constant: zeros_like(grad), nothing saved
 for _op, _node in ((floor, "FloorBackward0"), (ceil, "CeilBackward0"), (trunc, "TruncBackward0"),
-                   (sign, "SignBackward0"), (sgn, "SgnBackward0")):
+                   (sign, "SignBackward0")):
     derivative(_op, _node, input=lambda grad: _zeros_like(grad))
+# sgn: sgn_backward(self, grad, result), for a real input an efficient ZeroTensor
+# (at::_efficientzerotensor of the result's sizes, which are the input's; FunctionsManual.cpp)
+derivative(sgn, "SgnBackward0",
+           input=lambda grad, input_info: Tensor._efficient_zeros(input_info.sizes,
+                                                                  input_info.dtype))
+
 @declare("threshold_backward(Tensor grad_output, Tensor input, Scalar threshold)", forms=(),
          parsed=False, schema="aten::threshold_backward")
 def threshold_backward(grad_output, input, threshold):

@@ -239,9 +239,9 @@ def accumulate_into_buffer(buf, nr, grad):
     old = buf[nr]
     if MODE.grad_enabled:
         buf[nr] = old + grad
-    elif sole_holder(old, 4):
+    elif sole_holder(old, 4) and not old._is_zerotensor():  # a ZeroTensor is immutable
         old.add_(grad)
-    elif sole_holder(grad, 4):
+    elif sole_holder(grad, 4) and not grad._is_zerotensor():
         grad.add_(old)
         buf[nr] = grad
     else:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from ..storage import NoVersionCounter
+from ..storage import IMMUTABLE, NoVersionCounter
 from .grad_mode import MODE
 from .derivatives import OpNode, SavedNumber, metadata_of, _metadata
 from .graph import NotImplementedNode, SavedTensor
@@ -116,6 +116,13 @@ def record_op(decl):
         node = None
         if requires and (out is None or written is not None):
             node = _prepare(decl, signature, args, kwargs, overload, written)
+        for t in (written, out):
+            if t is not None and hasattr(t, "_storage") and t._is_zerotensor():
+                # ZeroTensorFallback.cpp refuses a mutable ZeroTensor argument (below the
+                # autograd checks; copy_ has its own kernel and words)
+                raise RuntimeError(IMMUTABLE if decl.name != "copy_" else
+                                   "ZeroTensors are immutable. Please materialize the tensor "
+                                   "using `.clone()`, if you want a mutable zero tensor.")
         KERNEL.depth += 1
         try:
             result = impl(*args, **kwargs)
