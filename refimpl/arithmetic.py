@@ -905,8 +905,10 @@ def _pow_self(grad, input, exponent):
     grad * (exponent * self.pow(exponent - 1)) with the exponent as a double;
     pow_backward_self (a Tensor exponent): the same, zero where the exponent is 0."""
     if not isinstance(exponent, Tensor):
-        if _equal(exponent, 0.0):
-            return _zeros_like(input)
+        if _equal(exponent, 0.0):  # at::zeros_like(self, LEGACY_CONTIGUOUS_MEMORY_FORMAT)
+            from .creation import zeros_like
+            from .views import contiguous_format
+            return zeros_like(input, memory_format=contiguous_format)
         e = float(exponent)
         return grad * (e * pow(input, e - 1))
     return _where(exponent == 0.0, 0.0, grad * (exponent * pow(input, exponent - 1)))

@@ -143,11 +143,13 @@ def _serial_applies(fn, out, inputs):
     return bool(zero) or reads_what_it_writes(out, inputs)
 
 
-def _run_serially(element, out, inputs, shape):
+def _run_serially(element, out, inputs, shape, common):
     """cpu_kernel on one thread (aten/src/ATen/native/cpu/Loops.h): element by element in
     TensorIterator's order (reorder_dimensions: out's dims from the largest stride to the
     smallest), each input read from memory as the earlier writes left it. An error stops
-    it there, with the elements before written."""
+    it there, with the elements before written. An operand of another dtype than the
+    common one is a cast copy: an input read from its copy (taken first), an out written
+    from its temporary only once the kernel has finished."""
     import itertools
     ndim = len(shape)
     order = sorted(range(ndim), key=lambda d: -out._strides[d])
@@ -156,18 +158,30 @@ def _run_serially(element, out, inputs, shape):
         lead = ndim - t.dim()
         return t._offset + sum(idx[lead + d] * st for d, (size, st)
                                in enumerate(zip(t._sizes, t._strides)) if size != 1)
+    memory = {id(x): x._storage.data if x.dtype is common else x._storage.data.copy()
+              for x in inputs if isinstance(x, Tensor)}
     target = out._storage
+    direct = out.dtype is common
+    pending = []
     for pos in itertools.product(*(range(shape[d]) for d in order)):
         idx = [0] * ndim
         for d, i in zip(order, pos):
             idx[d] = i
-        values = [int(x._storage.data[address(x, idx)]) if isinstance(x, Tensor) else int(x)
+        values = [int(memory[id(x)][address(x, idx)]) if isinstance(x, Tensor) else int(x)
                   for x in inputs]
-        where = address(out, idx)
-        target.data[where] = to_dtype_array(np.array(element(*values), dtype=np.int64),
-                                            out.dtype)
-        if target.undefined is not None:
-            target.undefined[where] = False
+        value = to_dtype_array(np.array(element(*values), dtype=np.int64), common)
+        if direct:
+            _store(target, address(out, idx), value)
+        else:
+            pending.append((address(out, idx), value))
+    for where, value in pending:
+        _store(target, where, to_dtype_array(value, out.dtype))
+
+
+def _store(storage, where, value):
+    storage.data[where] = value
+    if storage.undefined is not None:
+        storage.undefined[where] = False
 
 
 def _numel(x):
@@ -216,7 +230,7 @@ def elementwise(fn, inputs, promotion="default", out: Tensor | None = None, chec
     if promotion == "int_to_float":
         common = result  # integer inputs are promoted to the float result dtype first
     if out is not None and _serial_applies(fn, out, inputs):
-        _run_serially(fn.serial, out, inputs, shape)
+        _run_serially(fn.serial, out, inputs, shape, common)
         out._bump_version()
         return out
     compute = _opmath(common)

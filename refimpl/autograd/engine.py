@@ -122,12 +122,14 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
             finally:
                 KERNEL.in_backward -= 1
             del grads_in
+            edges = [(i, nxt, nr) for i, (nxt, nr) in enumerate(fn.next_functions)
+                     if nxt is not None and i < len(results) and results[i] is not None]
+            for i, nxt, nr in edges:  # validate_outputs fails before the node is released
+                results[i] = _validate(fn, i, results, nxt, nr)
             if not retain_graph:
                 fn.release()
-            for i, (nxt, nr) in enumerate(fn.next_functions):
-                if nxt is None or i >= len(results) or results[i] is None:
-                    continue
-                deliver(nxt, nr, _validate(fn, i, results, nxt, nr))
+            for i, nxt, nr in edges:
+                deliver(nxt, nr, _take(results, i))
     if inputs is not None and not accumulate:
         for i, g in enumerate(captured):
             if g is None and not allow_unused:
@@ -234,16 +236,13 @@ def _differentiable(grad):
 
 def accumulate_into_buffer(buf, nr, grad):
     """InputBuffer::accumulate (torch/csrc/autograd/input_buffer.cpp): gradients meeting at
-    one input are summed; with grad mode off, in place into one of them when nothing else
-    holds it or its storage (can_accumulate_inplace: the result's version shows it)."""
+    one input are summed; with grad mode off, in place into the one that arrived first
+    when nothing else holds it or its storage and it is no ZeroTensor
+    (can_accumulate_inplace: the result's version shows it), else out of place (the sum
+    takes the layout of the first)."""
     old = buf[nr]
-    if MODE.grad_enabled:
-        buf[nr] = old + grad
-    elif sole_holder(old, 4) and not old._is_zerotensor():  # a ZeroTensor is immutable
+    if not MODE.grad_enabled and sole_holder(old, 4) and not old._is_zerotensor():
         old.add_(grad)
-    elif sole_holder(grad, 4) and not grad._is_zerotensor():
-        grad.add_(old)
-        buf[nr] = grad
     else:
         buf[nr] = old + grad
 
@@ -258,11 +257,17 @@ def sole_holder(t, expected, storage=True):
             and layout.is_non_overlapping_and_dense(t._sizes, t._strides))
 
 
+def _take(results, i):
+    """results[i], leaving the engine no other reference to it."""
+    grad, results[i] = results[i], None
+    return grad
+
+
 def _validate(fn, i, results, nxt, nr):
     """validate_outputs: reduce a broadcast gradient to the shape the next node recorded
     for that output of the forward (its input metadata), cast its dtype (the gradient is
     taken out of `results`, so the engine holds no other reference)."""
-    grad, results[i] = results[i], None
+    grad = _take(results, i)
     if nr < len(nxt.output_metas):
         meta = nxt.output_metas[nr]
     else:

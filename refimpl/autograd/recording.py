@@ -247,9 +247,13 @@ def _mark_inference(result, inputs):
             if r._is_inference:  # a view of an inference tensor has no version counter
                 r._version_counter = NoVersionCounter()
         elif any(r._version_counter is t._version_counter for t in inputs):
-            # shares a tensor's version counter (detach, _unsafe_view): as that tensor is
+            # shares a tensor's version counter (detach, _unsafe_view): as that tensor is;
+            # in inference mode one made from an inference tensor skips ADInplaceOrView,
+            # which is what shares the counter: it has none
             r._is_inference = next(t for t in inputs
                                    if r._version_counter is t._version_counter)._is_inference
+            if r._is_inference and MODE.inference:
+                r._version_counter = NoVersionCounter()
         elif MODE.inference:
             r._is_inference = True
             r._version_counter = NoVersionCounter()
@@ -267,7 +271,7 @@ def _prepare(decl, signature, args, kwargs, overload, inplace_self):
             # written through a view, the op's node will give the base's CopySlices the
             # gradient of self whatever the view's own history: what it reads is kept
             node.forced = (node.edges[first][0],)
-        if bound[first] is inplace_self and first in _needed_reads(node):
+        if bound[first] is inplace_self and first in _needed_reads(node, bound, overload):
             from ..views import clone
             bound[first] = clone(inplace_self)  # recorded: create_graph reaches self through it
     if isinstance(node, OpNode):
@@ -345,19 +349,41 @@ def _overload_types(overload):
     return {p.name: p.type + ("?" if p.nullable else "") for p in overload.params}
 
 
-def _needed_reads(node):
-    """The names read by the formulas of the inputs that need a gradient."""
+def _needed_reads(node, bound=None, overload=None):
+    """The names a node saves (gen_variable_type.py save_variables): what the formulas of
+    the inputs that need a gradient read, and what is saved unguarded whether needed or
+    not. A value gets a should_compute_output guard only where one check decides: the op
+    has more than one differentiable input and no tensor list, is not itself a backward
+    op, and the value is a plain Tensor argument read by one input's formula."""
+    from ..tensor import Tensor
+    rule = node.rule
+    readers = {}
+    for inp, reads in rule.reads.items():
+        for n in reads:
+            readers.setdefault(n, []).append(inp)
+    types = _overload_types(overload)
+    bound = bound or {}
+    guards = (len([i for i in rule.formulas if i in bound]) > 1
+              and not re.search(r"Backward.*Backward", rule.name or "")
+              and not any(isinstance(v, (list, tuple)) and any(isinstance(x, Tensor) for x in v)
+                          for v in bound.values()))
     names = []
-    for inp, reads in node.rule.reads.items():
-        if any(node.needs(p) or p in node.forced for p in node.edges.get(inp, ())):
-            names.extend(n for n in reads if n not in names)
+    for inp, reads in rule.reads.items():
+        needed = any(node.needs(p) or p in node.forced for p in node.edges.get(inp, ()))
+        for n in reads:
+            value = bound.get(n)
+            plain_tensor = (isinstance(value, Tensor) or isinstance(value, (bool, int, float))
+                            and n in types) and types.get(n, "Tensor") == "Tensor"
+            guarded = guards and plain_tensor and len(readers[n]) == 1
+            if (needed or (not guarded and n in bound)) and n not in names:
+                names.append(n)
     return names
 
 
 def _save_inputs(node, bound, overload):
     from ..tensor import Tensor
     types = _overload_types(overload)
-    for name in _needed_reads(node):
+    for name in _needed_reads(node, bound, overload):
         if name in ("grad", "grads") or name.startswith("result"):
             continue
         arg, kind = metadata_of(name)

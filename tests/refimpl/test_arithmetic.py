@@ -213,6 +213,10 @@ def _serial_division(m):
     w = m.arange(1, 13).reshape(3, 4).t()
     w.floor_divide_(w[0])  # overlapping, in the order of w's memory (transposed)
     seen.append((w.tolist(), w._version))
+    c = m.tensor([5, 4, 3], dtype=m.int16)  # computed in int64: written only at the end
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        c.fmod_(m.tensor([2, 4, 0]))
+    seen.append((c.tolist(), c._version))
     return seen
 
 

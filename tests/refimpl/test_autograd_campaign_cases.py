@@ -189,6 +189,67 @@ def c_half_sigmoid_backward_rounds_each_step(torch):
     return {"gx": gx}
 
 
+def c_unguarded_saves(torch):
+    # gen_variable_type.py saves a single-input op's self unconditionally, a
+    # two-input op's value read by one formula only when that input needs it
+    x = torch.ones(3, 5)
+    v = x.t()
+    x.requires_grad_()  # v requires grad through its base but has no history
+    s, m = v.sin(), v * v
+    g = torch.zeros(5, 3)
+    s.backward(g)
+    m.backward(g)
+    return {"sin": _saved_error(torch, lambda: s.backward(g)),
+            "mul": _saved_error(torch, lambda: m.backward(g))}
+
+
+def c_validate_before_release(torch):
+    # validate_outputs fails inside call_function: the node is not released
+    x = torch.zeros(2, 0, requires_grad=True)
+    b = torch.zeros(2, 0, dtype=torch.bool)
+    b.le_(x)
+    s = torch.clamp_max(b, x).sum()
+    first = _saved_error(torch, s.backward)
+    return {"errors": (first, _saved_error(torch, s.backward))}
+
+
+def c_buffer_accumulates_into_first(torch):
+    # InputBuffer::accumulate adds in place only into the gradient that came first
+    x = torch.zeros(3, 2, requires_grad=True)
+    a = x * 2
+    b = x.t()
+    g, = torch.autograd.grad(a.sum() + (b * 1).sum(), [x])
+    return {"g": g, "layout": (g.stride(), g._version)}
+
+
+def c_pow_zero_exponent_grad_is_contiguous(torch):
+    x = torch.as_strided(torch.linspace(14, 0.75, 3, dtype=torch.float64), [1, 1], [1, 3], 0)
+    x.requires_grad_()
+    x.pow(0.0).backward(torch.zeros(1, 1, dtype=torch.float64))
+    return {"x": x}
+
+
+def c_detach_in_inference_mode(torch):
+    with torch.inference_mode():
+        a = torch.zeros(5, 1, dtype=torch.int32).bool()
+    b = a.data
+    with torch.inference_mode():
+        c = b.detach()
+    return {"version": _saved_error(torch, lambda: c._version)}
+
+
+def c_zero_tensor_from_abs_double_backward(torch):
+    x = torch.ones(2, 3, requires_grad=True)
+    g, = torch.autograd.grad(x.abs().sum(), x, create_graph=True)
+    g.sum().backward()
+    z = x.grad
+    return {"reads": (_saved_error(torch, z.tolist), z.data_ptr(), z._is_zerotensor(),
+                      (z * 2)._is_zerotensor(), (z + 1)._is_zerotensor(),
+                      z.t()._is_zerotensor(), z.clone()._is_zerotensor()),
+            "write": _saved_error(torch, lambda: z.add_(1)),
+            "again": _saved_error(torch, lambda: g.sum().backward())}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
