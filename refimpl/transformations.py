@@ -13,24 +13,19 @@ def flip(self: Tensor, *dims):
     empty_like(self, preserve_format)."""
     from .views import _shape_arg, memory_format_strides, preserve_format
     wrapped = layout.dim_list_to_bitset(_shape_arg(dims), self.dim())
-    values = self._values()
-    if self.dim() and wrapped:
-        values = values[tuple(slice(None, None, -1) if d in wrapped else slice(None)
-                              for d in range(self.dim()))]
+    reverse = tuple(slice(None, None, -1) if d in wrapped else slice(None)
+                    for d in range(self.dim()))
+    values, mask = self._values(), self._undefined_mask()
+    if self.dim():
+        values = values[reverse]
+        mask = None if mask is None else mask[reverse]
     strides = memory_format_strides(self._sizes, self._strides, preserve_format)
-    return Tensor._from_array(values.copy(), self.dtype, strides, _flipped_mask(self, wrapped))
-
-
-def _flipped_mask(t, wrapped):
-    mask = t._undefined_mask()
-    if mask is None or not t.dim():
-        return mask
-    return mask[tuple(slice(None, None, -1) if d in wrapped else slice(None)
-                      for d in range(t.dim()))]
+    return Tensor._from_array(values.copy(), self.dtype, strides, mask)
 
 
 # --- backward rules (tools/autograd/derivatives.yaml) ----------------------------------------
 from .autograd.derivatives import derivative  # noqa: E402
+
 
 def _flip_backward(grad, dims):
     from .views import _shape_arg
