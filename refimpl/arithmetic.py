@@ -419,7 +419,7 @@ def _pow_tensor_tensor(inputs, out=None):
 
 def _pow_tensor_scalar(base, exponent, out=None):
     """pow.Tensor_Scalar (Pow.cpp): a unary op on base.to(result_type(base, exp));
-    0 -> ones, 1 -> a copy, sqrt/rsqrt/reciprocal and small integer powers special-cased
+    0 -> ones, 1 -> a copy, sqrt/rsqrt/reciprocal and the powers 2, 3, -2 special-cased
     for float/double/bfloat16 (PowKernel.cpp); the exponent is converted (checked) to
     integer and half dtypes."""
     if base.dtype.kind in ("bool", "int") and _is_integral_scalar(exponent) and exponent < 0:
@@ -452,6 +452,13 @@ def _pow_tensor_scalar(base, exponent, out=None):
                 return 1.0 / x
         if common in _REDUCED:  # exp_scalar.to<scalar_t>(): the exponent is rounded too
             value = float(to_dtype_array(np.array(value), common))
+        if common is not dtypes.float16 and value in (2.0, 3.0, -2.0):
+            # pow_tensor_scalar_optimized_kernel: products in the dtype, each rounded
+            # (1 / (x * x) overflows to 0 where pow would give a subnormal)
+            def r(v):
+                return _round(v, common)
+            square = r(x * x)
+            return square if value == 2.0 else r(square * x) if value == 3.0 else r(1.0 / square)
         return _ieee_pow(x, value)
     return elementwise(fn, [_to(base, common)], out=out, check=check)
 

@@ -12,6 +12,8 @@ def obeys_layout_contract(grad, variable):
     gradient has its strides (size-1 dims aside, unless 0-strided); any other variable's
     is contiguous."""
     if layout.is_non_overlapping_and_dense(variable._sizes, variable._strides):
+        if len(grad._sizes) != len(variable._sizes):
+            return False  # (.data = changed the variable's rank; torch reads past its strides)
         for size, gs, vs in zip(grad._sizes, grad._strides, variable._strides):
             if (size != 1 and gs != vs) or (size == 1 and gs == 0):
                 return False

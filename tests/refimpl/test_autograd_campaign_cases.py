@@ -250,6 +250,33 @@ def c_zero_tensor_from_abs_double_backward(torch):
             "again": _saved_error(torch, lambda: g.sum().backward())}
 
 
+def c_view_of_base_without_version_counter(torch):
+    # a tensor made in inference mode keeps no version counter after .data = a normal
+    # tensor; a tracked view of it fails reading one (DifferentiableViewMeta)
+    a = torch.zeros(0, dtype=torch.float16)
+    with torch.inference_mode():
+        b = torch.rsqrt(a)
+        b.data = a
+    return {"view": _saved_error(torch, lambda: b.view(3, 1, 0)), "inference": b.is_inference()}
+
+
+def c_grad_of_variable_whose_rank_changed(torch):
+    # AccumulateGrad copies a gradient of another rank into the variable's layout (.data =)
+    x = torch.arange(1.75, 7.25, 0.5, dtype=torch.float16, requires_grad=True)
+    torch.less_equal(torch.full((0, 0), True, dtype=torch.float64), 1.0, out=x)
+    flat = x.flatten()
+    x.data = flat
+    return {"message": _saved_error(torch, flat.sum().backward)}
+
+
+def c_pow_minus_two_is_a_reciprocal_square(torch):
+    # pow_tensor_scalar_optimized_kernel: 1 / (x * x), which underflows to 0 for large x
+    x = torch.tensor([1.3407807929942597e+154, 3.0], dtype=torch.float64, requires_grad=True)
+    y = x.pow(-1)
+    y.backward(torch.tensor([1.3407807929942597e+154, 1.0], dtype=torch.float64))
+    return {"x": x, "forward": x.detach().pow(-2)}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
