@@ -12,8 +12,10 @@ def obeys_layout_contract(grad, variable):
     gradient has its strides (size-1 dims aside, unless 0-strided); any other variable's
     is contiguous."""
     if layout.is_non_overlapping_and_dense(variable._sizes, variable._strides):
-        if len(grad._sizes) != len(variable._sizes):
-            return False  # (.data = changed the variable's rank; torch reads past its strides)
+        # (.data = may have changed the variable's rank: torch compares the grad's dims
+        # with the variable's first strides, and past its last one they never match)
+        if len(grad._sizes) > len(variable._sizes):
+            return False
         for size, gs, vs in zip(grad._sizes, grad._strides, variable._strides):
             if (size != 1 and gs != vs) or (size == 1 and gs == 0):
                 return False

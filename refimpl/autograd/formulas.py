@@ -45,6 +45,10 @@ def unsqueeze_multiple(t, dims, n_dims):
     from .. import layout
     from ..shape_ops import unsqueeze
     dims = [dims] if isinstance(dims, int) else list(dims)
+    if not dims:
+        return t
+    if len(dims) == 1:  # the one-dim shortcut: wrapped against t, not n_dims
+        return unsqueeze(t, dims[0])
     wanted = {layout.wrap_dim(d, n_dims) for d in dims}
     for i in range(n_dims):
         if i in wanted:

@@ -101,8 +101,13 @@ NotImplementedNode.__name__ = "NotImplemented"
 class SavedTensor:
     """A tensor saved for backward and the version it had then (saved_variable.cpp).
     Unpacking after an in-place write to it raises torch's error; after release, the
-    'backward through the graph a second time' one."""
-    __slots__ = ("tensor", "version", "output_of", "output_nr", "freed", "was_leaf", "view_fn")
+    'backward through the graph a second time' one.
+
+    An input is kept as it is. An output is kept as a shallow copy (same storage and
+    version counter) without history, and the node it is an output of only weakly, as
+    torch does to avoid a cycle node -> saved output -> node: unpacked, it becomes a new
+    tensor connected to the graph again."""
+    __slots__ = ("tensor", "version", "_output_of", "output_nr", "freed", "was_leaf", "view_fn")
 
     def __init__(self, tensor, output_of=None, output_nr=0):
         from ..tensor import Tensor
@@ -114,35 +119,40 @@ class SavedTensor:
                 "`torch.no_grad()` instead of `torch.inference_mode()`.")
         self.version = tensor._version_counter.value
         self.was_leaf = tensor._grad_fn is None
-        self.output_of = output_of   # the node this tensor is an output of, if saved as one
+        self._output_of = weakref.ref(output_of) if output_of is not None else None
+        self.view_fn = None
         if output_of is not None:
-            # an output is saved as a shallow copy (same storage and version counter)
-            view = tensor._base is not None and tensor.dtype.is_floating_point
             # the output of an in-place op on a view: torch keeps a weak reference to the
             # view's grad_fn as it is right after the write (the AsStridedBackward0 it is
             # regenerated with), and unpacks the tensor with that node while it lives
             # (saved_variable.cpp, is_inplace_on_view)
-            self.view_fn = weakref.ref(tensor.grad_fn) if view else None
+            if tensor._base is not None and tensor.dtype.is_floating_point:
+                self.view_fn = weakref.ref(tensor.grad_fn)
             tensor = Tensor(tensor._storage, tensor._offset, tensor._sizes, tensor._strides,
-                               tensor.dtype, tensor._version_counter)
-            if tensor.dtype.is_floating_point and not view:
-                # unpacked, it is connected to the graph again
-                tensor._grad_fn, tensor._output_nr = output_of, output_nr
+                            tensor.dtype, tensor._version_counter)
             self.output_nr = output_nr
         else:
-            self.view_fn = None
             self.output_nr = tensor._output_nr
         self.tensor = tensor
         self.freed = False
+
+    @property
+    def output_of(self):
+        return self._output_of() if self._output_of is not None else None
 
     def unpack(self, node=None):
         if self.freed:
             raise RuntimeError(FREED)
         t = self.tensor
-        if self.view_fn is not None:
-            # once the view's node has died, the node unpacking stands in (saved_for)
-            t._grad_fn, t._output_nr = self.view_fn() or node, 0
-        if self.output_of is None and not self.was_leaf and t.grad_fn is None:
+        if self._output_of is not None:
+            from ..tensor import Tensor
+            t = Tensor(t._storage, t._offset, t._sizes, t._strides, t.dtype, t._version_counter)
+            if self.view_fn is not None:
+                # once the view's node has died, the node unpacking stands in (saved_for)
+                t._grad_fn, t._output_nr = self.view_fn() or node, 0
+            elif t.dtype.is_floating_point:
+                t._grad_fn, t._output_nr = self.output_of or node, self.output_nr
+        if self._output_of is None and not self.was_leaf and t.grad_fn is None:
             raise RuntimeError(
                 "Trying to use a saved tensor that has been detached in-place, i.e. with "
                 ".detach_().This is not supported, please use out-of-place `.detach()` instead")
@@ -150,8 +160,7 @@ class SavedTensor:
         if current != self.version:
             # an output is named with its node where it is differentiable (the indices of
             # max.dim are not part of the graph)
-            fn = (self.output_of if t.dtype.is_floating_point else None) \
-                if self.output_of is not None and self.view_fn is None else t.grad_fn
+            fn = t.grad_fn if self._output_of is None or t.dtype.is_floating_point else None
             sizes = "[" + ", ".join(str(s) for s in t._sizes) + "]"
             which = f", which is output {self.output_nr} of {fn.error_name()}," if fn else ""
             raise RuntimeError(

@@ -277,6 +277,34 @@ def c_pow_minus_two_is_a_reciprocal_square(torch):
     return {"x": x, "forward": x.detach().pow(-2)}
 
 
+def c_saved_output_holds_no_cycle(torch):
+    # a saved output keeps its node only weakly: once detach_() drops the node, the
+    # leaf's accumulator dies with it and a new one records the leaf's new shape
+    x = torch.eye(2, 3, requires_grad=True)
+    y = x.tanh()
+    y.detach_()
+    x.data = torch.zeros(2, 3, 2)
+    x.sum().backward()
+    return {"x": x}
+
+
+def c_norm_backward_unsqueezes_one_dim_by_the_grad(torch):
+    # unsqueeze_multiple's one-dim shortcut wraps against the gradient, not self
+    x = torch.eye(4, 0, requires_grad=True)
+    n = x.norm(1.0, dim=(1,))
+    x.data = n
+    return {"message": _saved_error(torch, lambda: torch.autograd.grad(n.sum(), [x]))}
+
+
+def c_grad_of_lower_rank_is_kept(torch):
+    x = torch.linspace(-19, -1, 50).select(0, -8)
+    x.requires_grad_()
+    y = x.unsqueeze(0)
+    x.data = y
+    y.backward()
+    return {"x": x}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
