@@ -7,11 +7,13 @@ import collections
 import datetime
 import json
 import random
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import repro, report
+from . import atomic, repro, report
 from .generate import ARG_KINDS, RandomChooser, generate
 from .observe import ALL_PROPERTIES
 from .runner import run_lockstep
@@ -37,6 +39,15 @@ class Config:
     stop_when: object = None    # callable(campaign) -> bool, checked after each program
     progress_every: float = PROGRESS_EVERY
     autograd: float | None = None   # share of autograd statements (None: the default, 0: off)
+    progress: object = None         # a progress.Progress shown while running, or None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, ended as Ctrl-C is: the run stops and its report is written."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
 
 
 class Campaign:
@@ -87,7 +98,13 @@ class Campaign:
         rng = random.Random(self.seed)
         t0 = self._t0 = time.monotonic()
         next_progress = t0 + self.config.progress_every
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        progress = self.config.progress
         try:
+            if progress is not None:
+                progress.start()
             while not self._done(t0):
                 if time.monotonic() >= next_progress:  # what a crash would otherwise lose
                     self._log(self._totals("progress"))
@@ -106,16 +123,27 @@ class Campaign:
                         self.exercised[(target.spec, stmt.op)] += 1
                     if divergence is not None:
                         self._record(program, divergence, target)
-        except KeyboardInterrupt:
+                if progress is not None:
+                    progress.update(self)
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (Terminated)
             self.interrupted = True
         finally:
-            self.elapsed = time.monotonic() - t0
-            summary = self.summary()
-            self._log(self._totals("end"))
-            if self._results is not None:
-                self._results.close()
-            if self.config.report_dir is not None:
-                self.write_report(summary)
+            # a second signal while the report is written is held off until it is
+            if previous is not None:
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            try:
+                self.elapsed = time.monotonic() - t0
+                if progress is not None:
+                    progress.close(self)
+                summary = self.summary()
+                self._log(self._totals("end"))
+                if self._results is not None:
+                    self._results.close()
+                if self.config.report_dir is not None:
+                    self.write_report(summary)
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGTERM, previous)
         return summary
 
     def _totals(self, kind):
@@ -174,7 +202,7 @@ class Campaign:
         if self.config.report_dir is not None:
             text = repro.render(small, final, target, repro.oracle_errors(small, self.oracle),
                                 torch_version=target.torch_version())
-            (self.config.report_dir / record["repro"]).write_text(text, encoding="utf-8")
+            atomic.write_text(self.config.report_dir / record["repro"], text)
         self._log({"type": "failure", **record})
 
     # --- results --------------------------------------------------------------------------
@@ -217,6 +245,6 @@ class Campaign:
     def write_report(self, summary):
         d = self.config.report_dir
         d.mkdir(parents=True, exist_ok=True)
-        (d / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True), encoding="utf-8")
+        atomic.write_text(d / "summary.json", json.dumps(summary, indent=2, allow_nan=True))
         report.write_html(d, summary)
         report.write_junit(d, summary)

@@ -63,7 +63,11 @@ def build_parser():
                         "detach, .data, grad-mode blocks, ...); 0 turns them off (default 0.2)")
     f.add_argument("--specs", metavar="DIR", help="spec directory (default: the bundled specs/)")
     f.add_argument("--progress-every", type=_positive(float), default=10.0, metavar="SECONDS",
-                   help="how often results.jsonl records the counts so far")
+                   help="how often results.jsonl records the counts so far, and (when stderr "
+                        "is not a terminal) a progress line is printed")
+    f.add_argument("--no-progress", action="store_true",
+                   help="no progress display (on a terminal: a live line; else a line every "
+                        "--progress-every seconds)")
     r = sub.add_parser("replay", help="replay a program (JSON) or a results.jsonl failure")
     r.add_argument("file")
     r.add_argument("--target", default="torch:cpu", metavar="MODULE[:DEVICE]")
@@ -99,6 +103,10 @@ def _fuzz(args):
                     progress_every=args.progress_every, autograd=args.autograd)
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
+    if not args.no_progress:
+        from .progress import Progress
+        config.progress = Progress(seconds=config.seconds, examples=config.examples,
+                                   every=args.progress_every)
     campaign = Campaign(config)
     print(f"fuzzing {', '.join(config.targets)} against refimpl, seed {campaign.seed}, "
           f"{'%gs' % config.seconds if config.seconds else '%d programs' % config.examples}",

@@ -7,7 +7,7 @@ import collections
 import json
 from pathlib import Path
 
-from . import report
+from . import atomic, report
 from .observe import ALL_PROPERTIES
 
 
@@ -92,7 +92,7 @@ def merge(run_dirs, out_dir: Path):
         f.pop("type", None)
         f["id"], f["repro"] = fid, f"repros/{fid}.py"
         if text is not None:
-            (out_dir / f["repro"]).write_text(text, encoding="utf-8")
+            atomic.write_text(out_dir / f["repro"], text)
         failures_out.append({k: v for k, v in f.items() if k != "program"})
     counts = collections.Counter(f["status"] for f in failures_out)
     fixed = [e for lid, e in fixed_candidates.items() if lid not in matched]
@@ -108,8 +108,7 @@ def merge(run_dirs, out_dir: Path):
         "failures": failures_out, "possibly_fixed": fixed,
         "coverage": dict(sorted(coverage.items())), "target_errors": errors,
     }
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True),
-                                          encoding="utf-8")
+    atomic.write_text(out_dir / "summary.json", json.dumps(summary, indent=2, allow_nan=True))
     report.write_html(out_dir, summary)
     report.write_junit(out_dir, summary)
     return summary

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from . import atomic
+
 __all__ = ["write_html", "write_junit"]
 
 _STATUS_ORDER = {"new": 0, "known": 1}
@@ -197,9 +199,7 @@ def write_html(report_dir: pathlib.Path, summary: dict) -> pathlib.Path:
     report_dir = pathlib.Path(report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
     html = _env().get_template("report.html.j2").render(**_context(report_dir, summary))
-    out = report_dir / "index.html"
-    out.write_text(html, encoding="utf-8")
-    return out
+    return atomic.write_text(report_dir / "index.html", html)
 
 
 def _x(value: Any) -> str:
@@ -263,8 +263,6 @@ def write_junit(report_dir: pathlib.Path, summary: dict) -> pathlib.Path:
     if summary.get("started"):
         suite.set("timestamp", _x(summary["started"]))
 
-    tree = ET.ElementTree(suite)
-    ET.indent(tree)
-    out = report_dir / "junit.xml"
-    tree.write(out, encoding="utf-8", xml_declaration=True)
-    return out
+    ET.indent(suite)
+    text = "<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(suite, encoding="unicode")
+    return atomic.write_text(report_dir / "junit.xml", text)
