@@ -55,16 +55,29 @@ def _order_sensitive(values64, exact, axes, dtype, finish=None):
     with np.errstate(all="ignore"):
         exact = (finish(exact.astype(acc)) if finish else exact).astype(np.float64)
     differs = np.zeros(exact.shape, dtype=bool)
-    for rows in (flat, flat[::-1]):
-        total = np.zeros(flat.shape[1:], dtype=acc)
-        for row in rows:
-            total = total + row
+    for total in _orders(flat, acc):
         with np.errstate(all="ignore"):
             total = (finish(total) if finish else total).astype(np.float64)
         same = (np.isnan(total) & np.isnan(exact)) | (total == exact) | (
             np.abs(total - exact) <= atol + rtol * np.abs(exact))
         differs |= ~same
     return differs if differs.any() else None
+
+
+def _orders(flat, acc):
+    """Sums of the rows of `flat` in the orders a CPU kernel may take: forward, backward,
+    and in 8 or 16 interleaved partial sums (a vectorized loop's lanes with AVX2 or
+    AVX512) added up at the end."""
+    def sequential(rows):
+        total = np.zeros(flat.shape[1:], dtype=acc)
+        for row in rows:
+            total = total + row
+        return total
+    yield sequential(flat)
+    yield sequential(flat[::-1])
+    for lanes in (8, 16):
+        if len(flat) > lanes:
+            yield sequential([sequential(flat[k::lanes]) for k in range(lanes)])
 
 
 def _exact_sum(values64, axes):

@@ -235,15 +235,17 @@ class Tensor:
         # one is possible through .data =): DifferentiableViewMeta::requires_grad
         return base is not None and base.requires_grad
 
+    # the setters ask the C++ is_leaf(), which reads the grad_fn field as it is (no
+    # regeneration of a view's grad_fn, as the is_leaf attribute does)
     @requires_grad.setter
     def requires_grad(self, value):
-        if not self.is_leaf:
+        if self._grad_fn is not None:
             raise RuntimeError(_requires_grad_leaf_error(value))
         self._set_requires_grad(bool(value), "only Tensors of floating point and complex dtype "
                                 "can require gradients")
 
     def requires_grad_(self, requires_grad=True):
-        if not self.is_leaf and not requires_grad:
+        if self._grad_fn is not None and not requires_grad:
             raise RuntimeError(_requires_grad_leaf_error(requires_grad))
         self._set_requires_grad(bool(requires_grad),
                                 "only Tensors of floating point dtype can require gradients")
@@ -256,7 +258,7 @@ class Tensor:
         if value and self._is_inference and not MODE.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside "
                                "InferenceMode is not allowed.")
-        if self.is_leaf:
+        if self._grad_fn is None:
             self._requires_grad = value
 
     @property

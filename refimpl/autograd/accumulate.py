@@ -12,11 +12,14 @@ def obeys_layout_contract(grad, variable):
     gradient has its strides (size-1 dims aside, unless 0-strided); any other variable's
     is contiguous."""
     if layout.is_non_overlapping_and_dense(variable._sizes, variable._strides):
-        # (.data = may have changed the variable's rank: torch compares the grad's dims
-        # with the variable's first strides, and past its last one they never match)
-        if len(grad._sizes) > len(variable._sizes):
+        # .data = may have changed the variable's rank: torch compares each of the grad's
+        # dims with variable.strides()[i], reading past the end of a shorter list into
+        # c10's inline SizesAndStrides slots. What it finds there in practice: the 1 a
+        # 0-dim tensor's first slot keeps, and past a real stride nothing that matches.
+        strides = variable._strides + ((1,) if not variable._strides else ())
+        if len(grad._sizes) > len(strides):
             return False
-        for size, gs, vs in zip(grad._sizes, grad._strides, variable._strides):
+        for size, gs, vs in zip(grad._sizes, grad._strides, strides):
             if (size != 1 and gs != vs) or (size == 1 and gs == 0):
                 return False
         return True

@@ -10,10 +10,10 @@ def sum_to(grad, sizes):
     from ..reductions import sum as sum_
     from ..views import reshape
     sizes = tuple(sizes)
+    if not sizes:  # to a 0-dim shape: a plain full sum, a new tensor even from a 0-dim one
+        return sum_(grad)
     if grad._sizes == sizes:
         return grad
-    if not sizes:  # to a 0-dim shape: a plain full sum
-        return sum_(grad)
     lead = grad.dim() - len(sizes)
     dims = list(range(lead)) + [lead + i for i, s in enumerate(sizes)
                                 if s == 1 and grad._sizes[lead + i] != 1]

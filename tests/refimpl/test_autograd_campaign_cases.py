@@ -305,6 +305,33 @@ def c_grad_of_lower_rank_is_kept(torch):
     return {"x": x}
 
 
+def c_sum_to_a_0dim_shape_is_a_new_tensor(torch):
+    # at::sum_to to () is tensor.sum() even for a 0-dim gradient: .grad shares nothing
+    x = torch.zeros((), requires_grad=True)
+    g = torch.tensor(0.0)
+    x.t().expand_as(x).backward(gradient=g)
+    return {"x": x, "shares": x.grad.data_ptr() == g.data_ptr()}
+
+
+def c_requires_grad_setter_reads_the_raw_grad_fn(torch):
+    # the setters ask C++ is_leaf(), which does not regenerate a view's grad_fn
+    x = torch.ones(4, 0, 2, requires_grad=True)
+    with torch.inference_mode():
+        v = x.movedim([1, -1, 0], [2, 0, 1])
+        torch.trunc_(v)
+    v.requires_grad_()
+    return {"is_leaf": _saved_error(torch, lambda: v.is_leaf)}
+
+
+def c_grad_of_a_variable_made_0dim(torch):
+    x = torch.linspace(0, -18, 33, requires_grad=True)
+    view = x.view(3, 1, 1, 11)
+    s = x.sum(-1)
+    x.data = s
+    torch.true_divide(s, view).mean().backward()
+    return {"x": x}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
