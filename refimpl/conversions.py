@@ -91,10 +91,11 @@ def _to_copy(self: Tensor, dtype=None, memory_format=None):
     in-place op of the user's, so the new tensor's version stays 0. Not offered to
     callers (torch has no torch._to_copy): the op that to(), type(), float(), ... record
     (ToCopyBackward0) when they copy."""
+    from .autograd.recording import copy_from_below
     dtype = dtype if dtype is not None else self.dtype
     memory_format = memory_format if memory_format is not None else preserve_format
     strides = memory_format_strides(self._sizes, self._strides, memory_format)
-    return Tensor._from_array(self._values(), dtype, strides, self._undefined_mask())
+    return copy_from_below(Tensor._empty(self._sizes, dtype, strides), self)
 
 
 def _to(self: Tensor, dtype, copy=False, memory_format=None):

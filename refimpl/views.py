@@ -275,8 +275,10 @@ def suggest_memory_format(t: Tensor):
 
 @declare("clone(Tensor input, *, MemoryFormat? memory_format=None)", schema="aten::clone")
 def clone(self: Tensor, memory_format=None):
+    """clone (TensorFactories.cpp): empty_like(self, memory_format), then copy_."""
+    from .autograd.recording import copy_from_below
     strides = memory_format_strides(self._sizes, self._strides, memory_format or preserve_format)
-    return Tensor._from_array(self._values(), self.dtype, strides, self._undefined_mask())
+    return copy_from_below(Tensor._empty(self._sizes, self.dtype, strides), self)
 
 
 @declare("contiguous(*, MemoryFormat memory_format=contiguous_format)", forms="method",

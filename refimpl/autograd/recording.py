@@ -167,6 +167,23 @@ def _tensor_args(args, kwargs):
     return found
 
 
+def copy_from_below(new, src):
+    """new.copy_(src) as a CPU kernel makes it (clone's and _to_copy's: at::empty, then
+    copy_). Below the autograd layer of its inference-tensor inputs, outside inference mode
+    the new tensor is a normal one, so this copy_ goes through its own autograd layer: it
+    bumps the version and records CopyBackwards from a src that requires grad (x.data = an
+    inference tensor). Otherwise it is the kernel's plain copy."""
+    from ..conversions import copy_
+    if not (src._is_inference and not MODE.inference):
+        new._write(src._values(), src._undefined_mask())
+        return new
+    depth, KERNEL.depth = KERNEL.depth, 0
+    try:
+        return copy_(new, src)
+    finally:
+        KERNEL.depth = depth
+
+
 def _wraps_number(signature, args, kwargs, overload):
     """A Python number given for a Tensor parameter of the matched overload (mul(t, 2)):
     the argument parser wraps it in a 0-dim tensor."""

@@ -332,6 +332,15 @@ def c_grad_of_a_variable_made_0dim(torch):
     return {"x": x}
 
 
+def c_copy_inside_kernels_of_inference_inputs(torch):
+    # clone and _to_copy fill a new normal tensor with copy_, whose autograd layer runs
+    # even though theirs was skipped (x.data = an inference tensor that requires grad)
+    x = torch.empty(2, requires_grad=True)
+    with torch.inference_mode():
+        x.data = torch.zeros(3, 3, 2)
+    return {"double": x.double(), "clone": x.clone()}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
