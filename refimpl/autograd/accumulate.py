@@ -16,11 +16,13 @@ def obeys_layout_contract(grad, variable):
         # dims with variable.strides()[i], reading past the end of a shorter list into
         # c10's inline SizesAndStrides slots. What it finds there in practice: the 1 a
         # 0-dim tensor's first slot keeps, and past a real stride nothing that matches.
+        # (A size-1 dim of the grad reads no variable stride.)
         strides = variable._strides + ((1,) if not variable._strides else ())
-        if len(grad._sizes) > len(strides):
-            return False
-        for size, gs, vs in zip(grad._sizes, grad._strides, strides):
-            if (size != 1 and gs != vs) or (size == 1 and gs == 0):
+        for i, (size, gs) in enumerate(zip(grad._sizes, grad._strides)):
+            if size == 1:
+                if gs == 0:
+                    return False
+            elif i >= len(strides) or gs != strides[i]:
                 return False
         return True
     return layout.is_contiguous(grad._sizes, grad._strides)

@@ -245,11 +245,10 @@ def _outputs(result):
 def _unspecified_versions(result, inputs):
     """The version of what an op makes from inference tensors outside inference mode is
     implementation-defined: the kernel runs below the autograd keys, and whether it bumps
-    its fresh output depends on how it is written (torch 2.13: clone 1, mean 2, exp 0).
-    A version refimpl did bump (clone's and _to_copy's copy_: copy_from_below) is kept."""
+    its fresh output depends on how it is written (torch 2.13: clone 1, mean 2, exp 0)."""
     from ..storage import VersionCounter
     for r in _outputs(result):
-        if not any(r is t for t in inputs) and r._base is None and not r._version_counter.value:
+        if not any(r is t for t in inputs) and r._base is None:
             r._version_counter = VersionCounter(unspecified=True)
 
 

@@ -338,7 +338,19 @@ def c_copy_inside_kernels_of_inference_inputs(torch):
     x = torch.empty(2, requires_grad=True)
     with torch.inference_mode():
         x.data = torch.zeros(3, 3, 2)
-    return {"double": x.double(), "clone": x.clone()}
+    d, c = x.double(), x.clone()
+    # (their versions are left unspecified: how many writes a kernel makes is its own)
+    return {"graph": [(t.requires_grad, t.grad_fn.name(), t.is_inference(),
+                       [f and f.name() for f, _ in t.grad_fn.next_functions]) for t in (d, c)]}
+
+
+def c_grad_of_higher_rank_with_size_one_dims(torch):
+    # the layout contract reads no variable stride for a size-1 dim of the gradient
+    x = torch.ones(5, 1, requires_grad=True)
+    m = x.mean(0)
+    x.data = m
+    m.backward(torch.tensor([0.0]))
+    return {"x": x}
 
 
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
