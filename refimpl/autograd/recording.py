@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import weakref
 
 from ..storage import IMMUTABLE, NoVersionCounter
 from .grad_mode import MODE
@@ -57,7 +58,6 @@ def grad_accumulator(t):
     """A leaf's AccumulateGrad node, the same one while some graph holds it: the leaf
     keeps only a weak reference (variable.cpp try_get_grad_accumulator), so a node made
     after the last graph died records the leaf's metadata anew."""
-    import weakref
     from .graph import AccumulateGrad
     ref = t.__dict__.get("_grad_accumulator")
     acc = ref() if ref is not None else None
