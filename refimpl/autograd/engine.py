@@ -210,23 +210,25 @@ def _validate_root(fn, nr, i, grad):
     if grad is None or nr >= len(fn.output_metas):
         return grad
     sizes, dtype = fn.output_metas[nr]
+    return _conform(grad, sizes, dtype, "", i)
+
+
+def _conform(grad, sizes, dtype, who, i):
+    """validate_outputs for one gradient: a broadcast one is summed back to sizes (another
+    shape is refused, the message starting with `who`), another dtype is cast, and a
+    gradient cast to an integer input's dtype (a bool written in place by eq_ from a
+    tensor that requires grad) fails torch's assert."""
     if grad._sizes != tuple(sizes):
         from .. import layout
         if not layout.is_expandable_to(sizes, grad._sizes):
             raise RuntimeError(
-                f"invalid gradient at index {i} - got [{', '.join(map(str, grad._sizes))}] but "
-                f"expected shape compatible with [{', '.join(map(str, sizes))}]")
+                f"{who}invalid gradient at index {i} - got [{', '.join(map(str, grad._sizes))}] "
+                f"but expected shape compatible with [{', '.join(map(str, sizes))}]")
         from .formulas import sum_to
         grad = sum_to(grad, sizes)
     if grad.dtype is not dtype:
         from ..conversions import to
         grad = to(grad, dtype)
-    return _differentiable(grad)
-
-
-def _differentiable(grad):
-    """validate_outputs' last check: a gradient cast to an integer input's dtype (a bool
-    written in place by eq_ from a tensor that requires grad) fails torch's assert."""
     if not grad.dtype.is_floating_point:
         raise RuntimeError('isDifferentiableType(grad.scalar_type()) INTERNAL ASSERT FAILED at '
                            '"/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp":998, please '
@@ -275,16 +277,4 @@ def _validate(fn, i, results, nxt, nr):
     if meta is None:
         return grad
     sizes, dtype = meta
-    if grad._sizes != tuple(sizes):
-        from .. import layout
-        if not layout.is_expandable_to(sizes, grad._sizes):
-            raise RuntimeError(
-                f"Function {fn.name()} returned an invalid gradient at index {i} - got "
-                f"[{', '.join(map(str, grad._sizes))}] but expected shape compatible with "
-                f"[{', '.join(map(str, sizes))}]")
-        from .formulas import sum_to
-        grad = sum_to(grad, sizes)
-    if grad.dtype is not dtype:
-        from ..conversions import to
-        grad = to(grad, dtype)
-    return _differentiable(grad)
+    return _conform(grad, sizes, dtype, f"Function {fn.name()} returned an ", i)
