@@ -42,15 +42,23 @@ def _scalar_to_tensor(value, name="other", op="copy_"):
     return Tensor._from_array(np.array(value, dtype=dtype.np_storage), dtype)
 
 
+def copy_checks(self: Tensor, src: Tensor):
+    """copy_impl's early exits and its TensorIterator's overlap checks: whether anything
+    is to be copied (False: src is self, or views of the same data)."""
+    if src is self:
+        return False
+    if (src._storage is self._storage and src._offset == self._offset
+            and src._sizes == self._sizes and src._strides == self._strides):
+        return False  # views of the same data: nothing to do
+    check_writable(self, [src])
+    return True
+
+
 def _copy_into(self: Tensor, src: Tensor):
     """copy_impl without the version bump: the early exits, then TensorIterator
     (output self, input src; overlap checks, broadcast, no resize) and the copy kernel."""
-    if src is self:
+    if not copy_checks(self, src):
         return
-    if (src._storage is self._storage and src._offset == self._offset
-            and src._sizes == self._sizes and src._strides == self._strides):
-        return  # views of the same data: nothing to do
-    check_writable(self, [src])
     shape = layout.broadcast_all([self._sizes, src._sizes])
     if shape != self._sizes:
         raise RuntimeError(

@@ -156,7 +156,12 @@ class Tensor:
             strides = layout.contiguous_strides(sizes)
         n = 0 if prod(sizes) == 0 else 1 + sum((s - 1) * st for s, st in zip(sizes, strides))
         data = np.zeros(n, dtype=dtype.np_storage)
-        t = cls(Storage(data, dtype), 0, sizes, strides, dtype)
+        from .autograd.grad_mode import MODE
+        if MODE.inference:  # memory allocated in inference mode is an inference tensor's
+            t = cls(Storage(data, dtype), 0, sizes, strides, dtype, NoVersionCounter())
+            t._is_inference = True
+        else:
+            t = cls(Storage(data, dtype), 0, sizes, strides, dtype)
         if n:
             t._write(values, undefined)
         return t
@@ -335,7 +340,9 @@ class Tensor:
     def retain_grad(self):
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.is_leaf or self._retains_grad:
+        if self._grad_fn is None or self._retains_grad:
+            # C++ is_leaf() reads the raw grad_fn_: a view made under no_grad whose base
+            # was then written is a leaf here, though its Python grad_fn raises
             return
         fn = self.grad_fn
         fn.retained[self._output_nr] = self

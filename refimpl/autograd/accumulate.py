@@ -58,10 +58,7 @@ def accumulate_into_leaf(variable, new_grad):
             g = Tensor._empty(variable._sizes, new_grad.dtype, variable._strides)
         else:
             g = Tensor._empty(variable._sizes, new_grad.dtype)
-        copy_(g, new_grad)  # clone_obey_contract
-        if MODE.inference:  # a tensor made in inference mode (backward may run in it)
-            from ..storage import NoVersionCounter
-            g._is_inference, g._version_counter = True, NoVersionCounter()
+        copy_(g, new_grad)  # clone_obey_contract (made in inference mode: an inference tensor)
         variable._grad = g
     variable._grad._version_counter.unspecified = True
 

@@ -98,7 +98,8 @@ def record_op(decl):
         below_autograd = bool(tensors) and all(t._is_inference for t in tensors) and \
             not _wraps_number(signature, args, kwargs, overload)
         requires = (MODE.grad_enabled and not MODE.inference and decl.derivative is not False
-                    and not below_autograd and any(t.requires_grad for t in tensors))
+                    and not below_autograd and any(t.requires_grad for t in tensors)
+                    and _differentiable_requires(decl, signature, args, kwargs, overload))
         if requires and written is None and decl.derivative and decl.derivative.inplace_only:
             requires = False
         if written is not None:
@@ -151,6 +152,20 @@ def record_op(decl):
     op.__wrapped__ = impl
     op.__declaration__ = decl
     return op
+
+
+def _differentiable_requires(decl, signature, args, kwargs, overload):
+    """Whether an input the op differentiates requires grad: compute_requires_grad of the
+    generated code reads only the arguments with a formula (take's index, an integer
+    tensor that came to require grad through lt_, is not one of them)."""
+    if not decl.derivative:
+        return True  # torch::autograd::NotImplemented: every tensor input counts
+    bound = _bound(signature, args, kwargs)
+    rule = decl.derivative.rule(bound, overload)
+    if rule is None:
+        return True
+    return any(t.requires_grad for name in rule.formulas if name in bound
+               for t in _tensor_args((), {name: bound[name]}))
 
 
 def _tensor_args(args, kwargs):
@@ -213,8 +228,11 @@ def refuse_out(decl, bound, out, overload):
         return
     if all(t._is_inference for t in tensors + ([out] if isinstance(out, Tensor) else [])):
         return  # below the autograd keys
+    rule = decl.derivative.rule(bound, overload) if decl.derivative else None
+    if rule is not None:  # only the arguments with a formula count (compute_requires_grad)
+        tensors = [t for name in rule.formulas if name in bound
+                   for t in _tensor_args((), {name: bound[name]})]
     if any(t.requires_grad for t in tensors) or (isinstance(out, Tensor) and out.requires_grad):
-        rule = decl.derivative.rule(bound, overload) if decl.derivative else None
         raise out_refused(aten_name(decl, rule))
 
 

@@ -41,7 +41,7 @@ class CopySlices(Node):
             raise RuntimeError(FREED)
         from ..shape_ops import as_strided
         from ..conversions import copy_
-        from ..views import clone
+        from ..views import clone, contiguous_format
         grad = grads[0]
         sizes, strides, _ = self.base_geometry
         result = Tensor._empty(sizes, grad.dtype, strides)
@@ -49,8 +49,9 @@ class CopySlices(Node):
         vsizes, vstrides, voffset = self.view_geometry
         grad_slice = as_strided(result, vsizes, vstrides, voffset)
         needed = lambda i: i == 0 or self.needs(i)  # noqa: E731  (self's part: the slice)
-        res = self.fn.apply([clone(grad_slice)], needed=needed) if hasattr(self.fn, "rule") \
-            else self.fn.apply([clone(grad_slice)])
+        sliced = clone(grad_slice, memory_format=contiguous_format)  # tensor.cpp apply_impl
+        res = self.fn.apply([sliced], needed=needed) if hasattr(self.fn, "rule") \
+            else self.fn.apply([sliced])
         out = [None] * len(self.next_functions)
         for i, g in enumerate(res):
             if i == 0:

@@ -226,6 +226,9 @@ def _restrided_write(self, base, dim, index, values, allow_neg, message):
     if not order.size:
         return None
     coords = np.unravel_index(order, shape)
+    if index._storage is self._storage:
+        return _serial_restrided_write(self, base, dim, index, values, allow_neg, message,
+                                       order, coords)
     j = idx[coords[dim]]
     bad = (j < -size if allow_neg else j < 0) | (j >= size)
     error = None
@@ -241,6 +244,26 @@ def _restrided_write(self, base, dim, index, values, allow_neg, message):
     vals = values[0].reshape(-1)[order] if values[0].ndim else np.broadcast_to(values[0], order.shape)
     put(self, pos, vals.astype(self._storage.data.dtype), None, False)
     return error
+
+
+def _serial_restrided_write(self, base, dim, index, values, allow_neg, message, order, coords):
+    """_restrided_write where the index shares self's storage (index_fill_(d, i, v) of an
+    expand of i): the kernel reads each index when it visits it, after the writes before
+    it (index_fill_kernel, IndexKernel.cpp; one thread below GRAIN_SIZE elements)."""
+    size = base._sizes[dim]
+    data = self._storage.data
+    istride = index._strides[0] if index.dim() > 0 else 0
+    vals = values[0].reshape(-1)[order] if values[0].ndim else np.broadcast_to(values[0], order.shape)
+    vals = vals.astype(data.dtype)
+    for k in range(order.size):
+        j = int(data[index._offset + int(coords[dim][k]) * istride])
+        if (j < -size if allow_neg else j < 0) or j >= size:
+            return IndexError(message(j, size))
+        j = j + size if j < 0 else j
+        pos = base._offset + sum((j if d == dim else int(coords[d][k])) * base._strides[d]
+                                 for d in range(len(coords)))
+        put(self, np.array([pos], dtype=np.int64), vals[k:k + 1], None, False)
+    return None
 
 
 @declare("index_copy_(int dim, Tensor index, Tensor source)", forms="method", output="inplace",

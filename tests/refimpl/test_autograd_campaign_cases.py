@@ -1,5 +1,5 @@
-"""Autograd rules that whole-program campaigns found refimpl missing, each reduced to a
-case and compared with torch (the cases name the torch source they follow)."""
+"""Rules (autograd ones mostly) that whole-program campaigns found refimpl missing, each
+reduced to a case and compared with torch (the cases name the torch source they follow)."""
 import pytest
 
 from .autograd_harness import assert_same
@@ -351,6 +351,76 @@ def c_grad_of_higher_rank_with_size_one_dims(torch):
     x.data = m
     m.backward(torch.tensor([0.0]))
     return {"x": x}
+
+
+def c_only_differentiable_inputs_decide_requires_grad(torch):
+    # gen_variable_type.py: compute_requires_grad reads only the arguments with a formula;
+    # an integer index that came to require grad through lt_ makes no node
+    i = torch.tensor([0, 1])
+    i.lt_(torch.ones(2, requires_grad=True))
+    x = torch.ones(3, 4, dtype=torch.int8)
+    taken = torch.take(x, i)
+    m = torch.ones(2, 3, dtype=torch.bool)
+    m[i, 1:] += torch.tensor([False])
+    return {"taken": taken, "m": m, "gathered": torch.ones(3).gather(0, i),
+            "out": torch.take(torch.ones(3), i, out=torch.zeros(2))}
+
+
+def c_retain_grad_of_a_raw_leaf(torch):
+    # VariableHooks::retain_grad asks C++ is_leaf() (the raw grad_fn_): a view made under
+    # no_grad whose base was then written is a leaf there, though its grad_fn raises
+    w = torch.ones(2, 3, requires_grad=True)
+    with torch.no_grad():
+        v = w.mT
+        v.index_fill_(0, torch.tensor([1]), 5.0)
+    v.retain_grad()
+    return {"retains": v.retains_grad, "w": w}
+
+
+def c_copyslices_grad_made_in_inference_mode(torch):
+    # CopySlices allocates its result with new_empty_strided: in inference mode an
+    # inference tensor, as every allocation there is
+    a = torch.ones(2, requires_grad=True)
+    b = a.sum()
+    b.view(()).tanh_()
+    with torch.inference_mode():
+        g, = torch.autograd.grad(b, [a])
+    return {"g": g, "inference": g.is_inference()}
+
+
+def c_copyslices_clones_the_slice_contiguous(torch):
+    # tensor.cpp CopySlices::apply_impl: fn gets grad_slice.clone(MemoryFormat::Contiguous),
+    # so a gradient it passes through keeps that layout whatever the view's strides
+    a = torch.ones(2, 3, dtype=torch.float64, requires_grad=True)
+    b = a.abs().t()
+    b.mul_(a.t())
+    g, = torch.autograd.grad(b.sum(), [a])
+    return {"g": g, "strides": g.stride()}
+
+
+def c_integer_round_copies_into_the_resized_out(torch):
+    # UnaryOps.cpp trunc_out: an integer input is result.copy_(self), whose TensorIterator
+    # checks overlap with out's new strides (the op's own build saw the old ones)
+    x = torch.tensor([[[3], [-5]], [[7], [-2]]], dtype=torch.int32)
+    result = {}
+    for name in ("trunc", "floor", "round"):
+        y = x.clone()
+        try:
+            getattr(torch, name)(y.permute(0, 2, 1), out=y)
+        except RuntimeError as e:
+            result[name] = str(e)
+    return result
+
+
+def c_index_fill_reads_an_index_it_writes(torch):
+    # IndexKernel.cpp index_fill_kernel reads each index when it visits it: filling an
+    # expand of the index overwrites indices still to be read
+    i = torch.arange(4)
+    try:
+        i.expand(2, 1, 4).index_fill_(-1, i, -9)
+    except IndexError as e:
+        return {"i": i, "error": str(e)}
+    return {"i": i}
 
 
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
