@@ -16,10 +16,12 @@ from pathlib import Path
 from . import atomic, repro, report
 from .generate import ARG_KINDS, RandomChooser, generate
 from .observe import ALL_PROPERTIES
+from .program import Program
 from .runner import run_lockstep
-from .shrink import same_divergence, shrink
+from .shrink import fault_of, fault_op, same_divergence, same_fault, shrink
 from .specs import load_ledger, load_ops, select_ops
-from .targets import parse_target
+from .targets import TargetError, parse_target
+from .worker import TargetFault, WorkerTarget
 
 
 PROGRESS_EVERY = 10.0  # seconds between progress records in results.jsonl
@@ -40,6 +42,10 @@ class Config:
     progress_every: float = PROGRESS_EVERY
     autograd: float | None = None   # share of autograd statements (None: the default, 0: off)
     progress: object = None         # a progress.Progress shown while running, or None
+    isolate: bool = True            # targets in worker processes (conformance.worker)
+    statement_timeout: float = 10.0  # seconds a worker target may take for one statement
+    program_timeout: float = 60.0   # ... and for a whole program
+    flaky_reruns: int = 3           # runs again of a diverging program, to tell flaky ones
 
 
 class Terminated(KeyboardInterrupt):
@@ -59,7 +65,13 @@ class Campaign:
         self.ledger = load_ledger(**spec_kwargs)
         # parse (import, device check) every target before running anything
         self.oracle = parse_target("refimpl")
-        self.targets = [parse_target(t) for t in config.targets]
+        self.targets = []
+        try:
+            for spec in config.targets:
+                self.targets.append(self._make_target(spec))
+        except TargetError:
+            self.close()
+            raise
         self.seed = config.seed if config.seed is not None else random.SystemRandom().randrange(2**32)
         self.failures = {}                      # (target, op, property) -> failure record
         self.coverage = collections.Counter()   # statements per op (generated and run)
@@ -74,6 +86,35 @@ class Campaign:
         self.elapsed = 0.0
         self.interrupted = False
         self._results = None
+
+    def _make_target(self, spec):
+        if not self.config.isolate:
+            if "@" in spec:
+                raise TargetError(f"target {spec!r}: an interpreter (@PYTHON) runs in a worker "
+                                  "process, which --in-process turns off")
+            return parse_target(spec)
+        target = WorkerTarget(spec, statement_timeout=self.config.statement_timeout,
+                              program_timeout=self.config.program_timeout)
+        target.start()
+        return target
+
+    def close(self):
+        """End the targets' worker processes."""
+        for target in self.targets:
+            if isinstance(target, WorkerTarget):
+                target.close()
+
+    def target_info(self):
+        """Per target: the interpreter and torch version it ran (a worker's report)."""
+        out = {}
+        for t in self.targets:
+            info = dict(getattr(t, "info", {}))
+            info.setdefault("torch_version", t.torch_version())
+            info["in_process"] = not isinstance(t, WorkerTarget)
+            info["restarts"] = getattr(t, "restarts", 0)
+            info.pop("pid", None)
+            out[t.spec] = info
+        return out
 
     # --- output ----------------------------------------------------------------------
     def _open_results(self):
@@ -117,7 +158,11 @@ class Campaign:
                     self.coverage[stmt.op] += 1
                     self.spellings[stmt.op][stmt.spelling or stmt.form] += 1
                 for target in self.targets:
-                    divergence, ran = run_lockstep(program, self.oracle, target)
+                    try:
+                        divergence, ran = run_lockstep(program, self.oracle, target)
+                    except TargetFault as fault:
+                        divergence, ran = None, fault.index
+                        self._record_fault(program, fault, target)
                     self.statements += ran
                     for stmt in program.statements[:ran]:
                         self.exercised[(target.spec, stmt.op)] += 1
@@ -142,6 +187,7 @@ class Campaign:
                 if self.config.report_dir is not None:
                     self.write_report(summary)
             finally:
+                self.close()
                 if previous is not None:
                     signal.signal(signal.SIGTERM, previous)
         return summary
@@ -181,15 +227,21 @@ class Campaign:
                                    divergence.dtype_of(m.variable) if m.variable else None)
         if entry is not None:
             self.matched_ledger.add(entry.id)
-        small = shrink(program, divergence.index, self.oracle, target,
-                       same_divergence(divergence.op, m.property), self.config.shrink_seconds)
-        final, _ = run_lockstep(small, self.oracle, target)
-        if final is None:  # does not reproduce once shrunk (nondeterminism): keep the original
+        predicate = same_divergence(divergence.op, m.property)
+        flaky = self._flaky(program, target, predicate)
+        if flaky:  # shrinking would chase chance: the program is kept as it ran
             small, final = program, divergence
+        else:
+            small = shrink(program, divergence.index, self.oracle, target, predicate,
+                           self.config.shrink_seconds)
+            final = self._outcome(small, target)
+            if not predicate(final):  # does not reproduce once shrunk: keep the original
+                small, final = program, divergence
         fid = f"f{len(self.failures) + 1:04d}"
         record = {
             "id": fid, "target": target.spec, "op": divergence.op, "property": m.property,
-            "status": "known" if entry else "new",
+            "status": "known" if entry else "flaky" if flaky else "new",
+            "flaky": flaky,
             "ledger_id": entry.id if entry else None,
             "reason": entry.reason if entry else None,
             "link": entry.link if entry else None,
@@ -202,6 +254,55 @@ class Campaign:
         if self.config.report_dir is not None:
             text = repro.render(small, final, target, repro.oracle_errors(small, self.oracle),
                                 torch_version=target.torch_version())
+            atomic.write_text(self.config.report_dir / record["repro"], text)
+        self._log({"type": "failure", **record})
+
+    def _outcome(self, program, target):
+        """The first divergence of program on target (None also when the target crashed)."""
+        try:
+            return run_lockstep(program, self.oracle, target)[0]
+        except TargetFault:
+            return None
+
+    def _flaky(self, program, target, predicate):
+        """Whether the same program, run again, fails to diverge the same way."""
+        return any(not predicate(self._outcome(program, target))
+                   for _ in range(self.config.flaky_reruns))
+
+    def _record_fault(self, program, fault, target):
+        """A crash or a timeout: recorded (once per target, op and kind) with its shrunk
+        program and a repro that runs it."""
+        index = min(fault.index, len(program.statements) - 1)
+        op = fault_op(program, fault)
+        key = (target.spec, op, fault.kind)
+        if key in self.failures:
+            self.failures[key]["count"] += 1
+            return
+        fault.op = op
+        # each candidate that still hangs costs a time limit: the budget allows a few
+        seconds = self.config.shrink_seconds + (3 * self.config.statement_timeout
+                                                if fault.kind == "timeout" else 0)
+        small = shrink(program, index, self.oracle, target, same_fault(op, fault.kind),
+                       seconds, path=fault.path if len(fault.path) > 1 else None,
+                       outcome=lambda p: fault_of(p, self.oracle, target))
+        final = fault_of(small, self.oracle, target)
+        if not same_fault(op, fault.kind)(final):  # does not reproduce alone: keep it whole
+            small, final = Program(list(program.statements[:index + 1])), fault
+        fid = f"f{len(self.failures) + 1:04d}"
+        at = min(final.index, len(small.statements) - 1)
+        record = {
+            "id": fid, "target": target.spec, "op": op, "property": fault.kind,
+            "status": fault.kind, "ledger_id": None, "reason": None, "link": None,
+            "flaky": False, "statement": small.statements[at].render(), "variable": None,
+            "detail": f"{fault.kind}: {final.detail}", "log": final.log[-2000:],
+            "count": 1, "program_length": len(small.statements),
+            "repro": f"repros/{fid}.py", "program": small.to_json(),
+        }
+        self.failures[key] = record
+        if self.config.report_dir is not None:
+            text = repro.render_fault(small, final, target,
+                                      repro.oracle_errors(small, self.oracle),
+                                      torch_version=target.torch_version())
             atomic.write_text(self.config.report_dir / record["repro"], text)
         self._log({"type": "failure", **record})
 
@@ -234,7 +335,9 @@ class Campaign:
             "interrupted": self.interrupted,
             "properties": [p for p in ALL_PROPERTIES],
             "counts": {"new": counts.get("new", 0), "known": counts.get("known", 0),
-                       "possibly_fixed": len(fixed)},
+                       "flaky": counts.get("flaky", 0), "crash": counts.get("crash", 0),
+                       "timeout": counts.get("timeout", 0), "possibly_fixed": len(fixed)},
+            "target_info": self.target_info(),
             "failures": [{k: v for k, v in f.items() if k != "program"} for f in failures],
             "possibly_fixed": fixed,
             "coverage": dict(sorted(self.coverage.items())),

@@ -1,7 +1,7 @@
 """The command line: `python -m conformance fuzz|replay|ops`.
 
-Exit status: 0 nothing unexpected, 1 divergences (or a repro that reproduces),
-2 bad usage (unknown module, missing device, bad option, malformed spec or file).
+Exit status: 0 nothing unexpected (known and flaky divergences are reported, not failed),
+1 new divergences, crashes or timeouts (or a repro that reproduces), 2 bad usage (unknown module, missing device, bad option, malformed spec or file).
 """
 from __future__ import annotations
 
@@ -49,8 +49,9 @@ def build_parser():
                 description="Differential conformance testing of PyTorch against refimpl.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     f = sub.add_parser("fuzz", help="run a fuzz campaign and write a report")
-    f.add_argument("--target", action="append", metavar="MODULE[:DEVICE]",
-                   help="target to test (repeatable; default torch:cpu)")
+    f.add_argument("--target", action="append", metavar="MODULE[:DEVICE][@PYTHON]",
+                   help="target to test (repeatable; default torch:cpu); @PYTHON: the "
+                        "interpreter its worker runs in, e.g. torch:cpu@/opt/nightly/bin/python")
     budget = f.add_mutually_exclusive_group()
     budget.add_argument("--seconds", type=_positive(float), help="time budget")
     budget.add_argument("--examples", type=_positive(int), help="number of programs")
@@ -65,6 +66,14 @@ def build_parser():
     f.add_argument("--progress-every", type=_positive(float), default=10.0, metavar="SECONDS",
                    help="how often results.jsonl records the counts so far, and (when stderr "
                         "is not a terminal) a progress line is printed")
+    f.add_argument("--in-process", action="store_true",
+                   help="run the targets in the campaign's own process (no crash or hang "
+                        "isolation, no @PYTHON); by default each runs in a worker process")
+    f.add_argument("--statement-timeout", type=_positive(float), default=10.0, metavar="SECONDS",
+                   help="a worker target taking longer for one statement is recorded as a "
+                        "timeout and restarted (default 10)")
+    f.add_argument("--program-timeout", type=_positive(float), default=60.0, metavar="SECONDS",
+                   help="... and for one program (default 60)")
     f.add_argument("--no-progress", action="store_true",
                    help="no progress display (on a terminal: a live line; else a line every "
                         "--progress-every seconds)")
@@ -100,7 +109,9 @@ def _fuzz(args):
                     examples=args.examples, seed=args.seed, ops=args.ops,
                     report_dir=Path(args.report), max_statements=args.max_statements,
                     spec_dir=Path(args.specs) if args.specs else None,
-                    progress_every=args.progress_every, autograd=args.autograd)
+                    progress_every=args.progress_every, autograd=args.autograd,
+                    isolate=not args.in_process, statement_timeout=args.statement_timeout,
+                    program_timeout=args.program_timeout)
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
     if not args.no_progress:
@@ -118,11 +129,16 @@ def _fuzz(args):
           f"{summary['seconds']:.1f}s ({summary['programs_per_second']} programs/s, {rate} statements/s)")
     for f in summary["failures"]:
         print(f"  [{f['status']}] {f['id']} {f['target']} {f['op']}.{f['property']}: {f['detail'][:150]}")
-    print(f"{c['new']} new, {c['known']} known, {c['possibly_fixed']} possibly fixed upstream; "
+    print(f"{c['new']} new, {c['known']} known, {c['flaky']} flaky, {c['crash']} crashes, "
+          f"{c['timeout']} timeouts, {c['possibly_fixed']} possibly fixed upstream; "
           f"report: {Path(args.report) / 'index.html'}")
+    for spec, info in summary["target_info"].items():
+        if not info["in_process"]:
+            print(f"  {spec}: torch {info['torch_version']} in {info['python']} "
+                  f"(Python {info['python_version']}; worker restarted {info['restarts']} times)")
     if summary["interrupted"]:
         print("interrupted: the report holds what ran until then")
-    return EXIT_DIVERGED if c["new"] else EXIT_OK
+    return EXIT_DIVERGED if c["new"] or c["crash"] or c["timeout"] else EXIT_OK
 
 
 def _load_program(path, fid):

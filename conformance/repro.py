@@ -123,28 +123,61 @@ def render(program, divergence, target, errors, torch_version="unknown"):
     m = divergence.first
     device_expr = "DEVICE" if target.device else None
     path = divergence.path
+    lines = _prefix_lines(program.statements[:path[0]], errors, device_expr)
+    focus = statement_at(program.statements, path)
+    oracle_raised = divergence.oracle_error or (errors[path[0]] if focus.form == BLOCK else None)
+    check = _check_lines(m, divergence, oracle_raised is not None)
+    lines += _focus_lines(program.statements, path, device_expr, check)
+    header = _header(target, divergence.op, m.property, m.detail(), torch_version,
+                     "The oracle (refimpl) and the target disagree after the statement under "
+                     "test below.", "Exit status 1 while it reproduces.")
+    return header + _HELPERS + "\n" + "\n".join(lines) + "\n"
+
+
+def render_fault(program, fault, target, errors, torch_version="unknown"):
+    """The repro script of a crash or a timeout: the statements up to the one the target
+    died or hung in, which it runs last."""
+    device_expr = "DEVICE" if target.device else None
+    index = min(fault.index, len(program.statements) - 1)
+    stmt = program.statements[index]
+    how = "crashes" if fault.kind == "crash" else "hangs"
+    lines = _prefix_lines(program.statements[:index], errors, device_expr)
+    lines += [f"# the statement under test: the target {how} here ({_oneline(fault.detail)})",
+              "try:", _indent(stmt.render("torch", device_expr, _fill_uninitialized)),
+              "except Exception as e:",
+              "    print(f'does not reproduce: it raised {type(e).__name__}: {e}')",
+              "else:", "    print('does not reproduce: the statement returned')"]
+    header = _header(target, stmt.op, fault.kind, fault.detail, torch_version,
+                     f"The target {how} in the last statement below.",
+                     "It " + ("dies (exit status not 0)" if fault.kind == "crash" else
+                              "does not finish") + " while it reproduces.")
+    return header + "\n" + "\n".join(lines) + "\n"
+
+
+def _header(target, op, prop, detail, torch_version, what, status):
+    header = textwrap.dedent(f'''\
+        # torch-conformance repro: {target.spec}  op={op}  property={prop}
+        # {_oneline(detail, 200)}
+        # {what}
+        # Generated against torch {torch_version}. {status}
+        import {target.module_name} as torch
+        ''')
+    if target.device:
+        header += f"DEVICE = {target.device!r}\n"
+    return header
+
+
+def _prefix_lines(statements, errors, device_expr):
+    """The statements before the one under test, each that raises on the oracle in a try."""
     lines = []
-    for i, stmt in enumerate(program.statements[:path[0]]):
+    for i, stmt in enumerate(statements):
         code = stmt.render("torch", device_expr, _fill_uninitialized)
         if errors[i] is not None:
             lines += ["try:", _indent(code), f"except {_exception_name(errors[i][0])}:",
                       f"    pass  # raises on the oracle too: {_oneline(errors[i][1])}"]
         else:
             lines.append(code)
-    focus = statement_at(program.statements, path)
-    oracle_raised = divergence.oracle_error or (errors[path[0]] if focus.form == BLOCK else None)
-    check = _check_lines(m, divergence, oracle_raised is not None)
-    lines += _focus_lines(program.statements, path, device_expr, check)
-    header = textwrap.dedent(f'''\
-        # torch-conformance repro: {target.spec}  op={divergence.op}  property={m.property}
-        # {_oneline(m.detail(), 200)}
-        # The oracle (refimpl) and the target disagree after the statement under test below.
-        # Generated against torch {torch_version}. Exit status 1 while it reproduces.
-        import {target.module_name} as torch
-        ''')
-    if target.device:
-        header += f"DEVICE = {target.device!r}\n"
-    return header + _HELPERS + "\n" + "\n".join(lines) + "\n"
+    return lines
 
 
 def _focus_lines(statements, path, device_expr, check):

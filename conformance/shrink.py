@@ -120,14 +120,46 @@ def _candidates(statements, path):
     yield _unwrapped(statements, path)
 
 
-def shrink(program: Program, index: int, oracle, target, predicate, seconds=10.0, path=None):
-    """A smaller program for which predicate(divergence) still holds. index (or path, for
+def same_fault(op, kind):
+    """For a crash or a timeout: the same kind, at a statement of the same op."""
+    def check(fault):
+        return fault is not None and fault.kind == kind and fault.op == op
+    return check
+
+
+def fault_op(program: Program, fault):
+    """The op of the statement a fault happened in (the program's last if it ran past it)."""
+    try:
+        return statement_at(program.statements, fault.path).op
+    except IndexError:
+        return program.statements[-1].op if program.statements else None
+
+
+def fault_of(program: Program, oracle, target):
+    """The TargetFault (crash, timeout) running program on a worker target raises, with the
+    op of the statement it happened at as .op; None if it runs to its end."""
+    from .worker import TargetFault
+    try:
+        run_lockstep(program, oracle, target)
+    except TargetFault as fault:
+        fault.op = fault_op(program, fault)
+        return fault
+    return None
+
+
+def shrink(program: Program, index: int, oracle, target, predicate, seconds=10.0, path=None,
+           outcome=None):
+    """A smaller program for which predicate(outcome(program)) still holds: by default the
+    outcome is the first divergence; fault_of for a crash or a timeout. index (or path, for
     a statement inside blocks) is where the program diverged."""
     deadline = time.monotonic() + seconds
     best = Program(truncated(program.statements, tuple(path or (index,))))
+    if outcome is None:
+        def outcome(candidate):
+            return run_lockstep(candidate, oracle, target)[0]
 
     def holds(candidate):
-        return predicate(run_lockstep(candidate, oracle, target)[0])
+        return predicate(outcome(candidate))
 
     if not holds(best):  # e.g. nondeterministic target: keep the original
         return renumber(Program(list(program.statements)))

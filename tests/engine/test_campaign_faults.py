@@ -71,3 +71,115 @@ def test_atomic_write_replaces_whole_files(tmp_path):
     assert target.read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
     assert os.stat(target).st_mode & 0o777 == 0o666 & ~atomic._umask()
+
+
+# --- targets that crash, hang, exit or flake: each is recorded and the campaign goes on ------
+def _finish(tmp_path, *args, timeout=180):
+    proc = _fuzz(tmp_path, "--no-progress", *args)
+    out, err = proc.communicate(timeout=timeout)
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    return proc.returncode, out, err, summary
+
+
+def _records(tmp_path):
+    return [json.loads(line) for line in (tmp_path / "r" / "results.jsonl").read_text().splitlines()]
+
+
+def _kept_going(tmp_path, status):
+    """Programs ran after the first failure of `status` was recorded."""
+    records = _records(tmp_path)
+    first = next(i for i, r in enumerate(records) if r.get("status") == status)
+    later = [r for r in records[first + 1:] if r["type"] in ("progress", "end")]
+    before = [r for r in records[:first] if r["type"] == "progress"]
+    return later and later[-1]["programs"] > (before[-1]["programs"] if before else 0)
+
+
+def test_segfaulting_target_is_a_crash_and_the_campaign_goes_on(tmp_path):
+    code, out, err, summary = _finish(
+        tmp_path, "--target", "tests.planted.crashes_on_exp", "--ops", "exp,add,sum",
+        "--seconds", "8", "--seed", "11", "--progress-every", "0.5")
+    assert code == 1, err
+    crashes = [f for f in summary["failures"] if f["status"] == "crash"]
+    assert crashes and summary["counts"]["crash"] == len(crashes)
+    assert {f["op"] for f in crashes} == {"exp"}  # where it died, even inside a block
+    assert all("status 139" in f["detail"] for f in crashes)
+    assert _kept_going(tmp_path, "crash")
+    assert summary["target_info"]["tests.planted.crashes_on_exp"]["restarts"] >= 1
+    repro = tmp_path / "r" / crashes[0]["repro"]
+    assert "torch.exp(" in repro.read_text() or ".exp(" in repro.read_text()
+    env = dict(os.environ, PYTHONPATH=os.getcwd())  # the planted target lives in tests/
+    ran = subprocess.run([sys.executable, str(repro)], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert ran.returncode == 139, ran.stdout + ran.stderr  # the repro dies as the target did
+    assert "[crash]" in out and "crash" in (tmp_path / "r" / "index.html").read_text()
+
+
+def test_hanging_target_is_a_timeout_and_the_campaign_goes_on(tmp_path):
+    started = time.monotonic()
+    code, out, err, summary = _finish(
+        tmp_path, "--target", "tests.planted.hangs_on_exp", "--ops", "exp,add,sum",
+        "--seconds", "8", "--seed", "12", "--statement-timeout", "0.5", "--progress-every", "0.5")
+    assert time.monotonic() - started < 90  # ends on its own, hangs and all
+    assert code == 1, err
+    timeouts = [f for f in summary["failures"] if f["status"] == "timeout"]
+    assert timeouts and {f["op"] for f in timeouts} == {"exp"}
+    assert "statement time limit (0.5s)" in timeouts[0]["detail"]
+    assert _kept_going(tmp_path, "timeout")
+    assert (tmp_path / "r" / timeouts[0]["repro"]).is_file()
+
+
+def test_program_time_limit(tmp_path):
+    code, out, err, summary = _finish(
+        tmp_path, "--target", "tests.planted.hangs_on_exp", "--ops", "exp,add,sum",
+        "--examples", "30", "--seed", "13", "--statement-timeout", "30",
+        "--program-timeout", "0.5")
+    timeouts = [f for f in summary["failures"] if f["status"] == "timeout"]
+    assert timeouts and "program time limit (0.5s)" in timeouts[0]["detail"]
+
+
+def test_target_raising_a_base_exception_is_a_crash(tmp_path):
+    code, out, err, summary = _finish(
+        tmp_path, "--target", "tests.planted.exits_on_exp", "--ops", "exp,add,sum",
+        "--seconds", "6", "--seed", "14")
+    crashes = [f for f in summary["failures"] if f["status"] == "crash"]
+    assert crashes and "raised SystemExit: 7" in crashes[0]["detail"]
+    assert "SystemExit" in crashes[0]["log"]  # the worker's traceback
+    assert summary["programs"] > 1
+
+
+def test_flaky_divergences_are_kept_apart(tmp_path):
+    code, out, err, summary = _finish(
+        tmp_path, "--target", "tests.planted.flaky_exp", "--ops", "exp,add,sum",
+        "--seconds", "8", "--seed", "15")
+    flaky = [f for f in summary["failures"] if f["status"] == "flaky"]
+    assert flaky and all(f["flaky"] for f in flaky)
+    assert summary["counts"]["flaky"] == len(flaky)
+    assert all(not f["flaky"] for f in summary["failures"] if f["status"] == "new")
+    # flaky ones alone do not fail the run
+    assert code == (1 if summary["counts"]["new"] else 0)
+
+
+def test_target_in_a_named_interpreter(tmp_path):
+    spec = f"torch:cpu@{sys.executable}"
+    code, out, err, summary = _finish(tmp_path, "--target", spec, "--examples", "40",
+                                      "--seed", "16")
+    assert code == 0, err
+    info = summary["target_info"][spec]
+    assert info["python"] == sys.executable and not info["in_process"]
+    import torch
+    assert info["torch_version"] == torch.__version__
+    assert summary["targets"] == [spec] and summary["statements"] > 0
+
+
+def test_unusable_interpreter_is_a_usage_error(tmp_path):
+    proc = _fuzz(tmp_path, "--target", f"torch:cpu@{tmp_path / 'no-python'}", "--examples", "5")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "cannot start" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_interpreter_needs_a_worker(tmp_path):
+    proc = _fuzz(tmp_path, "--target", f"torch:cpu@{sys.executable}", "--in-process",
+                 "--examples", "5")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "--in-process" in err
