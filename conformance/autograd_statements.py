@@ -40,6 +40,10 @@ MANAGERS = [("no_grad", "no_grad", []), ("enable_grad", "enable_grad", []),
             ("set_grad_enabled", "set_grad_enabled", [False]),
             ("set_grad_enabled", "set_grad_enabled", [True])]
 LEARNING_RATES = [0.1, 0.5, 1.0, -2.0]
+# the ops of the statements drawn here that are no declared op (what a ledger entry may name)
+STATEMENT_OPS = ("set_requires_grad", "requires_grad_", "retain_grad", "backward",
+                 "autograd.grad", "set_grad", "grad_reset", "grad_zero", "detach_", "data",
+                 "set_data", "sgd_step") + tuple(op for op, _, _ in MANAGERS)
 
 
 # --- the live state, read through the public torch API ----------------------------------------

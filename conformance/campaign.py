@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import atomic, repro, report
+from .autograd_statements import STATEMENT_OPS
 from .generate import ARG_KINDS, RandomChooser, generate
 from .observe import ALL_PROPERTIES
 from .program import Program
@@ -46,6 +47,29 @@ class Config:
     statement_timeout: float = 10.0  # seconds a worker target may take for one statement
     program_timeout: float = 60.0   # ... and for a whole program
     flaky_reruns: int = 3           # runs again of a diverging program, to tell flaky ones
+    resume: bool = False            # continue the campaign whose results are in report_dir
+
+    def recorded(self):
+        """What a resumed campaign takes from the start record (resumable())."""
+        return {"seed": self.seed, "targets": self.targets, "ops": self.ops,
+                "max_statements": self.max_statements, "autograd": self.autograd,
+                "seconds": self.seconds, "examples": self.examples,
+                "spec_dir": str(self.spec_dir) if self.spec_dir else None,
+                "isolate": self.isolate, "statement_timeout": self.statement_timeout,
+                "program_timeout": self.program_timeout}
+
+
+def resumable(report_dir: Path):
+    """(start record, last totals record, failure records, segments so far) of the
+    campaign in report_dir, from its results.jsonl; MergeError where there is none."""
+    from .merge import read_run
+    start, totals, failures = read_run(report_dir)
+    if not start:
+        from .merge import MergeError
+        raise MergeError(f"{report_dir}: results.jsonl has no start record")
+    text = (report_dir / "results.jsonl").read_text(encoding="utf-8")
+    segments = 1 + text.count('"type": "resume"')
+    return start, totals or {}, failures, segments
 
 
 class Terminated(KeyboardInterrupt):
@@ -62,7 +86,7 @@ class Campaign:
         spec_kwargs = {"spec_dir": config.spec_dir} if config.spec_dir else {}
         self.all_ops = load_ops(kinds=ARG_KINDS, **spec_kwargs)
         self.reported = select_ops(self.all_ops, config.ops)
-        self.ledger = load_ledger(**spec_kwargs)
+        self.ledger = load_ledger(ops=list(self.all_ops) + list(STATEMENT_OPS), **spec_kwargs)
         # parse (import, device check) every target before running anything
         self.oracle = parse_target("refimpl")
         self.targets = []
@@ -86,6 +110,10 @@ class Campaign:
         self.elapsed = 0.0
         self.interrupted = False
         self._results = None
+        self.elapsed_before = 0.0  # seconds run by the segments before this one (--resume)
+        self.segment = 0
+        if config.resume:
+            self._restore()
 
     def _make_target(self, spec):
         if not self.config.isolate:
@@ -117,16 +145,36 @@ class Campaign:
         return out
 
     # --- output ----------------------------------------------------------------------
+    def _restore(self):
+        """Take up the campaign recorded in report_dir where it stopped."""
+        start, totals, failures, self.segment = resumable(self.config.report_dir)
+        self.started = datetime.datetime.fromisoformat(start["started"])
+        self.programs = totals.get("programs", 0)
+        self.statements = totals.get("statements", 0)
+        self.elapsed_before = totals.get("seconds", 0.0)
+        self.coverage.update(totals.get("coverage", {}))
+        for f in failures:
+            f.pop("_repro_text", None)
+            f.pop("type", None)
+            self.failures[(f["target"], f["op"], f["property"])] = f
+            if f.get("ledger_id"):
+                self.matched_ledger.add(f["ledger_id"])
+
     def _open_results(self):
         d = self.config.report_dir
         if d is None:
             return
         (d / "repros").mkdir(parents=True, exist_ok=True)
+        if self.config.resume:
+            self._results = open(d / "results.jsonl", "a", encoding="utf-8")
+            self._log({"type": "resume", "segment": self.segment, "programs": self.programs,
+                       "resumed": datetime.datetime.now(datetime.timezone.utc).isoformat()})
+            return
         for old in (d / "repros").glob("f*.py"):
             old.unlink()
         self._results = open(d / "results.jsonl", "w", encoding="utf-8")
-        self._log({"type": "start", "seed": self.seed, "targets": self.config.targets,
-                   "ops": self.config.ops, "started": self.started.isoformat()})
+        self._log({"type": "start", **self.config.recorded(), "seed": self.seed,
+                   "started": self.started.isoformat()})
 
     def _log(self, record):
         if self._results is not None:
@@ -136,7 +184,8 @@ class Campaign:
     # --- the loop ----------------------------------------------------------------------
     def run(self):
         self._open_results()
-        rng = random.Random(self.seed)
+        # a resumed segment draws other programs than the segments before it
+        rng = random.Random(self.seed if not self.segment else f"{self.seed}/{self.segment}")
         t0 = self._t0 = time.monotonic()
         next_progress = t0 + self.config.progress_every
         previous = None
@@ -195,7 +244,8 @@ class Campaign:
     def _totals(self, kind):
         """A results.jsonl record of the counts so far (progress, or the end of the run)."""
         return {"type": kind, "programs": self.programs, "statements": self.statements,
-                "seconds": round(self.elapsed if kind == "end" else time.monotonic() - self._t0, 3),
+                "seconds": round(self.elapsed_before + (self.elapsed if kind == "end"
+                                                        else time.monotonic() - self._t0), 3),
                 "interrupted": self.interrupted, "coverage": dict(self.coverage),
                 "targets": [t.spec for t in self.targets],
                 "failure_counts": {f["id"]: f["count"] for f in self.failures.values()},
@@ -322,16 +372,18 @@ class Campaign:
         counts = collections.Counter(f["status"] for f in failures)
         fixed = self.possibly_fixed()
         versions = sorted({t.torch_version() for t in self.targets})
+        seconds = self.elapsed_before + self.elapsed
         return {
             "tool": "torch-conformance",
             "started": self.started.isoformat(timespec="seconds"),
-            "seconds": round(self.elapsed, 3), "seed": self.seed,
+            "seconds": round(self.elapsed_before + self.elapsed, 3), "seed": self.seed,
             "oracle": "refimpl", "targets": [t.spec for t in self.targets],
             "torch_version": ", ".join(versions),
             "ops": sorted(self.reported),
             "programs": self.programs, "statements": self.statements,
-            "programs_per_second": round(self.programs / self.elapsed, 1) if self.elapsed else None,
-            "statements_per_second": round(self.statements / self.elapsed, 1) if self.elapsed else None,
+            "programs_per_second": round(self.programs / seconds, 1) if seconds else None,
+            "statements_per_second": round(self.statements / seconds, 1) if seconds else None,
+            "segments": self.segment + 1 if self.segment else 1,
             "interrupted": self.interrupted,
             "properties": [p for p in ALL_PROPERTIES],
             "counts": {"new": counts.get("new", 0), "known": counts.get("known", 0),

@@ -56,6 +56,10 @@ def build_parser():
     budget.add_argument("--seconds", type=_positive(float), help="time budget")
     budget.add_argument("--examples", type=_positive(int), help="number of programs")
     f.add_argument("--seed", type=int, help="random seed (default: random, printed)")
+    f.add_argument("--resume", metavar="DIR",
+                   help="continue the campaign whose report is DIR (stopped, killed or "
+                        "finished) with its recorded options; --seconds/--examples then give "
+                        "more time or programs (default: what its budget had left)")
     f.add_argument("--ops", metavar="PATTERN", help="comma-separated globs of ops to fuzz")
     f.add_argument("--report", metavar="DIR", default="reports/latest", help="report directory")
     f.add_argument("--max-statements", type=_positive(int), default=12)
@@ -103,8 +107,47 @@ def main(argv=None):
         return EXIT_USAGE
 
 
+# options a resumed campaign takes from its start record
+_RECORDED = ("target", "ops", "seed", "specs", "max_statements", "autograd", "in_process",
+             "statement_timeout", "program_timeout", "report")
+
+
+def _resumed_config(args):
+    from .campaign import Config, resumable
+    from .merge import MergeError
+    defaults = vars(build_parser().parse_args(["fuzz"]))
+    given = [name for name in _RECORDED if getattr(args, name) != defaults[name]]
+    if given:
+        raise SpecError(f"--resume takes the campaign's recorded options; drop "
+                        f"{', '.join('--' + g.replace('_', '-') for g in given)}")
+    directory = Path(args.resume)
+    try:
+        start, totals, _, _ = resumable(directory)
+    except MergeError as e:
+        raise SpecError(f"cannot resume {directory}: {e}") from None
+    config = Config(targets=start.get("targets") or ["torch:cpu"], seed=start.get("seed"),
+                    ops=start.get("ops"), report_dir=directory,
+                    max_statements=start.get("max_statements", 12),
+                    spec_dir=Path(start["spec_dir"]) if start.get("spec_dir") else None,
+                    progress_every=args.progress_every, autograd=start.get("autograd"),
+                    isolate=start.get("isolate", True),
+                    statement_timeout=start.get("statement_timeout", 10.0),
+                    program_timeout=start.get("program_timeout", 60.0), resume=True)
+    if args.seconds is not None:
+        config.seconds = args.seconds
+    elif args.examples is not None:
+        config.examples = totals.get("programs", 0) + args.examples
+    elif start.get("examples") is not None:
+        config.examples = start["examples"]
+    else:  # what the budget had left (none: it is rewritten, nothing more runs)
+        config.seconds = max(0.0, (start.get("seconds") or 60.0) - totals.get("seconds", 0.0))
+    return config
+
+
 def _fuzz(args):
     from .campaign import Campaign, Config
+    if args.resume:
+        return _run_campaign(args, _resumed_config(args), Path(args.resume))
     config = Config(targets=args.target or ["torch:cpu"], seconds=args.seconds,
                     examples=args.examples, seed=args.seed, ops=args.ops,
                     report_dir=Path(args.report), max_statements=args.max_statements,
@@ -114,14 +157,19 @@ def _fuzz(args):
                     program_timeout=args.program_timeout)
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
+    return _run_campaign(args, config, Path(args.report))
+
+
+def _run_campaign(args, config, report_dir):
+    from .campaign import Campaign
     if not args.no_progress:
         from .progress import Progress
         config.progress = Progress(seconds=config.seconds, examples=config.examples,
                                    every=args.progress_every)
     campaign = Campaign(config)
     print(f"fuzzing {', '.join(config.targets)} against refimpl, seed {campaign.seed}, "
-          f"{'%gs' % config.seconds if config.seconds else '%d programs' % config.examples}",
-          flush=True)
+          f"{'%gs' % config.seconds if config.seconds is not None else '%d programs' % config.examples}"
+          + (f", resuming {report_dir}" if config.resume else ""), flush=True)
     summary = campaign.run()
     c = summary["counts"]
     rate = summary["statements_per_second"]
@@ -131,14 +179,14 @@ def _fuzz(args):
         print(f"  [{f['status']}] {f['id']} {f['target']} {f['op']}.{f['property']}: {f['detail'][:150]}")
     print(f"{c['new']} new, {c['known']} known, {c['flaky']} flaky, {c['crash']} crashes, "
           f"{c['timeout']} timeouts, {c['possibly_fixed']} possibly fixed upstream; "
-          f"report: {Path(args.report) / 'index.html'}")
+          f"report: {report_dir / 'index.html'}")
     for spec, info in summary["target_info"].items():
         if not info["in_process"]:
             print(f"  {spec}: torch {info['torch_version']} in {info['python']} "
                   f"(Python {info['python_version']}; worker restarted {info['restarts']} times)")
     if summary["interrupted"]:
         print("interrupted: the report holds what ran until then")
-    return EXIT_DIVERGED if c["new"] or c["crash"] or c["timeout"] else EXIT_OK
+    return _exit_status(c)
 
 
 def _load_program(path, fid):
@@ -182,8 +230,14 @@ def _report(args):
         return EXIT_USAGE
     c = summary["counts"]
     print(f"{len(args.runs)} run(s): {summary['programs']} programs, {summary['statements']} "
-          f"statements; {c['new']} new, {c['known']} known; report: {Path(args.out) / 'index.html'}")
-    return EXIT_DIVERGED if c["new"] else EXIT_OK
+          f"statements; {c['new']} new, {c['known']} known, {c['flaky']} flaky, {c['crash']} "
+          f"crashes, {c['timeout']} timeouts; report: {Path(args.out) / 'index.html'}")
+    return _exit_status(c)
+
+
+def _exit_status(counts):
+    """1 for what needs a look: new divergences, crashes, timeouts (not known or flaky ones)."""
+    return EXIT_DIVERGED if counts["new"] or counts["crash"] or counts["timeout"] else EXIT_OK
 
 
 def _list_ops():

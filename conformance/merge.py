@@ -104,7 +104,8 @@ def merge(run_dirs, out_dir: Path):
         "merged_runs": [str(r[0]) for r in runs],
         "properties": list(ALL_PROPERTIES),
         "counts": {"new": counts.get("new", 0), "known": counts.get("known", 0),
-                   "possibly_fixed": len(fixed)},
+                   "flaky": counts.get("flaky", 0), "crash": counts.get("crash", 0),
+                   "timeout": counts.get("timeout", 0), "possibly_fixed": len(fixed)},
         "failures": failures_out, "possibly_fixed": fixed,
         "coverage": dict(sorted(coverage.items())), "target_errors": errors,
     }

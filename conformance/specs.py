@@ -70,8 +70,8 @@ class LedgerEntry:
 def _read(path):
     try:
         return tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"{path.name}: invalid TOML: {e}") from None
+    except tomllib.TOMLDecodeError as e:  # its message names the line and column
+        raise SpecError(f"{path}: invalid TOML: {e}") from None
 
 
 ENTRY_KEYS = {"name", "args", "kwargs", "call", "forms", "operator"}
@@ -159,15 +159,47 @@ def _check_entry(raw, source, kinds, declarations):
         raise SpecError(f"{where}: unknown operator {symbol!r}")
 
 
-def load_ledger(spec_dir: Path = SPEC_DIR) -> list:
+LEDGER_KEYS = ("id", "op", "property", "target", "reason")
+LEDGER_OPTIONAL = ("link", "dtype")
+
+
+def load_ledger(spec_dir: Path = SPEC_DIR, ops=None) -> list:
+    """The known-divergence entries of spec_dir/ledger.toml, each checked: its keys, that
+    its property glob names an observed property, its op glob a declared op (when `ops`,
+    the declared names, is given), its id unique. SpecError with file, line and reason."""
+    from .observe import ALL_PROPERTIES
     path = spec_dir / "ledger.toml"
     if not path.exists():
         return []
-    entries = []
-    for raw in _read(path).get("entry", []):
-        missing = [k for k in ("id", "op", "property", "target", "reason") if not raw.get(k)]
+    text = path.read_text()
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[entry]]"]
+    data = _read(path)
+    unknown_tables = sorted(set(data) - {"entry"})
+    if unknown_tables:
+        raise SpecError(f"{path}: unknown table {unknown_tables[0]!r} (entries are [[entry]])")
+    properties = ALL_PROPERTIES + ("crash", "timeout")
+    entries, seen = [], {}
+    for i, raw in enumerate(data.get("entry", [])):
+        where = f"{path}:{lines[i] if i < len(lines) else '?'}"
+        missing = [k for k in LEDGER_KEYS if not raw.get(k)]
         if missing:
-            raise SpecError(f"ledger.toml: entry {raw.get('id', '?')!r} lacks {missing}")
+            raise SpecError(f"{where}: entry {raw.get('id', '?')!r} lacks {', '.join(missing)}")
+        extra = sorted(set(raw) - set(LEDGER_KEYS) - set(LEDGER_OPTIONAL))
+        if extra:
+            raise SpecError(f"{where}: entry {raw['id']!r}: unknown key {extra[0]!r} (known: "
+                            f"{', '.join(LEDGER_KEYS + LEDGER_OPTIONAL)})")
+        bad = [k for k, v in raw.items() if not isinstance(v, str)]
+        if bad:
+            raise SpecError(f"{where}: entry {raw['id']!r}: {bad[0]} must be a string")
+        if raw["id"] in seen:
+            raise SpecError(f"{where}: entry id {raw['id']!r} already used at line {seen[raw['id']]}")
+        seen[raw["id"]] = lines[i] if i < len(lines) else "?"
+        if not fnmatch.filter(properties, raw["property"]):
+            raise SpecError(f"{where}: entry {raw['id']!r}: property {raw['property']!r} names "
+                            "no observed property")
+        if ops is not None and not fnmatch.filter(list(ops), raw["op"]):
+            raise SpecError(f"{where}: entry {raw['id']!r}: op {raw['op']!r} matches no "
+                            "declared op")
         entries.append(LedgerEntry(id=raw["id"], op=raw["op"], property=raw["property"],
                                    target=raw["target"], reason=raw["reason"],
                                    link=raw.get("link"), dtype=raw.get("dtype")))

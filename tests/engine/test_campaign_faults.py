@@ -183,3 +183,36 @@ def test_interpreter_needs_a_worker(tmp_path):
                  "--examples", "5")
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2 and "--in-process" in err
+
+
+def test_resume_continues_a_stopped_campaign(tmp_path):
+    proc = _fuzz(tmp_path, "--target", "tests.planted.add_alpha_ignored", "--ops", "add,sum",
+                 "--seconds", "120", "--seed", "17", "--progress-every", "0.3", "--no-progress")
+    results = tmp_path / "r" / "results.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and '"type": "failure"' not in (
+            results.read_text() if results.exists() else ""):
+        time.sleep(0.2)
+    time.sleep(1)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    first = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert first["interrupted"] and first["failures"]
+    resumed = subprocess.run([sys.executable, "-m", "conformance", "fuzz", "--resume",
+                              str(tmp_path / "r"), "--seconds", "3", "--no-progress"],
+                             capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 1, resumed.stderr  # the planted bug's divergence, still new
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["programs"] > first["programs"] and summary["segments"] == 2
+    assert summary["seconds"] > first["seconds"] and summary["seed"] == 17
+    assert summary["targets"] == ["tests.planted.add_alpha_ignored"]
+    ids = [f["id"] for f in summary["failures"]]
+    assert ids[:len(first["failures"])] == [f["id"] for f in first["failures"]]
+    assert len(ids) == len(set(ids)) and all((tmp_path / "r" / f["repro"]).is_file()
+                                             for f in summary["failures"])
+    records = [json.loads(line) for line in results.read_text().splitlines()]
+    assert [r["type"] for r in records].count("start") == 1
+    assert any(r["type"] == "resume" for r in records) and records[-1]["type"] == "end"
+    again = subprocess.run([sys.executable, "-m", "conformance", "fuzz", "--resume",
+                            str(tmp_path / "r"), "--ops", "exp"], capture_output=True, text=True)
+    assert again.returncode == 2 and "drop --ops" in again.stderr

@@ -81,3 +81,63 @@ def test_ledger_entries_need_a_reason(tmp_path):
 def test_bundled_ledger_entries_have_reasons():
     for entry in load_ledger():
         assert entry.reason.strip()
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('[[entry]]\nid = "L1"\nop = "add"\nproperty = "values"\ntarget = "torch:*"\n'
+     'reason = "r"\ncolour = "red"\n', "unknown key 'colour'"),
+    ('[[entry]]\nid = "L1"\nop = "add"\nproperty = "valeus"\ntarget = "torch:*"\nreason = "r"\n',
+     "names no observed property"),
+    ('[[entry]]\nid = "L1"\nop = "nosuchop"\nproperty = "values"\ntarget = "torch:*"\n'
+     'reason = "r"\n', "matches no declared op"),
+    ('[[entry]]\nid = "L1"\nop = "add"\nproperty = "values"\ntarget = "torch:*"\nreason = "r"\n'
+     '\n[[entry]]\nid = "L1"\nop = "mul"\nproperty = "values"\ntarget = "torch:*"\nreason = "r"\n',
+     "already used at line 3"),
+    ('[[entry]]\nid = "L1"\nop = "add"\nproperty = "values"\ntarget = 3\nreason = "r"\n',
+     "target must be a string"),
+    ('[[entry]]\nid = "L1"\nop = "add"\n[[entry]\n', "invalid TOML"),
+    ('[[ledger]]\nid = "L1"\n', "unknown table"),
+])
+def test_malformed_ledger_entries_name_file_and_line(tmp_path, text, fragment):
+    (tmp_path / "ledger.toml").write_text("# known divergences\n\n" + text)
+    with pytest.raises(SpecError, match=fragment) as info:
+        load_ledger(tmp_path, ops=["add", "mul"])
+    message = str(info.value)
+    assert str(tmp_path / "ledger.toml") in message
+    if "invalid TOML" not in message and "unknown table" not in message:
+        line = 3 if "already" not in fragment else 10
+        assert f"ledger.toml:{line}:" in message
+
+
+def test_ledger_ops_are_what_campaigns_generate():
+    """Every op a campaign statement carries is declared or a known statement op, so the
+    ledger's op check refuses only names no run can produce."""
+    import random
+
+    from conformance.autograd_statements import STATEMENT_OPS
+    from conformance.generate import RandomChooser, generate
+    from conformance.program import walk
+    from conformance.targets import parse_target
+    ops = load_ops(kinds=ARG_KINDS)
+    rng, oracle = random.Random(3), parse_target("refimpl")
+    seen = set()
+    for _ in range(400):
+        program = generate(ops, RandomChooser(rng), oracle, autograd=0.5)
+        seen.update(s.op for _, s in walk(program.statements))
+    assert seen - set(ops) - set(STATEMENT_OPS) == set()
+    assert set(STATEMENT_OPS) <= seen  # and the list names nothing that is never drawn
+
+
+def test_fuzz_with_a_malformed_ledger_exits_2(tmp_path, python, repo_env):
+    import shutil
+    import subprocess
+    from conformance.specs import SPEC_DIR
+    specs = tmp_path / "specs"
+    shutil.copytree(SPEC_DIR, specs)
+    with open(specs / "ledger.toml", "a") as f:
+        f.write('\n[[entry]]\nid = "L-X"\nop = "add"\nproperty = "value"\ntarget = "torch:*"\n')
+    r = subprocess.run([python, "-m", "conformance", "fuzz", "--specs", str(specs),
+                        "--examples", "3", "--report", str(tmp_path / "r")],
+                       capture_output=True, text=True, env=repo_env, timeout=120)
+    assert r.returncode == 2 and "ledger.toml:" in r.stderr and "lacks reason" in r.stderr
+    assert "Traceback" not in r.stderr
