@@ -927,6 +927,7 @@ def _prod_backward(grad, input, result, dim=None, keepdim=False):
     from .autograd import is_grad_enabled
     from .conversions import to
     from .creation import zeros_like
+    from .views import contiguous_format
     if input.dim() == 0:
         return grad
     input = to(input, grad.dtype)
@@ -935,7 +936,7 @@ def _prod_backward(grad, input, result, dim=None, keepdim=False):
         if zeros == 0:
             return grad * (result / input)
         if not is_grad_enabled() and zeros > 1:
-            return zeros_like(input)
+            return zeros_like(input, memory_format=contiguous_format)  # LEGACY_CONTIGUOUS
         flat = input.contiguous().view(-1)
         return _prod_safe_zeros_backward(grad, flat, 0).view_as(input)
     dim = layout.wrap_dim(dim, input.dim())

@@ -459,11 +459,14 @@ class Tensor:
 
     def _bump_version(self):
         """After an in-place write (the ADInplaceOrView kernel's increment_version). In
-        inference mode a tensor with inference keys skips that kernel, so a real counter
-        it carries (x.data = an inference tensor) is left as it is."""
+        inference mode that kernel runs only for an op with a normal tensor among its
+        arguments (the mode drops the key from the always-included set), so a real counter
+        an inference tensor carries (x.data = one; x.detach() outside the mode) is left as
+        it is by an op of inference tensors alone."""
         if self._is_inference and not isinstance(self._version_counter, NoVersionCounter):
             from .autograd.grad_mode import MODE
-            if MODE.inference:
+            from .autograd.recording import KERNEL
+            if MODE.inference and not KERNEL.keyed:
                 return
         self._version_counter.bump()
 

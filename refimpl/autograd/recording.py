@@ -37,6 +37,8 @@ class _Kernel:
     out = None           # the out= tensor the bindings write the result into afterwards
     in_backward = 0      # backward formulas running: their calls are C++ calls (no parser
                          # overload: a Python number in them is a Scalar, as in FunctionsManual)
+    keyed = None         # the last op called has a tensor with the ADInplaceOrView key (a
+                         # normal one), so in inference mode too it bumps what it writes
 
 
 KERNEL = _Kernel()
@@ -95,8 +97,11 @@ def record_op(decl):
         # inference tensors have no autograd dispatch keys: a call on them alone skips the
         # autograd layer (no checks, nothing recorded). A Python number passed for a Tensor
         # parameter is a wrapped tensor that has them.
-        below_autograd = bool(tensors) and all(t._is_inference for t in tensors) and \
-            not _wraps_number(signature, args, kwargs, overload)
+        wrapped = _wraps_number(signature, args, kwargs, overload)
+        below_autograd = bool(tensors) and all(t._is_inference for t in tensors) and not wrapped
+        # (in inference mode a number's wrapped tensor is an inference tensor too)
+        KERNEL.keyed = not all(t._is_inference for t in tensors) or (
+            out is not None and hasattr(out, "_is_inference") and not out._is_inference)
         requires = (MODE.grad_enabled and not MODE.inference and decl.derivative is not False
                     and not below_autograd and any(t.requires_grad for t in tensors)
                     and _differentiable_requires(decl, signature, args, kwargs, overload))
@@ -302,10 +307,6 @@ def _prepare(decl, signature, args, kwargs, overload, inplace_self):
     node = _make_node(decl, decl.derivative, bound, overload, inplace=inplace_self is not None)
     if isinstance(node, OpNode) and inplace_self is not None:
         first = next(iter(bound))
-        if inplace_self._base is not None and first in node.edges:
-            # written through a view, the op's node will give the base's CopySlices the
-            # gradient of self whatever the view's own history: what it reads is kept
-            node.forced = (node.edges[first][0],)
         if bound[first] is inplace_self and first in _needed_reads(node, bound, overload):
             from ..views import clone
             bound[first] = clone(inplace_self)  # recorded: create_graph reaches self through it
@@ -404,7 +405,7 @@ def _needed_reads(node, bound=None, overload=None):
                           for v in bound.values()))
     names = []
     for inp, reads in rule.reads.items():
-        needed = any(node.needs(p) or p in node.forced for p in node.edges.get(inp, ()))
+        needed = any(node.needs(p) for p in node.edges.get(inp, ()))
         for n in reads:
             value = bound.get(n)
             plain_tensor = (isinstance(value, Tensor) or isinstance(value, (bool, int, float))

@@ -48,17 +48,21 @@ class CopySlices(Node):
         copy_(result, grad)
         vsizes, vstrides, voffset = self.view_geometry
         grad_slice = as_strided(result, vsizes, vstrides, voffset)
-        needed = lambda i: i == 0 or self.needs(i)  # noqa: E731  (self's part: the slice)
+        # fn computes self's part where its own edge (the view's history before the write)
+        # leads somewhere and this node's does too (update_exec_info); its other inputs'
+        # parts where this node's edges do
+        needed = lambda i: self.needs(i) and (i != 0 or self.fn.needs(0))  # noqa: E731
         sliced = clone(grad_slice, memory_format=contiguous_format)  # tensor.cpp apply_impl
         res = self.fn.apply([sliced], needed=needed) if hasattr(self.fn, "rule") \
             else self.fn.apply([sliced])
         out = [None] * len(self.next_functions)
         for i, g in enumerate(res):
+            if i >= len(out) or not self.needs(i) or g is None:
+                continue  # not needed, or undefined (then the base gets nothing either)
             if i == 0:
-                if g is not None:
-                    copy_(grad_slice, g)
+                copy_(grad_slice, g)
                 out[0] = result
-            elif i < len(out) and self.needs(i):
+            else:
                 out[i] = g
         return out
 

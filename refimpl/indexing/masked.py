@@ -120,10 +120,15 @@ def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor):
     # source.contiguous(), which is source itself when contiguous: it may be self's storage)
     src = source if source.is_contiguous() else views.clone(source, memory_format=views.contiguous_format)
     src_pos = src._index_array().reshape(-1)
-    m = b_mask._values().astype(bool).reshape(-1)
-    dst_pos = self._index_array().reshape(-1)[m] if self.numel() else np.zeros(0, dtype=np.int64)
+    all_pos = self._index_array().reshape(-1) if self.numel() else np.zeros(0, dtype=np.int64)
+    if b_mask._storage is self._storage:
+        # a mask in self's memory is read as the walk reaches it, after the writes before
+        mdata, mask_pos = b_mask._storage.data, b_mask._index_array().reshape(-1).tolist()
+        dst_pos = (p for p, q in zip(all_pos.tolist(), mask_pos) if mdata[q])
+    else:
+        dst_pos = all_pos[b_mask._values().astype(bool).reshape(-1)].tolist()
     sdata = src._storage.data
-    for k, p in enumerate(dst_pos.tolist()):
+    for k, p in enumerate(dst_pos):
         if k >= src_pos.size:
             raise RuntimeError("Number of elements of source < number of ones in mask")
         und = src._storage.undefined

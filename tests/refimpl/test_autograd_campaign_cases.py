@@ -423,6 +423,51 @@ def c_index_fill_reads_an_index_it_writes(torch):
     return {"i": i}
 
 
+def c_prod_of_several_zeros_has_a_contiguous_grad(torch):
+    # FunctionsManual.cpp prod_backward: zeros_like(input, LEGACY_CONTIGUOUS_MEMORY_FORMAT)
+    # when several inputs are zero and no graph is being built
+    v = torch.zeros(3, 3).view(1, -1).t().requires_grad_()
+    v.prod().backward()
+    return {"v": v, "strides": v.grad.stride()}
+
+
+def c_mask_in_selfs_memory_is_read_as_written(torch):
+    # IndexKernel.cpp masked_scatter: enforce_linear_iteration, each mask element read when
+    # the walk reaches it (here it is self's own memory, transposed)
+    x = torch.ones(3, 3, dtype=torch.bool)
+    x.t().masked_scatter_(x, torch.tensor([True, False, False, True, False, False, False,
+                                           False, True]))
+    return {"x": x}
+
+
+def c_inference_mode_bumps_what_an_op_of_normal_tensors_writes(torch):
+    # InferenceMode drops ADInplaceOrView from the always-included keys: an op with a normal
+    # tensor among its arguments still bumps the version of the inference tensor it writes
+    with torch.inference_mode():
+        i = torch.zeros(2, dtype=torch.int64)
+    out = i.detach()  # outside the mode: an inference tensor with a version counter
+    x = torch.ones(2, requires_grad=True)
+    versions = []
+    with torch.inference_mode():
+        torch.lt(x, 0.5, out=out)
+        versions.append(out._version)
+        out.add_(1)
+        versions.append(out._version)
+    return {"versions": versions}
+
+
+def c_copyslices_computes_selfs_part_only_where_needed(torch):
+    # the in-place op's node computes self's gradient where its own edge leads somewhere
+    # (should_compute_output; it saved other only then): other's gradient alone here, after
+    # other was written by a non-differentiable in-place op
+    w = torch.tensor(0.0, requires_grad=True)
+    base = torch.full((2, 5), 7.0)
+    base.select(0, 0).mul_(w)
+    w.logical_not_()
+    base.sum().backward()
+    return {"w": w}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
