@@ -1,58 +1,134 @@
-"""Campaign throughput on a target, and where the time goes."""
+"""Campaign throughput, end to end, beside a torch-only loop; where the time goes; and
+what `--workers N` gains.
+
+    python benchmarks/throughput.py --seconds 30 --rounds 3        # end to end + split
+    python benchmarks/throughput.py --workers 1,2 --seconds 30     # --workers speed-up
+
+End to end is `python -m conformance fuzz` itself (generator, the oracle, the target in
+its worker process, every property observed and compared after every statement, autograd
+statements at their default share), read from its summary. Beside it, in alternating
+rounds, the torch-only loop: the same kind of programs (drawn beforehand) run twice on
+torch, every live tensor observed after every statement, nothing compared: what a
+differential run would cost with torch on both sides. The split times one process doing
+each stage alone over the same programs: generation, the oracle running and observing,
+the target running and observing, and the lockstep run (both, plus comparison).
+"""
 import argparse
+import json
 import random
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from conformance.campaign import Campaign, Config  # noqa: E402
+from conformance.execution import Side  # noqa: E402
 from conformance.generate import ARG_KINDS, RandomChooser, generate  # noqa: E402
-from conformance.runner import run_lockstep, run_statement  # noqa: E402
-from conformance.observe import snapshot  # noqa: E402
+from conformance.observe import observed_modes, observes_autograd  # noqa: E402
+from conformance.runner import run_lockstep  # noqa: E402
 from conformance.specs import load_ops  # noqa: E402
 from conformance.targets import parse_target  # noqa: E402
+
+
+def campaign(seconds, seed, target, workers=1):
+    """(statements/s, programs/s) of one `fuzz` run, from its summary."""
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([sys.executable, "-m", "conformance", "fuzz", "--target", target,
+                        "--seconds", str(seconds), "--seed", str(seed), "--report", d,
+                        "--no-progress", "--workers", str(workers)],
+                       cwd=ROOT, check=False, capture_output=True, text=True)
+        s = json.loads((Path(d) / "summary.json").read_text())
+    return s["statements_per_second"], s["programs_per_second"]
+
+
+def _programs(n, seed):
+    ops = load_ops(kinds=ARG_KINDS)
+    oracle = parse_target("refimpl")
+    rng = random.Random(seed)
+    return [generate(ops, RandomChooser(rng), oracle) for _ in range(n)]
+
+
+def torch_only(seconds, seed, target):
+    """Statements/s of the loop that runs each program twice on torch, observing."""
+    t = parse_target(target)
+    oracle = parse_target("refimpl")
+    autograd, modes = observes_autograd(oracle), observed_modes(oracle)
+    programs = _programs(2000, seed)
+    done = 0
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        for p in programs:
+            for _ in range(2):
+                for _event in Side(t, autograd, modes).events(p):
+                    pass
+            done += len(p.statements)
+            if time.perf_counter() - t0 >= seconds:
+                break
+    return done / (time.perf_counter() - t0)
 
 
 def split(target_spec, n=500, seed=0):
     """Seconds spent generating, running the oracle alone, the target alone, and lockstep."""
     ops = load_ops(kinds=ARG_KINDS)
     oracle, target = parse_target("refimpl"), parse_target(target_spec)
+    autograd, modes = observes_autograd(oracle), observed_modes(oracle)
     rng = random.Random(seed)
     t0 = time.perf_counter()
     programs = [generate(ops, RandomChooser(rng), oracle) for _ in range(n)]
-    t_gen = time.perf_counter() - t0
-    times = {}
+    times = {"generate": time.perf_counter() - t0}
     for name, t in (("oracle", oracle), ("target", target)):
         t0 = time.perf_counter()
         for p in programs:
-            env = {}
-            for s in p.statements:
-                run_statement(s, env, t)
-                snapshot(env, t)
+            for _event in Side(t, autograd, modes).events(p):
+                pass
         times[name] = time.perf_counter() - t0
     t0 = time.perf_counter()
     for p in programs:
         run_lockstep(p, oracle, target)
-    t_lock = time.perf_counter() - t0
-    statements = sum(len(p.statements) for p in programs)
-    return n, statements, t_gen, times["oracle"], times["target"], t_lock
+    times["lockstep"] = time.perf_counter() - t0
+    times["compare"] = times["lockstep"] - times["oracle"] - times["target"]
+    return n, sum(len(p.statements) for p in programs), times
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--target", default="torch:cpu")
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workers", help="compare these --workers values (e.g. 1,2) instead")
     args = ap.parse_args()
-    s = Campaign(Config(targets=[args.target], seconds=args.seconds, seed=args.seed)).run()
-    print(f"campaign on {args.target}: {s['programs']} programs, {s['statements']} statements in "
-          f"{s['seconds']:.1f}s -> {s['programs_per_second']} programs/s, "
-          f"{s['statements_per_second']} statements/s; {len(s['failures'])} failure kinds")
-    n, st, gen, orc, tgt, lock = split(args.target, seed=args.seed)
-    print(f"split over {n} programs ({st} statements): generate {gen:.2f}s, "
-          f"oracle run+observe {orc:.2f}s, target run+observe {tgt:.2f}s, lockstep total {lock:.2f}s")
+    if args.workers:
+        counts = [int(w) for w in args.workers.split(",")]
+        rates = {w: [] for w in counts}
+        for r in range(args.rounds):
+            for w in counts:
+                rates[w].append(campaign(args.seconds, args.seed + r, args.target, w)[0])
+                print(f"round {r + 1}: --workers {w}: {rates[w][-1]:.0f} statements/s", flush=True)
+        base = statistics.median(rates[counts[0]])
+        for w in counts:
+            m = statistics.median(rates[w])
+            print(f"--workers {w}: median {m:.0f} statements/s ({m / base:.2f}x --workers {counts[0]})")
+        return
+    ours, theirs = [], []
+    for r in range(args.rounds):
+        ours.append(campaign(args.seconds, args.seed + r, args.target))
+        theirs.append(torch_only(args.seconds, args.seed + r, args.target))
+        print(f"round {r + 1}: fuzz {ours[-1][0]:.0f} statements/s ({ours[-1][1]:.0f} programs/s), "
+              f"torch-only loop {theirs[-1]:.0f} statements/s", flush=True)
+    m_ours = statistics.median(s for s, _ in ours)
+    m_theirs = statistics.median(theirs)
+    print(f"median: fuzz {m_ours:.0f} statements/s, {statistics.median(p for _, p in ours):.0f} "
+          f"programs/s; torch-only loop {m_theirs:.0f} statements/s; ratio {m_ours / m_theirs:.2f}")
+    n, statements, times = split(args.target, seed=args.seed)
+    total = times["generate"] + times["lockstep"]
+    parts = ", ".join(f"{k} {v:.2f}s ({100 * v / total:.0f}%)" for k, v in times.items()
+                      if k != "lockstep")
+    print(f"split over {n} programs ({statements} statements), one process: {parts}")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ class Config:
     program_timeout: float = 60.0   # ... and for a whole program
     flaky_reruns: int = 3           # runs again of a diverging program, to tell flaky ones
     resume: bool = False            # continue the campaign whose results are in report_dir
+    swarm: bool = False             # each program draws its ops from a random few
 
     def recorded(self):
         """What a resumed campaign takes from the start record (resumable())."""
@@ -56,7 +57,7 @@ class Config:
                 "seconds": self.seconds, "examples": self.examples,
                 "spec_dir": str(self.spec_dir) if self.spec_dir else None,
                 "isolate": self.isolate, "statement_timeout": self.statement_timeout,
-                "program_timeout": self.program_timeout}
+                "program_timeout": self.program_timeout, "swarm": self.swarm}
 
 
 def resumable(report_dir: Path):
@@ -201,7 +202,8 @@ class Campaign:
                     next_progress += self.config.progress_every
                 program = generate(self.all_ops, RandomChooser(rng), self.oracle,
                                    max_statements=self.config.max_statements,
-                                   reported_ops=self.reported, autograd=self.config.autograd)
+                                   reported_ops=self.reported, autograd=self.config.autograd,
+                                   swarm=self.config.swarm)
                 self.programs += 1
                 for stmt in program.statements:
                     self.coverage[stmt.op] += 1
@@ -250,7 +252,8 @@ class Campaign:
                 "targets": [t.spec for t in self.targets],
                 "failure_counts": {f["id"]: f["count"] for f in self.failures.values()},
                 "torch_version": ", ".join(sorted({t.torch_version() for t in self.targets})),
-                "possibly_fixed": self.possibly_fixed() if kind == "end" else []}
+                "possibly_fixed": self.possibly_fixed() if kind == "end" else [],
+                **({"target_info": self.target_info()} if kind == "end" else {})}
 
     def _done(self, t0):
         if self.config.stop_when is not None and self.config.stop_when(self):

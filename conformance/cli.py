@@ -70,6 +70,11 @@ def build_parser():
     f.add_argument("--progress-every", type=_positive(float), default=10.0, metavar="SECONDS",
                    help="how often results.jsonl records the counts so far, and (when stderr "
                         "is not a terminal) a progress line is printed")
+    f.add_argument("--swarm", action="store_true",
+                   help="swarm testing: each program draws its ops from a random few")
+    f.add_argument("--workers", type=_positive(int), default=1, metavar="N",
+                   help="spread the campaign over N processes (shards with their own seeds, "
+                        "merged into one report; a program budget is divided between them)")
     f.add_argument("--in-process", action="store_true",
                    help="run the targets in the campaign's own process (no crash or hang "
                         "isolation, no @PYTHON); by default each runs in a worker process")
@@ -109,7 +114,7 @@ def main(argv=None):
 
 # options a resumed campaign takes from its start record
 _RECORDED = ("target", "ops", "seed", "specs", "max_statements", "autograd", "in_process",
-             "statement_timeout", "program_timeout", "report")
+             "statement_timeout", "program_timeout", "report", "swarm", "workers")
 
 
 def _resumed_config(args):
@@ -132,7 +137,8 @@ def _resumed_config(args):
                     progress_every=args.progress_every, autograd=start.get("autograd"),
                     isolate=start.get("isolate", True),
                     statement_timeout=start.get("statement_timeout", 10.0),
-                    program_timeout=start.get("program_timeout", 60.0), resume=True)
+                    program_timeout=start.get("program_timeout", 60.0), resume=True,
+                    swarm=start.get("swarm", False))
     if args.seconds is not None:
         config.seconds = args.seconds
     elif args.examples is not None:
@@ -154,7 +160,7 @@ def _fuzz(args):
                     spec_dir=Path(args.specs) if args.specs else None,
                     progress_every=args.progress_every, autograd=args.autograd,
                     isolate=not args.in_process, statement_timeout=args.statement_timeout,
-                    program_timeout=args.program_timeout)
+                    program_timeout=args.program_timeout, swarm=args.swarm)
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
     return _run_campaign(args, config, Path(args.report))
@@ -162,15 +168,29 @@ def _fuzz(args):
 
 def _run_campaign(args, config, report_dir):
     from .campaign import Campaign
+    from .shards import MANIFEST, run_sharded
+    progress = None
     if not args.no_progress:
         from .progress import Progress
-        config.progress = Progress(seconds=config.seconds, examples=config.examples,
-                                   every=args.progress_every)
+        progress = Progress(seconds=config.seconds, examples=config.examples,
+                            every=args.progress_every)
+    sharded = (report_dir / MANIFEST).is_file() if config.resume else args.workers > 1
+    if sharded:
+        if config.seed is None:
+            import random
+            config.seed = random.SystemRandom().randrange(2**32)
+        print(f"fuzzing {', '.join(config.targets)} against refimpl, seed {config.seed}, "
+              f"{args.workers if not config.resume else 'its'} workers", flush=True)
+        return _print_summary(run_sharded(config, args.workers, report_dir, progress), report_dir)
+    config.progress = progress
     campaign = Campaign(config)
     print(f"fuzzing {', '.join(config.targets)} against refimpl, seed {campaign.seed}, "
           f"{'%gs' % config.seconds if config.seconds is not None else '%d programs' % config.examples}"
           + (f", resuming {report_dir}" if config.resume else ""), flush=True)
-    summary = campaign.run()
+    return _print_summary(campaign.run(), report_dir)
+
+
+def _print_summary(summary, report_dir):
     c = summary["counts"]
     rate = summary["statements_per_second"]
     print(f"{summary['programs']} programs, {summary['statements']} statements in "
@@ -181,7 +201,7 @@ def _run_campaign(args, config, report_dir):
           f"{c['timeout']} timeouts, {c['possibly_fixed']} possibly fixed upstream; "
           f"report: {report_dir / 'index.html'}")
     for spec, info in summary["target_info"].items():
-        if not info["in_process"]:
+        if not info.get("in_process", True):
             print(f"  {spec}: torch {info['torch_version']} in {info['python']} "
                   f"(Python {info['python_version']}; worker restarted {info['restarts']} times)")
     if summary["interrupted"]:

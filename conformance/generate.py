@@ -63,11 +63,14 @@ class HypothesisChooser:
 
 
 # --- the generator ---------------------------------------------------------------------------
+SWARM_SIZES = (3, 6, 12, 24, 0)   # ops a swarm program draws from (0: all of them)
+
+
 class Generator:
     """Builds one program, executing it on the oracle as it goes."""
 
     def __init__(self, ops: dict, chooser, oracle, focus=None, max_statements=12,
-                 reported_ops=None, autograd=None):
+                 reported_ops=None, autograd=None, swarm=False):
         self.ops = ops
         self.chooser = chooser
         self.oracle = oracle
@@ -89,6 +92,19 @@ class Generator:
         # --ops: the selected ops come first, but every op still helps build their
         # inputs (a transpose before a view makes the view interesting)
         self._selected = [o for o in ops.values() if reported_ops is not None and o.name in reported_ops]
+        if swarm:
+            self._other = self._swarm(self._other)
+
+    def _swarm(self, ops):
+        """Swarm testing (Groce et al., ISSTA 2012): this program draws its ops from a
+        random few, so the ops it has meet each other often (a view, then writes to it)."""
+        size = self.chooser.choice(SWARM_SIZES)
+        if not size or size >= len(ops):
+            return ops
+        pool, chosen = list(ops), []
+        for _ in range(size):
+            chosen.append(pool.pop(self.chooser.integer(0, len(pool) - 1)))
+        return chosen
 
     def tensor_names(self):
         return [n for n, v in self.env.items() if isinstance(v, self.oracle.module.Tensor)]
@@ -233,9 +249,11 @@ class Generator:
 
 
 def generate(ops, chooser, oracle, focus=None, max_statements=12, reported_ops=None,
-             autograd=None):
-    """One generated Program (autograd: the share of autograd statements, see Generator)."""
-    return Generator(ops, chooser, oracle, focus, max_statements, reported_ops, autograd).build()
+             autograd=None, swarm=False):
+    """One generated Program (autograd: the share of autograd statements, see Generator;
+    swarm: its ops drawn from a random few)."""
+    return Generator(ops, chooser, oracle, focus, max_statements, reported_ops, autograd,
+                     swarm).build()
 
 
 def programs(ops, oracle, focus=None, max_statements=12, autograd=None):

@@ -45,8 +45,10 @@ def read_run(run_dir: Path):
     return start or {}, totals, failures
 
 
-def merge(run_dirs, out_dir: Path):
-    """Write out_dir/{summary.json,index.html,junit.xml,repros/} for the runs together."""
+def merge(run_dirs, out_dir: Path, concurrent=False):
+    """Write out_dir/{summary.json,index.html,junit.xml,repros/} for the runs together.
+    concurrent: the runs ran side by side (--workers), so the run took as long as the
+    longest, and the rates are over that; otherwise over the sum of their seconds."""
     runs = [(Path(d), *read_run(Path(d))) for d in run_dirs]
     programs = statements = 0
     seconds = 0.0
@@ -54,7 +56,13 @@ def merge(run_dirs, out_dir: Path):
     targets, versions, seeds, errors = [], set(), [], []
     merged = {}
     fixed_candidates, matched = {}, set()
+    target_info, interrupted, longest = {}, False, 0.0
     for run_dir, start, totals, failures in runs:
+        for spec, info in (totals or {}).get("target_info", {}).items():
+            kept = target_info.setdefault(spec, dict(info))
+            if kept is not info:
+                kept["restarts"] = kept.get("restarts", 0) + info.get("restarts", 0)
+        interrupted = interrupted or bool((totals or {}).get("interrupted"))
         seeds.append(str(start.get("seed", "?")))
         for t in (totals or {}).get("targets", start.get("targets", [])):
             if t not in targets:
@@ -67,6 +75,7 @@ def merge(run_dirs, out_dir: Path):
             programs += totals.get("programs", 0)
             statements += totals.get("statements", 0)
             seconds += totals.get("seconds", 0.0)
+            longest = max(longest, totals.get("seconds", 0.0))
             coverage.update(totals.get("coverage", {}))
             versions.update(v for v in totals.get("torch_version", "").split(", ") if v)
             for entry in totals.get("possibly_fixed", []):
@@ -96,11 +105,15 @@ def merge(run_dirs, out_dir: Path):
         failures_out.append({k: v for k, v in f.items() if k != "program"})
     counts = collections.Counter(f["status"] for f in failures_out)
     fixed = [e for lid, e in fixed_candidates.items() if lid not in matched]
+    elapsed = longest if concurrent else seconds
     summary = {
         "tool": "torch-conformance", "started": runs[0][1].get("started", "") if runs else "",
-        "seconds": round(seconds, 3), "seed": ", ".join(seeds), "oracle": "refimpl",
+        "seconds": round(elapsed, 3), "seed": ", ".join(seeds), "oracle": "refimpl",
         "targets": targets, "torch_version": ", ".join(sorted(versions)),
         "programs": programs, "statements": statements,
+        "programs_per_second": round(programs / elapsed, 1) if elapsed else None,
+        "statements_per_second": round(statements / elapsed, 1) if elapsed else None,
+        "interrupted": interrupted, "target_info": target_info,
         "merged_runs": [str(r[0]) for r in runs],
         "properties": list(ALL_PROPERTIES),
         "counts": {"new": counts.get("new", 0), "known": counts.get("known", 0),

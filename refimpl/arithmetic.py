@@ -836,8 +836,21 @@ for _op in (sub, _declared("subtract")):
     derivative(_op, by_overload("SubBackward0", "SubBackward1"), input=lambda grad: grad,
                other=lambda grad, alpha: maybe_multiply(-grad, _alpha(alpha)))
 # rsub (other - alpha * self): self: maybe_multiply(-grad, alpha); other: grad
+def _number(value):
+    return isinstance(value, (bool, int, float))
+
+
+def _rsub_wrapped(input, other, alpha=1):
+    """rsub.Scalar: native::rsub(self, wrapped_scalar_tensor(other), alpha), which is
+    at::sub(other, self, alpha)."""
+    if _number(other):
+        return sub, (other, input), {"alpha": alpha}, "sub(Tensor input, Tensor other, *, Scalar alpha=1)"
+    return None
+
+
 derivative(rsub, by_overload("RsubBackward0", "RsubBackward1"),
-           input=lambda grad, alpha: maybe_multiply(-grad, _alpha(alpha)), other=lambda grad: grad)
+           input=lambda grad, alpha: maybe_multiply(-grad, _alpha(alpha)), other=lambda grad: grad,
+           wrapped_scalar=_rsub_wrapped)
 
 
 def _div_name(overload, other, rounding_mode):
@@ -888,10 +901,25 @@ def _remainder_name(overload, input, self, other):
 
 
 # remainder / fmod: self: grad; other: -grad * self.div(other, rounding_mode='floor'/'trunc')
+def _wrapped_other(op, text):
+    """remainder.Scalar, remainder.Scalar_Tensor, fmod.Scalar: op(self, other) with the
+    number wrapped (BinaryOps.cpp), the Tensor overload."""
+    def inner(input=None, other=None, self=None, out=None):
+        first = self if self is not None else input
+        if _number(first) or _number(other):
+            return op, (first, other), {}, text
+        return None
+    return inner
+
+
 derivative(remainder, _remainder_name, input=lambda grad: grad,
-           other=lambda grad, input, other: -grad * div(input, other, rounding_mode="floor"))
+           other=lambda grad, input, other: -grad * div(input, other, rounding_mode="floor"),
+           wrapped_scalar=_wrapped_other(remainder, "remainder(Tensor input, Tensor other, *, "
+                                                    "Tensor out=None)"))
 derivative(fmod, by_overload("FmodBackward1", "FmodBackward0"), input=lambda grad: grad,
-           other=lambda grad, input, other: -grad * div(input, other, rounding_mode="trunc"))
+           other=lambda grad, input, other: -grad * div(input, other, rounding_mode="trunc"),
+           wrapped_scalar=_wrapped_other(fmod, "fmod(Tensor input, Tensor other, *, "
+                                               "Tensor out=None)"))
 derivative(reciprocal, "ReciprocalBackward0", input=lambda grad, result: -grad * (result * result))
 
 
@@ -953,7 +981,18 @@ def _pow_exponent(grad, input, self, exponent, result):
     return grad * (result * log_base)
 
 
-derivative(pow, _pow_name, input=_pow_self, exponent=_pow_exponent)
+def _pow_wrapped(input=None, exponent=None, self=None, out=None):
+    """pow.Scalar's kernel (Pow.cpp pow_Scalar_out): 1 ** x is a fill; otherwise it calls
+    at::pow_out(result, wrapped_scalar_tensor(self), exponent), which autograd refuses
+    where the exponent requires grad."""
+    from .autograd.recording import out_refused
+    base = self if self is not None else input
+    if _number(base) and base != 1 and isinstance(exponent, Tensor) and exponent.requires_grad:
+        raise out_refused("pow")
+    return None
+
+
+derivative(pow, _pow_name, input=_pow_self, exponent=_pow_exponent, wrapped_scalar=_pow_wrapped)
 
 
 # maximum / minimum: the gradient goes to the larger (smaller) input; ties split it in half

@@ -68,8 +68,9 @@ class Derivative:
     NotImplemented node."""
 
     def __init__(self, name, formulas, variants=None, inplace_only=False, float_self_only=False,
-                 integral_untracked=False):
+                 integral_untracked=False, wrapped_scalar=None):
         self.name = name
+        self.wrapped_scalar = wrapped_scalar    # a Scalar overload's inner call (see derivative)
         self.integral_untracked = integral_untracked  # an integer result is just not tracked
         self.inplace_only = inplace_only        # only the in-place twin has it (eq_, not eq)
         self.float_self_only = float_self_only  # nothing is recorded into an integer self
@@ -109,7 +110,7 @@ class _Rule:
 
 
 def derivative(op, name, variants=None, inplace_only=False, float_self_only=False,
-               integral_untracked=False, **formulas):
+               integral_untracked=False, wrapped_scalar=None, **formulas):
     """Declare op's backward rule beside its declaration:
 
         derivative(sigmoid, "SigmoidBackward0",
@@ -124,9 +125,15 @@ def derivative(op, name, variants=None, inplace_only=False, float_self_only=Fals
     self that cannot require grad records nothing (copy_, VariableTypeManual.cpp).
     `integral_untracked`: a result whose dtype argument is an integer one is not tracked
     (_to_copy, decided before the kernel runs); otherwise an integer result is
-    torch's "Autograd not support dtype" error."""
+    torch's "Autograd not support dtype" error.
+    `wrapped_scalar(**args)`: for an op whose Scalar overloads are kernels that wrap the
+    number in a tensor and call an op with it (BinaryOps.cpp: wrapped_scalar_tensor), that
+    call as (op, args, kwargs, the signature it matches), or None. The wrapped tensor is a
+    normal one, so the inner call goes through autograd even when the outer one, on
+    inference tensors alone, went below it."""
     op.__declaration__.derivative = Derivative(name, formulas, variants, inplace_only,
-                                               float_self_only, integral_untracked)
+                                               float_self_only, integral_untracked,
+                                               wrapped_scalar)
 
 
 class OpNode(Node):
@@ -160,6 +167,10 @@ class OpNode(Node):
         for _, v in sorted(self.saved.items(), key=_unpack_order):
             _unpack(v, self)
         out = [None] * len(self.next_functions)
+        if all(g is None for g in grads):
+            # a node is run though no gradient reached it (norm's p = 0 gives none): after
+            # the unpacking, every output is undefined (any_grad_defined)
+            return out
         for inp, formula in self.rule.formulas.items():
             positions = self.edges.get(inp)
             if positions is None:

@@ -75,11 +75,15 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
     ready = []
 
     def deliver(fn, nr, grad):
-        if fn is None or grad is None or id(fn) not in reached:
+        """InputBuffer::add, then the dependency count: an undefined gradient (None) adds
+        nothing, but counts (the node runs once all its producers have, gradient or not)."""
+        if fn is None or id(fn) not in reached:
             return
         key = id(fn)
         buf = buffers.setdefault(key, {})
-        if nr in buf:
+        if grad is None:
+            pass
+        elif nr in buf:
             accumulate_into_buffer(buf, nr, grad)
         else:
             buf[nr] = grad
@@ -102,17 +106,15 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
         while ready:
             _, key, fn = heapq.heappop(ready)
             buf = buffers.pop(key, {})
-            for nr, g in buf.items():
+            for nr in buf:  # (no loop variable left holding a gradient: see sole_holder)
                 for i in captures.get((key, nr), ()):
-                    captured[i] = g
+                    captured[i] = buf[nr]
             grads_in = [buf.pop(i, None) for i in range(max(getattr(fn, "num_outputs", 1), 1))]
             del buf
             _retain_hooks(fn, dict(enumerate(grads_in)))
             if isinstance(fn, AccumulateGrad):
                 if accumulate and grads_in[0] is not None:
                     fn.apply(grads_in)
-                continue
-            if all(g is None for g in grads_in):
                 continue
             if id(fn) not in runs:  # evaluated (hooks, captures) but not needed
                 continue
@@ -123,9 +125,11 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
                 KERNEL.in_backward -= 1
             del grads_in
             edges = [(i, nxt, nr) for i, (nxt, nr) in enumerate(fn.next_functions)
-                     if nxt is not None and i < len(results) and results[i] is not None]
+                     if nxt is not None]
+            results = list(results) + [None] * (len(fn.next_functions) - len(results))
             for i, nxt, nr in edges:  # validate_outputs fails before the node is released
-                results[i] = _validate(fn, i, results, nxt, nr)
+                if results[i] is not None:
+                    results[i] = _validate(fn, i, results, nxt, nr)
             if not retain_graph:
                 fn.release()
             for i, nxt, nr in edges:

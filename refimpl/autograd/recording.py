@@ -99,6 +99,13 @@ def record_op(decl):
         # parameter is a wrapped tensor that has them.
         wrapped = _wraps_number(signature, args, kwargs, overload)
         below_autograd = bool(tensors) and all(t._is_inference for t in tensors) and not wrapped
+        if below_autograd and out is None and decl.derivative and \
+                decl.derivative.wrapped_scalar and MODE.grad_enabled and not MODE.inference:
+            inner = decl.derivative.wrapped_scalar(**_bound(signature, args, kwargs))
+            if inner is not None:  # the kernel's own call, with a normal wrapped tensor
+                inner_op, inner_args, inner_kwargs, text = inner
+                KERNEL.overload = _signature(text)
+                return inner_op(*inner_args, **inner_kwargs)
         # (in inference mode a number's wrapped tensor is an inference tensor too)
         KERNEL.keyed = not all(t._is_inference for t in tensors) or (
             out is not None and hasattr(out, "_is_inference") and not out._is_inference)
@@ -202,6 +209,17 @@ def copy_from_below(new, src):
         return copy_(new, src)
     finally:
         KERNEL.depth = depth
+
+
+_SIGNATURES = {}
+
+
+def _signature(text):
+    """The argparse Signature of an overload's text (the overload an inner call matches)."""
+    if text not in _SIGNATURES:
+        from ..argparse import Signature
+        _SIGNATURES[text] = Signature(text)
+    return _SIGNATURES[text]
 
 
 def _wraps_number(signature, args, kwargs, overload):

@@ -216,3 +216,25 @@ def test_resume_continues_a_stopped_campaign(tmp_path):
     again = subprocess.run([sys.executable, "-m", "conformance", "fuzz", "--resume",
                             str(tmp_path / "r"), "--ops", "exp"], capture_output=True, text=True)
     assert again.returncode == 2 and "drop --ops" in again.stderr
+
+
+def test_a_broken_or_stale_hypothesis_database_does_not_stop_a_run(tmp_path):
+    """The differential tests with an unusable database (a file where its folder goes), then
+    with entries that are garbage (or drawn by an older generator): they still run."""
+    def differential():
+        env = dict(os.environ, HYPOTHESIS_PROFILE="dev")
+        env.pop("CI", None)
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                               "--pyargs", "conformance.differential.test_programs"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    (tmp_path / ".hypothesis").write_text("not a folder")
+    r = differential()
+    assert r.returncode == 0 and "1 passed" in r.stdout, r.stdout + r.stderr
+    (tmp_path / ".hypothesis").unlink()
+    assert differential().returncode == 0
+    entries = [p for p in (tmp_path / ".hypothesis").rglob("*") if p.is_file()]
+    assert entries
+    for p in entries:
+        p.write_bytes(os.urandom(40))
+    r = differential()
+    assert r.returncode == 0 and "1 passed" in r.stdout, r.stdout + r.stderr

@@ -468,6 +468,42 @@ def c_copyslices_computes_selfs_part_only_where_needed(torch):
     return {"w": w}
 
 
+def c_a_node_reached_by_no_gradient_still_runs(torch):
+    # engine.cpp: a node runs once its producers have, even when none gave it a gradient
+    # (norm with p = 0 gives none): its saved tensors are unpacked, so a version check fails
+    x = torch.linspace(-2, 1, 4, requires_grad=True)
+    y = torch.prod(x, -1)
+    y.logical_or_(y)
+    return {"message": _saved_error(torch, lambda: torch.norm(y, 0, dim=[]).backward())}
+
+
+def c_a_gradient_passed_through_accumulates_in_place(torch):
+    # input_buffer.cpp: floor's zeros_like(grad) (an expand's strides), passed on as add's
+    # gradient for self, is added to in place (nothing else holds it) and keeps its strides
+    x = torch.tensor([-1.0], dtype=torch.float16, requires_grad=True)
+    g, = torch.autograd.grad(torch.floor(torch.add(x, x, alpha=0.5)).sum(), [x])
+    return {"g": g, "strides": g.stride()}
+
+
+def c_scalar_overloads_call_the_tensor_overload_with_a_wrapped_number(torch):
+    # BinaryOps.cpp: remainder/fmod/rsub.Scalar wrap the number in a (normal) tensor and call
+    # the Tensor op, which autograd sees though the tensor argument is an inference tensor;
+    # pow.Scalar's kernel calls pow_out, which autograd refuses
+    with torch.inference_mode():
+        i = torch.ones(3)
+    y = torch.ones(3, requires_grad=True)
+    y.data = i
+    out = {}
+    for name, run in (("fmod", lambda: torch.fmod(y, 2)), ("rem", lambda: y % 2),
+                      ("rsub", lambda: torch.rsub(y, 2)), ("rem_self", lambda: 2 % y),
+                      ("pow", lambda: 2 ** y)):
+        try:
+            out[name] = run()
+        except RuntimeError as e:
+            out[name] = str(e)
+    return out
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
