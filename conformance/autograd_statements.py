@@ -26,7 +26,6 @@ from .kinds import Ctx
 from .kinds.base import INVALID_P
 from .kinds.core import dtype_name, made_tensor
 from .program import ATTRIBUTE, AUGMENTED, BLOCK, FUNCTION, METHOD, OPERATOR, SETATTR, Statement
-from .runner import run_statement
 
 AUTOGRAD_P = 0.2          # share of drawn statements that are autograd ones
 # the share a generator uses unless told (Generator(autograd=...), the CLI's --autograd)
@@ -129,9 +128,9 @@ def maybe_requires_grad(gen, op, stmt):
     if not _float_leaf(t) or not gen.chooser.boolean(REQUIRES_GRAD_P):
         return
     stmt.kwargs["requires_grad"] = True
-    if run_statement(stmt, gen.env, gen.oracle) is not None:
+    if gen.rerun(stmt) is not None:
         del stmt.kwargs["requires_grad"]
-        run_statement(stmt, gen.env, gen.oracle)
+        gen.rerun(stmt)
 
 
 # --- drawers ------------------------------------------------------------------------------------

@@ -203,7 +203,7 @@ class Campaign:
                 program = generate(self.all_ops, RandomChooser(rng), self.oracle,
                                    max_statements=self.config.max_statements,
                                    reported_ops=self.reported, autograd=self.config.autograd,
-                                   swarm=self.config.swarm)
+                                   swarm=self.config.swarm, record=True)
                 self.programs += 1
                 for stmt in program.statements:
                     self.coverage[stmt.op] += 1

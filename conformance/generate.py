@@ -22,7 +22,8 @@ from contextlib import ExitStack
 from . import autograd_statements
 from .autograd_statements import DEFAULT_AUTOGRAD
 from .kinds import ARG_KINDS, OMIT, Ctx, Splat
-from .observe import observes_autograd
+from .execution import CHECK, ENTERED, LEAVING, LEFT, Event
+from .observe import observe_modes, observed_modes, observes_autograd, snapshot
 from .program import (
     AUGMENTED, FUNCTION, METHOD, OPERATOR, SETITEM_AUGMENTED, Program, Statement,
 )
@@ -70,7 +71,7 @@ class Generator:
     """Builds one program, executing it on the oracle as it goes."""
 
     def __init__(self, ops: dict, chooser, oracle, focus=None, max_statements=12,
-                 reported_ops=None, autograd=None, swarm=False):
+                 reported_ops=None, autograd=None, swarm=False, record=False):
         self.ops = ops
         self.chooser = chooser
         self.oracle = oracle
@@ -87,6 +88,12 @@ class Generator:
         self.used_focus = False
         self._next_var = 0
         self.current_op = None
+        # the oracle's events (None once the program stops being one a Side runs alike)
+        self.events = [] if record else None
+        self._prefix = ()               # path of the block whose body is being drawn
+        self._raised_in = set()         # paths of blocks whose body has raised
+        self._observe_autograd = observes_autograd(oracle)
+        self._modes = observed_modes(oracle)
         self._creation = [o for o in ops.values() if o.creates]
         self._other = [o for o in ops.values() if not o.creates]
         # --ops: the selected ops come first, but every op still helps build their
@@ -180,7 +187,31 @@ class Generator:
         self._next_var += 1
         return name
 
+    # --- the oracle's events, recorded while it runs the program being drawn ---------------
+    def _path(self):
+        """The path the next statement added to the current sink will have."""
+        return self._prefix + (len(self._sink),)
+
+    def _record(self, kind, path, op, error=None):
+        """What conformance.execution.Side would yield here, so the lockstep run need not run
+        the oracle again (see Program.oracle_events). A body statement after one that
+        raised is one the Side never runs: then there is no recording."""
+        if self.events is None:
+            return
+        if len(path) > 1 and path[:-1] in self._raised_in:
+            self.events = None
+            return
+        if kind == CHECK:
+            self.events.append(Event(CHECK, path, op, error,
+                                     snapshot(self.env, self.oracle, self._observe_autograd),
+                                     observe_modes(self.oracle, self._modes)))
+            if error is not None and len(path) > 1:
+                self._raised_in.add(path[:-1])
+        else:
+            self.events.append(Event(kind, path, op))
+
     def add_statement(self, stmt, multiple_outputs=False):
+        path = self._path()
         self.last_error = run_statement(stmt, self.env, self.oracle)
         result = self.env.get(stmt.target) if stmt.target else None
         if multiple_outputs and isinstance(result, (tuple, list)):
@@ -189,22 +220,44 @@ class Generator:
             for name, item in zip(stmt.unpacked_names(), result):
                 self.env[name] = item
         self._sink.append(stmt)
+        self._record(CHECK, path, stmt.op, self.last_error)
         return stmt
+
+    def rerun(self, stmt):
+        """Run the statement added last again, as changed since (a factory given
+        requires_grad=True); what raised, or None. Its recorded CHECK is made again."""
+        error = run_statement(stmt, self.env, self.oracle)
+        if self.events and self.events[-1].kind == CHECK:
+            self._record(CHECK, self.events.pop().path, stmt.op, error)
+        return error
 
     def add_block(self, stmt, fill):
         """Add the block statement stmt, entered on the oracle while fill() adds its body.
         last_error is then what ended the body (an exception ends the enclosing blocks too)."""
         stack = ExitStack()
+        path = self._path()
         self._sink.append(stmt)
         self.last_error = error_of(enter_block(stmt, self.env, self.oracle, stack))
         if self.last_error is not None:
+            self._record(CHECK, path, stmt.op, self.last_error)
             return stmt
-        outer, self._sink = self._sink, stmt.body
+        self._record(ENTERED, path, stmt.op)
+        outer, self._sink, prefix, self._prefix = self._sink, stmt.body, self._prefix, path
+        left = None
         try:
             fill()
         finally:
-            self._sink = outer
-            exit_block(stack)
+            self._sink, self._prefix = outer, prefix
+            self._record(LEAVING, path, stmt.op)
+            left = error_of(exit_block(stack))
+        self._record(LEFT, path, stmt.op)
+        self._record(CHECK, path, stmt.op, left)
+        if left is not None:
+            self.last_error = left
+            if len(path) > 1:
+                self._raised_in.add(path[:-1])
+        elif path in self._raised_in and len(path) > 1:
+            self._raised_in.add(path[:-1])  # an exception in the body ends this one too
         return stmt
 
     def add(self, op):
@@ -245,15 +298,18 @@ class Generator:
             self.add(op)
         if self.autograd and self.chooser.boolean(autograd_statements.FINAL_BACKWARD_P):
             autograd_statements.final_backward(self)
-        return Program(self.statements)
+        program = Program(self.statements)
+        program.oracle_events = self.events
+        return program
 
 
 def generate(ops, chooser, oracle, focus=None, max_statements=12, reported_ops=None,
-             autograd=None, swarm=False):
+             autograd=None, swarm=False, record=False):
     """One generated Program (autograd: the share of autograd statements, see Generator;
-    swarm: its ops drawn from a random few)."""
+    swarm: its ops drawn from a random few; record: keep the oracle's events as
+    program.oracle_events, see runner.run_lockstep)."""
     return Generator(ops, chooser, oracle, focus, max_statements, reported_ops, autograd,
-                     swarm).build()
+                     swarm, record).build()
 
 
 def programs(ops, oracle, focus=None, max_statements=12, autograd=None):

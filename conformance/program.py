@@ -181,6 +181,9 @@ class Statement:
 @dataclass
 class Program:
     statements: list
+    # what the oracle observed at each checkpoint while the generator drew the program
+    # (conformance.execution events), or None: run_lockstep then needs no second oracle run
+    oracle_events: list | None = field(default=None, compare=False, repr=False)
 
     def to_json(self):
         return {"statements": [s.to_json() for s in self.statements]}
