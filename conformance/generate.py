@@ -23,7 +23,9 @@ from . import autograd_statements
 from .autograd_statements import DEFAULT_AUTOGRAD
 from .kinds import ARG_KINDS, OMIT, Ctx, Splat
 from .execution import CHECK, ENTERED, LEAVING, LEFT, Event
-from .observe import observe_modes, observed_modes, observes_autograd, snapshot
+from .observe import (
+    observe_modes, observed_modes, observes_autograd, snapshot, tensor_observations,
+)
 from .program import (
     AUGMENTED, FUNCTION, METHOD, OPERATOR, SETITEM_AUGMENTED, Program, Statement,
 )
@@ -195,15 +197,21 @@ class Generator:
     def _record(self, kind, path, op, error=None):
         """What conformance.execution.Side would yield here, so the lockstep run need not run
         the oracle again (see Program.oracle_events). A body statement after one that
-        raised is one the Side never runs: then there is no recording."""
+        raised is one the Side never runs, and values left unspecified are filled in by
+        the synced run: then there is no recording."""
         if self.events is None:
             return
         if len(path) > 1 and path[:-1] in self._raised_in:
             self.events = None
             return
         if kind == CHECK:
-            self.events.append(Event(CHECK, path, op, error,
-                                     snapshot(self.env, self.oracle, self._observe_autograd),
+            snap = snapshot(self.env, self.oracle, self._observe_autograd)
+            if any(obs.get("_undefined") is not None for _, obs in tensor_observations(snap)):
+                # values the oracle leaves unspecified: the synced lockstep run fills them
+                # with the target's and judges what follows from them; a recording cannot
+                self.events = None
+                return
+            self.events.append(Event(CHECK, path, op, error, snap,
                                      observe_modes(self.oracle, self._modes)))
             if error is not None and len(path) > 1:
                 self._raised_in.add(path[:-1])

@@ -273,11 +273,6 @@ def _zeros_like(grad):
     return zeros_like(grad)
 
 
-def _where(condition, input, other):
-    from .indexing.masked import where
-    return where(condition, input, other)
-
-
 def _isfinite(t):
     from .arithmetic import logical_and, logical_not
     return logical_and(logical_not(isnan(t)), logical_not(isinf(t)))
@@ -332,8 +327,14 @@ derivative(sgn, "SgnBackward0",
 @declare("threshold_backward(Tensor grad_output, Tensor input, Scalar threshold)", forms=(),
          parsed=False, schema="aten::threshold_backward")
 def threshold_backward(grad_output, input, threshold):
-    """grad_output where input > threshold, else 0 (a NaN input passes the gradient)."""
-    return _where(input <= threshold, 0.0, grad_output)
+    """grad_output where input > threshold, else 0 (a NaN input passes the gradient):
+    Activation.cpp's own TensorIterator over (self, grad), whose layout the result takes
+    (not where()'s, which differs for zero-size tensors), threshold in their common dtype."""
+    def fn(x, g, dtype):
+        bound = to_dtype_array(np.asarray(threshold, dtype=np.float64), dtype).astype(x.dtype)
+        return np.where(x <= bound, np.zeros((), dtype=g.dtype), g)
+    fn.wants_dtype = True
+    return elementwise(fn, [input, grad_output])
 
 
 # relu: threshold_backward(grad, result, 0): zero where result <= 0 (at 0 too), NaN passes;

@@ -9,7 +9,6 @@ the next nodes. Unless the graph is retained, each node frees what it saved once
 """
 from __future__ import annotations
 
-import heapq
 
 from .grad_mode import MODE, set_grad_enabled
 from .graph import AccumulateGrad
@@ -72,7 +71,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
     dependencies = _dependencies(roots, runs, reached)
     buffers = {}
     captured = [None] * (len(inputs) if inputs is not None else 0)
-    ready = []
+    ready = ReadyQueue()
 
     def deliver(fn, nr, grad):
         """InputBuffer::add, then the dependency count: an undefined gradient (None) adds
@@ -90,7 +89,7 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
         del grad
         dependencies[key] -= 1
         if dependencies[key] == 0:
-            heapq.heappush(ready, (-fn.sequence_nr, key, fn))
+            ready.push(fn)
 
     with set_grad_enabled(bool(create_graph)):
         for (fn, nr), g in zip(roots, grads):
@@ -104,7 +103,8 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
                 _retain_hooks(fn, {nr: g})
             deliver(fn, nr, g)
         while ready:
-            _, key, fn = heapq.heappop(ready)
+            fn = ready.pop()
+            key = id(fn)
             buf = buffers.pop(key, {})
             for nr in buf:  # (no loop variable left holding a gradient: see sole_holder)
                 for i in captures.get((key, nr), ()):
@@ -142,6 +142,55 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
                     "graph. Set allow_unused=True if this is the desired behavior.")
         return tuple(captured)
     return None
+
+
+class ReadyQueue:
+    """engine.cpp's ReadyQueue: a std::priority_queue of nodes, the highest sequence_nr
+    first. AccumulateGrad and Error nodes share UINT64_MAX, and which of those goes first
+    is what the binary heap's sifting gives (libstdc++ push_heap / pop_heap, ported as
+    they are), not the order they came in: a NotImplemented node pushed before a leaf's
+    AccumulateGrad fails the backward before that leaf's grad is written."""
+
+    def __init__(self):
+        self.heap = []
+
+    def __bool__(self):
+        return bool(self.heap)
+
+    @staticmethod
+    def _less(a, b):
+        return a.sequence_nr < b.sequence_nr
+
+    def _sift_up(self, hole, top, value):  # __push_heap
+        heap, parent = self.heap, (hole - 1) // 2
+        while hole > top and self._less(heap[parent], value):
+            heap[hole] = heap[parent]
+            hole, parent = parent, (parent - 1) // 2
+        heap[hole] = value
+
+    def push(self, fn):
+        self.heap.append(fn)
+        self._sift_up(len(self.heap) - 1, 0, fn)
+
+    def pop(self):  # pop_heap (then pop_back): the top, the last element sifted into place
+        heap = self.heap
+        top, value = heap[0], heap[-1]
+        length, hole, child = len(heap) - 1, 0, 0
+        heap[-1] = top
+        while child < (length - 1) // 2:  # __adjust_heap
+            child = 2 * (child + 1)
+            if self._less(heap[child], heap[child - 1]):
+                child -= 1
+            heap[hole] = heap[child]
+            hole = child
+        if length % 2 == 0 and child == (length - 2) // 2 and length > 1:
+            child = 2 * (child + 1)
+            heap[hole] = heap[child - 1]
+            hole = child - 1
+        if length:
+            self._sift_up(hole, 0, value)
+        heap.pop()
+        return top
 
 
 def _retain_hooks(fn, grads):

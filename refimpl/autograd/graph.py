@@ -90,6 +90,7 @@ class NotImplementedNode(Node):
     def __init__(self, op_name, next_functions, metas):
         super().__init__(next_functions, metas)
         self.op_name = op_name
+        self.sequence_nr = float("inf")  # Error nodes: UINT64_MAX, run (and fail) asap
 
     def apply(self, grads):
         raise RuntimeError(f"derivative for aten::{self.op_name} is not implemented")

@@ -37,7 +37,7 @@ def test_recorded_events_are_the_oracle_run():
         assert [_plain(e) for e in program.oracle_events] == [_plain(e) for e in again], \
             program.render()
         compared += 1
-    assert compared > 250
+    assert compared > 180  # the others leave values unspecified, or raise in a block
 
 
 def test_a_recorded_mismatch_is_judged_by_the_lockstep_run():

@@ -504,6 +504,26 @@ def c_scalar_overloads_call_the_tensor_overload_with_a_wrapped_number(torch):
     return out
 
 
+def c_an_error_node_ties_with_accumulate_grad(torch):
+    # basic_ops.h: Error nodes (NotImplemented) share AccumulateGrad's UINT64_MAX sequence
+    # number; the ready queue's heap then pops the one pushed first: here floor_divide_'s
+    # node, whose error ends the backward before w's grad is written
+    a = torch.ones(3, 2, requires_grad=True)
+    w = torch.zeros(2, requires_grad=True)
+    b = a * 1
+    b //= 1.0
+    b.mul_(w)
+    return {"message": _saved_error(torch, lambda: b.mean().backward()), "w": w}
+
+
+def c_threshold_backward_is_its_own_tensor_iterator(torch):
+    # Activation.cpp threshold_backward: the result is laid out from (self, grad), which for a
+    # zero-size tensor is not where()'s layout
+    x = torch.true_divide(torch.ones(4)[4:].unsqueeze(1), -2.25).requires_grad_()
+    torch.relu(x).mean().backward()
+    return {"x": x, "strides": x.grad.stride()}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
