@@ -95,8 +95,11 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
         for (fn, nr), g in zip(roots, grads):
             if fn is not None:
                 dependencies[id(fn)] = dependencies.get(id(fn), 0) + 1
+        grads = list(grads)
         for i, ((fn, nr), g) in enumerate(zip(roots, grads)):
-            g = _validate_root(fn, nr, i, g)
+            # validate_outputs rewrites the caller's vector of root gradients in place: it
+            # holds what is delivered, so a root's gradient is never stolen by AccumulateGrad
+            g = grads[i] = _validate_root(fn, nr, i, g)
             if len(roots) == 1 and fn is not None and id(fn) not in reached and g is not None:
                 # a lone root is evaluated even when it leads to no input: its tensor
                 # pre-hooks (retain_grad) run, then it is skipped (evaluate_function)

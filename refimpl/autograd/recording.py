@@ -115,8 +115,12 @@ def record_op(decl):
         if requires and written is None and decl.derivative and decl.derivative.inplace_only:
             requires = False
         if written is not None:
-            if requires and decl.derivative and decl.derivative.float_self_only \
-                    and not written.dtype.is_floating_point:
+            if requires and not written.dtype.is_floating_point and decl.derivative is not None \
+                    and (decl.derivative.float_self_only or _not_implemented(
+                        decl, signature, args, kwargs, overload)):
+                # nothing is recorded into an integer self by copy_ (VariableTypeManual.cpp),
+                # nor by an op torch has no formula for (floor_divide_ of an int tensor
+                # that requires grad keeps its grad_fn)
                 requires = False
             _check_write(written, requires, decl)
         elif out is not None:
@@ -164,6 +168,11 @@ def record_op(decl):
     op.__wrapped__ = impl
     op.__declaration__ = decl
     return op
+
+
+def _not_implemented(decl, signature, args, kwargs, overload):
+    """Whether this call's node would be torch's NotImplemented one."""
+    return decl.derivative.rule(_bound(signature, args, kwargs), overload) is None
 
 
 def _differentiable_requires(decl, signature, args, kwargs, overload):

@@ -238,3 +238,35 @@ def test_a_broken_or_stale_hypothesis_database_does_not_stop_a_run(tmp_path):
         p.write_bytes(os.urandom(40))
     r = differential()
     assert r.returncode == 0 and "1 passed" in r.stdout, r.stdout + r.stderr
+
+
+def test_workers_spread_a_campaign_and_merge_it(tmp_path):
+    code, out, err, summary = _finish(
+        tmp_path, "--target", "tests.planted.add_alpha_ignored", "--ops", "add,sum",
+        "--examples", "60", "--seed", "18", "--workers", "2")
+    assert summary["workers"] == 2 and summary["programs"] == 60
+    assert sorted(p.name for p in (tmp_path / "r" / "shards").iterdir()) == ["0", "1"]
+    shard_programs = [json.loads((tmp_path / "r" / "shards" / k / "summary.json").read_text())
+                      ["programs"] for k in ("0", "1")]
+    assert shard_programs == [30, 30]
+    assert code == 1 and summary["counts"]["new"] >= 1  # found, and merged once
+    keys = [(f["target"], f["op"], f["property"]) for f in summary["failures"]]
+    assert len(keys) == len(set(keys))
+    assert all((tmp_path / "r" / f["repro"]).is_file() for f in summary["failures"])
+    seeds = json.loads((tmp_path / "r" / "shards.json").read_text())["shards"]
+    assert seeds[0]["seed"] != seeds[1]["seed"]
+
+
+def test_sigterm_stops_every_worker_and_merges(tmp_path):
+    proc = _fuzz(tmp_path, "--seconds", "120", "--seed", "19", "--workers", "2",
+                 "--no-progress")
+    deadline = time.monotonic() + 90
+    shard = tmp_path / "r" / "shards" / "1" / "results.jsonl"
+    while time.monotonic() < deadline and not (
+            shard.exists() and '"type": "progress"' in shard.read_text()):
+        time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["interrupted"] and summary["programs"] > 0
+    assert (tmp_path / "r" / "index.html").read_text().rstrip().endswith("</html>")

@@ -524,6 +524,28 @@ def c_threshold_backward_is_its_own_tensor_iterator(torch):
     return {"x": x, "strides": x.grad.stride()}
 
 
+def c_no_formula_records_nothing_into_an_integer_self(torch):
+    # floor_divide_ (torch's NotImplemented node) of an int tensor that requires grad (lt_
+    # gave it a grad_fn) leaves its history as it was; a float self is recorded
+    i = torch.ones(3, dtype=torch.int64)
+    i.lt_(torch.ones(3, requires_grad=True))
+    i //= 2
+    f = torch.ones(3, requires_grad=True) * 1
+    f //= 2
+    return {"i": i, "f": f}
+
+
+def c_a_root_gradient_is_never_stolen(torch):
+    # engine.cpp: validate_outputs rewrites the vector of root gradients in place, so the
+    # one AccumulateGrad gets is held twice and copied into the variable's current sizes:
+    # a leaf whose accumulator predates .data = (3 elements now, 1 then) gets 3
+    v = torch.zeros(1, requires_grad=True)
+    keep = v * 2  # keeps v's grad accumulator, with its metadata of one element
+    v.data = torch.zeros(3)
+    v.backward(gradient=torch.ones(3))
+    return {"v": v, "keep": keep}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
