@@ -213,6 +213,7 @@ class WorkerTarget:
         self.info = {}
         self.restarts = 0
         self._proc = self._child = None
+        self._zygote = False
         self._fd_in = self._fd_out = None
         self._log = tempfile.NamedTemporaryFile(prefix="conformance-worker-", suffix=".log")
         self._log_stream = open(self._log.name, "ab")  # appends: truncating it is safe
@@ -243,6 +244,8 @@ class WorkerTarget:
         """Start the worker and its first child; TargetError where the target cannot run."""
         from .targets import TargetError
         if self._proc is None or self._proc.poll() is not None:
+            if self._log_stream.closed:
+                self._log_stream = open(self._log.name, "ab")
             try:
                 self._proc = subprocess.Popen(
                     self._command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -359,7 +362,7 @@ class WorkerTarget:
                 self._proc.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
                 self._kill_worker()
-        for stream in (self._proc.stdin, self._proc.stdout):
+        for stream in (self._proc.stdin, self._proc.stdout, self._log_stream):
             try:
                 stream.close()
             except OSError:

@@ -850,7 +850,7 @@ def _rsub_wrapped(input, other, alpha=1):
 
 derivative(rsub, by_overload("RsubBackward0", "RsubBackward1"),
            input=lambda grad, alpha: maybe_multiply(-grad, _alpha(alpha)), other=lambda grad: grad,
-           wrapped_scalar=_rsub_wrapped)
+           below_autograd=_rsub_wrapped)
 
 
 def _div_name(overload, other, rounding_mode):
@@ -914,11 +914,11 @@ def _wrapped_other(op, text):
 
 derivative(remainder, _remainder_name, input=lambda grad: grad,
            other=lambda grad, input, other: -grad * div(input, other, rounding_mode="floor"),
-           wrapped_scalar=_wrapped_other(remainder, "remainder(Tensor input, Tensor other, *, "
+           below_autograd=_wrapped_other(remainder, "remainder(Tensor input, Tensor other, *, "
                                                     "Tensor out=None)"))
 derivative(fmod, by_overload("FmodBackward1", "FmodBackward0"), input=lambda grad: grad,
            other=lambda grad, input, other: -grad * div(input, other, rounding_mode="trunc"),
-           wrapped_scalar=_wrapped_other(fmod, "fmod(Tensor input, Tensor other, *, "
+           below_autograd=_wrapped_other(fmod, "fmod(Tensor input, Tensor other, *, "
                                                "Tensor out=None)"))
 derivative(reciprocal, "ReciprocalBackward0", input=lambda grad, result: -grad * (result * result))
 
@@ -992,7 +992,7 @@ def _pow_wrapped(input=None, exponent=None, self=None, out=None):
     return None
 
 
-derivative(pow, _pow_name, input=_pow_self, exponent=_pow_exponent, wrapped_scalar=_pow_wrapped)
+derivative(pow, _pow_name, input=_pow_self, exponent=_pow_exponent, below_autograd=_pow_wrapped)
 
 
 # maximum / minimum: the gradient goes to the larger (smaller) input; ties split it in half

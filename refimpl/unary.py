@@ -279,7 +279,19 @@ def _isfinite(t):
 
 
 # abs: grad * self.sgn() (0 at 0)
-derivative(abs, "AbsBackward0", input=lambda grad, input: grad * sgn(input))
+def _out_of_a_fresh_result(name):
+    """abs (unary_op_impl_with_complex_to_float) and nan_to_num (UnaryOps.cpp) call their
+    out= variant with a new result tensor: outside inference mode a normal one, so on an
+    inference input that requires grad (x.data = one) autograd refuses that call."""
+    def below_autograd(input, **_):
+        from .autograd.recording import out_refused
+        if input.requires_grad:
+            raise out_refused(name)
+    return below_autograd
+
+
+derivative(abs, "AbsBackward0", input=lambda grad, input: grad * sgn(input),
+           below_autograd=_out_of_a_fresh_result("abs"))
 derivative(log, "LogBackward0", input=lambda grad, input: grad / input)
 # sqrt: grad / (2 * result): inf at 0
 derivative(sqrt, "SqrtBackward0", input=lambda grad, result: grad / (2 * result))
@@ -355,7 +367,8 @@ def _round_name(overload, decimals):
 
 derivative(round, _round_name, input=lambda grad: _zeros_like(grad))
 # nan_to_num: grad * isfinite(self): replaced values get no gradient
-derivative(nan_to_num, "NanToNumBackward0", input=lambda grad, input: grad * _isfinite(input))
+derivative(nan_to_num, "NanToNumBackward0", input=lambda grad, input: grad * _isfinite(input),
+           below_autograd=_out_of_a_fresh_result("nan_to_num"))
 # gen_variable_type.py DONT_REQUIRE_DERIVATIVE: boolean results, never recorded
 isnan.__declaration__.derivative = False
 isinf.__declaration__.derivative = False

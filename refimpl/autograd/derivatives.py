@@ -68,9 +68,9 @@ class Derivative:
     NotImplemented node."""
 
     def __init__(self, name, formulas, variants=None, inplace_only=False, float_self_only=False,
-                 integral_untracked=False, wrapped_scalar=None):
+                 integral_untracked=False, below_autograd=None):
         self.name = name
-        self.wrapped_scalar = wrapped_scalar    # a Scalar overload's inner call (see derivative)
+        self.below_autograd = below_autograd  # what its kernel calls through autograd (see derivative)
         self.integral_untracked = integral_untracked  # an integer result is just not tracked
         self.inplace_only = inplace_only        # only the in-place twin has it (eq_, not eq)
         self.float_self_only = float_self_only  # nothing is recorded into an integer self
@@ -110,7 +110,7 @@ class _Rule:
 
 
 def derivative(op, name, variants=None, inplace_only=False, float_self_only=False,
-               integral_untracked=False, wrapped_scalar=None, **formulas):
+               integral_untracked=False, below_autograd=None, **formulas):
     """Declare op's backward rule beside its declaration:
 
         derivative(sigmoid, "SigmoidBackward0",
@@ -126,14 +126,16 @@ def derivative(op, name, variants=None, inplace_only=False, float_self_only=Fals
     `integral_untracked`: a result whose dtype argument is an integer one is not tracked
     (_to_copy, decided before the kernel runs); otherwise an integer result is
     torch's "Autograd not support dtype" error.
-    `wrapped_scalar(**args)`: for an op whose Scalar overloads are kernels that wrap the
-    number in a tensor and call an op with it (BinaryOps.cpp: wrapped_scalar_tensor), that
-    call as (op, args, kwargs, the signature it matches), or None. The wrapped tensor is a
-    normal one, so the inner call goes through autograd even when the outer one, on
-    inference tensors alone, went below it."""
+    `below_autograd(**args)`: for an op whose kernel makes a normal tensor and calls an op
+    with it, what that call does when the op's own call went below autograd (its tensors
+    all inference tensors, outside inference mode): the new tensor brings autograd back.
+    Scalar overloads wrap the number (BinaryOps.cpp wrapped_scalar_tensor) and call the
+    Tensor op: returned as (op, args, kwargs, the signature it matches); abs and
+    nan_to_num call their out= variant with a fresh result, which autograd refuses where
+    the input requires grad: raised. None: nothing more to do."""
     op.__declaration__.derivative = Derivative(name, formulas, variants, inplace_only,
                                                float_self_only, integral_untracked,
-                                               wrapped_scalar)
+                                               below_autograd)
 
 
 class OpNode(Node):
@@ -175,7 +177,7 @@ class OpNode(Node):
             positions = self.edges.get(inp)
             if positions is None:
                 continue
-            if not any((needed or self.needs)(p) for p in positions):
+            if not any((needed or self.task_needs)(p) for p in positions):
                 continue
             value = formula(**{n: self._read(n, grads) for n in self.rule.reads[inp]})
             if isinstance(value, (list, tuple)):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 from .grad_mode import MODE, set_grad_enabled
-from .graph import AccumulateGrad
+from .graph import TASK, AccumulateGrad
 from .recording import KERNEL, gradient_edge
 
 
@@ -68,6 +68,17 @@ def run_backward(outputs, grads, retain_graph, create_graph, inputs=None, accumu
             if fn is not None:  # else (a view made before its base required grad): unused
                 captures.setdefault((id(fn), nr), []).append(i)
     runs, reached = _nodes_to_run(roots, captures, accumulate, inputs)
+    outer, TASK.reached = TASK.reached, reached
+    try:
+        return _execute(roots, grads, retain_graph, create_graph, inputs, accumulate,
+                        allow_unused, captures, runs, reached)
+    finally:
+        TASK.reached = outer
+
+
+def _execute(roots, grads, retain_graph, create_graph, inputs, accumulate, allow_unused,
+             captures, runs, reached):
+    """The graph task: deliver the root gradients, then run the nodes as they get ready."""
     dependencies = _dependencies(roots, runs, reached)
     buffers = {}
     captured = [None] * (len(inputs) if inputs is not None else 0)

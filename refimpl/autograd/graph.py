@@ -25,6 +25,15 @@ FREED = ("Trying to backward through the graph a second time (or directly access
          "tensors after calling backward.")
 
 
+class _Task:
+    """The graph task running now (engine.cpp's current_graph_task): the ids of the nodes
+    it delivers gradients to, or None outside a backward pass."""
+    reached = None
+
+
+TASK = _Task()
+
+
 class Node:
     """A backward function. `apply(grads)` maps the gradients of its outputs to those of
     its inputs, one per next edge (None where not needed)."""
@@ -50,8 +59,17 @@ class Node:
                       type(self).__name__)
 
     def needs(self, i):
-        """should_compute_output(i): the i-th input leads somewhere."""
+        """should_compute_output(i): the i-th input leads somewhere (what the forward's
+        generated code asks, deciding what to save)."""
         return self.next_functions[i][0] is not None
+
+    def task_needs(self, i):
+        """task_should_compute_output(i), what apply() asks: the i-th input leads to a
+        node the running backward pass executes or captures (its exec_info:
+        autograd.grad(y, [x]) computes no gradient for y's other inputs)."""
+        nxt = self.next_functions[i][0]
+        return nxt is not None and (TASK.reached is None or id(nxt) in TASK.reached)
+
 
     def release(self):
         """Free what was saved for backward (retain_graph=False)."""

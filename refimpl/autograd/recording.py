@@ -100,9 +100,9 @@ def record_op(decl):
         wrapped = _wraps_number(signature, args, kwargs, overload)
         below_autograd = bool(tensors) and all(t._is_inference for t in tensors) and not wrapped
         if below_autograd and out is None and decl.derivative and \
-                decl.derivative.wrapped_scalar and MODE.grad_enabled and not MODE.inference:
-            inner = decl.derivative.wrapped_scalar(**_bound(signature, args, kwargs))
-            if inner is not None:  # the kernel's own call, with a normal wrapped tensor
+                decl.derivative.below_autograd and MODE.grad_enabled and not MODE.inference:
+            inner = decl.derivative.below_autograd(**_bound(signature, args, kwargs))
+            if inner is not None:  # the kernel's own call, with a normal (wrapped) tensor
                 inner_op, inner_args, inner_kwargs, text = inner
                 KERNEL.overload = _signature(text)
                 return inner_op(*inner_args, **inner_kwargs)

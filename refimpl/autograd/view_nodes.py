@@ -53,13 +53,14 @@ class CopySlices(Node):
         # fn computes self's part where its own edge (the view's history before the write)
         # leads somewhere and this node's does too (update_exec_info); its other inputs'
         # parts where this node's edges do
-        needed = lambda i: self.needs(i) and (i != 0 or self.fn.needs(0))  # noqa: E731
+        needed = lambda i: self.task_needs(i) and (  # noqa: E731
+            i != 0 or self.fn.next_functions[0][0] is not None)
         sliced = clone(grad_slice, memory_format=contiguous_format)  # tensor.cpp apply_impl
         res = self.fn.apply([sliced], needed=needed) if hasattr(self.fn, "rule") \
             else self.fn.apply([sliced])
         out = [None] * len(self.next_functions)
         for i, g in enumerate(res):
-            if i >= len(out) or not self.needs(i) or g is None:
+            if i >= len(out) or not self.task_needs(i) or g is None:
                 continue  # not needed, or undefined (then the base gets nothing either)
             if i == 0:
                 copy_(grad_slice, g)

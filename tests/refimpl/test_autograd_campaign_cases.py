@@ -546,6 +546,34 @@ def c_a_root_gradient_is_never_stolen(torch):
     return {"v": v, "keep": keep}
 
 
+def c_autograd_grad_computes_only_the_inputs_it_asks_for(torch):
+    # apply() asks task_should_compute_output (the graph task's exec_info): a gradient for
+    # clamp's max alone skips the self part, whose broadcast masks would fail
+    hi = torch.arange(1.75, requires_grad=True)
+    x = torch.linspace(-8, -0.5, 1, requires_grad=True)
+    y = x.clamp(x, hi).sum()
+    only_max = torch.autograd.grad(y, [hi], retain_graph=True)
+    return {"only_max": only_max[0],
+            "both": _saved_error(torch, lambda: torch.autograd.grad(y, [hi, x]))}
+
+
+def c_abs_calls_its_out_variant_with_a_fresh_result(torch):
+    # UnaryOps.cpp: abs and nan_to_num call abs_out / nan_to_num_out with a new (normal)
+    # result; on an inference tensor that requires grad autograd refuses it
+    with torch.inference_mode():
+        i = torch.ones(3)
+    x = torch.zeros(2, requires_grad=True)
+    x.data = i
+    out = {}
+    for name, run in (("abs", lambda: x.abs()), ("nan_to_num", lambda: torch.nan_to_num(x)),
+                      ("isnan", lambda: torch.isnan(x))):
+        try:
+            out[name] = run()
+        except RuntimeError as e:
+            out[name] = str(e)
+    return out
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
