@@ -125,9 +125,12 @@ def _resumed_config(args):
     if given:
         raise SpecError(f"--resume takes the campaign's recorded options; drop "
                         f"{', '.join('--' + g.replace('_', '-') for g in given)}")
+    from .shards import MANIFEST
     directory = Path(args.resume)
+    # a --workers campaign: its shards resume themselves; the first one's record says how
+    source = directory / "shards" / "0" if (directory / MANIFEST).is_file() else directory
     try:
-        start, totals, _, _ = resumable(directory)
+        start, totals, _, _ = resumable(source)
     except MergeError as e:
         raise SpecError(f"cannot resume {directory}: {e}") from None
     config = Config(targets=start.get("targets") or ["torch:cpu"], seed=start.get("seed"),
@@ -139,6 +142,12 @@ def _resumed_config(args):
                     statement_timeout=start.get("statement_timeout", 10.0),
                     program_timeout=start.get("program_timeout", 60.0), resume=True,
                     swarm=start.get("swarm", False))
+    if source is not directory:
+        # the run's own seed, not its first shard's; a budget given is divided between the
+        # shards (more programs, or more seconds each), else each runs what it had left
+        config.seed = json.loads((directory / MANIFEST).read_text()).get("seed", config.seed)
+        config.seconds, config.examples = args.seconds, args.examples
+        return config
     if args.seconds is not None:
         config.seconds = args.seconds
     elif args.examples is not None:

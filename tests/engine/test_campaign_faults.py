@@ -272,3 +272,19 @@ def test_sigterm_stops_every_worker_and_merges(tmp_path):
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     assert summary["interrupted"] and summary["programs"] > 0
     assert (tmp_path / "r" / "index.html").read_text().rstrip().endswith("</html>")
+
+
+def test_resume_a_workers_campaign(tmp_path):
+    _finish(tmp_path, "--examples", "20", "--seed", "20", "--workers", "2")
+    resumed = subprocess.run([sys.executable, "-m", "conformance", "fuzz", "--resume",
+                              str(tmp_path / "r"), "--examples", "10", "--no-progress"],
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "seed 20" in resumed.stdout
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["programs"] == 30 and summary["workers"] == 2
+    again = subprocess.run([sys.executable, "-m", "conformance", "fuzz", "--resume",
+                            str(tmp_path / "r"), "--no-progress"],
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr  # each shard has run its budget: nothing more
+    assert json.loads((tmp_path / "r" / "summary.json").read_text())["programs"] == 30
