@@ -346,3 +346,16 @@ def test_lone_negative_zero_products_are_unspecified():
     r = refimpl.mm(refimpl.zeros(2, 1), refimpl.tensor([[-2.5, 1.0]]))
     assert r._undefined_mask().tolist() == [[True, False], [True, False]]
     assert math.copysign(1, r[0, 1].item()) == 1.0
+
+
+def test_an_exactly_cancelling_sum_leaves_its_zero_unspecified():
+    """Accumulated in some order, x + ... - x leaves a tiny residue of either sign; cast to
+    float16 (mean(dtype=)) it is a zero whose sign depends on that order (torch:cpu gives
+    -0.0 here), so refimpl does not claim one. A sum that does not cancel stays specified."""
+    import refimpl
+    x = refimpl.full([2, 3, 2], 1 / 3.75)
+    x[1].neg_()
+    assert x.mean(dtype=refimpl.float16)._undefined_mask().all()
+    assert x.sum()._undefined_mask().all()
+    y = refimpl.full([2, 3, 2], 1 / 3.75)
+    assert y.mean(dtype=refimpl.float16)._undefined_mask() is None
