@@ -122,10 +122,11 @@ def test_hanging_target_is_a_timeout_and_the_campaign_goes_on(tmp_path):
     assert time.monotonic() - started < 90  # ends on its own, hangs and all
     assert code == 1, err
     timeouts = [f for f in summary["failures"] if f["status"] == "timeout"]
-    assert timeouts and {f["op"] for f in timeouts} == {"exp"}
-    assert "statement time limit (0.5s)" in timeouts[0]["detail"]
+    # (on a loaded machine another statement may take longer than 0.5 s too)
+    hung = [f for f in timeouts if f["op"] == "exp"]
+    assert hung and "statement time limit (0.5s)" in hung[0]["detail"]
     assert _kept_going(tmp_path, "timeout")
-    assert (tmp_path / "r" / timeouts[0]["repro"]).is_file()
+    assert (tmp_path / "r" / hung[0]["repro"]).is_file()
 
 
 def test_program_time_limit(tmp_path):
