@@ -108,12 +108,8 @@ def concatenate(tensors, axis=0):
     return cat(tensors, axis)
 
 
-@declare("stack(TensorList tensors, int dim=0, *, Tensor out=None)", forms="function",
-         schema="aten::stack",
-         out_check=_out_of_cat)
-def stack(tensors, dim=0):
-    """stack (TensorShape.cpp): every tensor the same size; for dim < ndim, cat along dim
-    then view with the new dim split off, else cat of the tensors unsqueezed at dim."""
+def _stack_checks(tensors, dim):
+    """The tensors as a list and dim wrapped, after stack's checks."""
     tensors = _as_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -125,6 +121,17 @@ def stack(tensors, dim=0):
                 "stack expects each tensor to be equal size, but got "
                 f"[{', '.join(map(str, first.shape))}] at entry 0 and "
                 f"[{', '.join(map(str, t.shape))}] at entry {i}")
+    return tensors, wrapped
+
+
+@declare("stack(TensorList tensors, int dim=0, *, Tensor out=None)", forms="function",
+         schema="aten::stack",
+         out_check=_out_of_cat)
+def stack(tensors, dim=0):
+    """stack (TensorShape.cpp): every tensor the same size; for dim < ndim, cat along dim
+    then view with the new dim split off, else cat of the tensors unsqueezed at dim."""
+    tensors, wrapped = _stack_checks(tensors, dim)
+    first = tensors[0]
     if wrapped < first.dim():
         out = cat(tensors, wrapped)
         sizes = list(first.shape)
@@ -163,6 +170,22 @@ derivative(cat, "CatBackward0",
                         grad, tensors_sizes, 0 if dim is None else dim))
 
 # stack: stack_tensors_backward: grad.select(dim, i) for each input
-derivative(stack, "StackBackward0",
+def _stack_below_autograd(tensors, dim=0, out=None):
+    """stack's kernel is at::cat then .view(): below autograd (inference tensors outside
+    inference mode) cat's result is a normal tensor, so the view is an autograd view of it."""
+    def cat_then_view(tensors, dim):
+        from .views import view
+        tensors, wrapped = _stack_checks(tensors, dim)
+        sizes = list(tensors[0].shape)
+        sizes.insert(wrapped, len(tensors))
+        return view(cat(tensors, wrapped), sizes)
+    if isinstance(tensors, (list, tuple)) and tensors and isinstance(dim, int) and \
+            -tensors[0].dim() - 1 <= dim < tensors[0].dim() and \
+            layout.wrap_dim(dim, tensors[0].dim() + 1) < tensors[0].dim():
+        return cat_then_view, (tensors, dim), {}, None
+    return None
+
+
+derivative(stack, "StackBackward0", below_autograd=_stack_below_autograd,
                     tensors=lambda grad, tensors_dtype, dim: [
                         grad.select(0 if dim is None else dim, i) for i in range(len(tensors_dtype))])

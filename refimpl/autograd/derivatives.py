@@ -130,7 +130,8 @@ def derivative(op, name, variants=None, inplace_only=False, float_self_only=Fals
     with it, what that call does when the op's own call went below autograd (its tensors
     all inference tensors, outside inference mode): the new tensor brings autograd back.
     Scalar overloads wrap the number (BinaryOps.cpp wrapped_scalar_tensor) and call the
-    Tensor op: returned as (op, args, kwargs, the signature it matches); abs and
+    Tensor op: returned as (op, args, kwargs, the signature it matches, or None: an
+    internal function, as stack's cat then view); abs and
     nan_to_num call their out= variant with a fresh result, which autograd refuses where
     the input requires grad: raised. None: nothing more to do."""
     op.__declaration__.derivative = Derivative(name, formulas, variants, inplace_only,

@@ -104,7 +104,7 @@ def record_op(decl):
             inner = decl.derivative.below_autograd(**_bound(signature, args, kwargs))
             if inner is not None:  # the kernel's own call, with a normal (wrapped) tensor
                 inner_op, inner_args, inner_kwargs, text = inner
-                KERNEL.overload = _signature(text)
+                KERNEL.overload = _signature(text) if text else None
                 return inner_op(*inner_args, **inner_kwargs)
         # (in inference mode a number's wrapped tensor is an inference tensor too)
         KERNEL.keyed = not all(t._is_inference for t in tensors) or (

@@ -574,6 +574,17 @@ def c_abs_calls_its_out_variant_with_a_fresh_result(torch):
     return out
 
 
+def c_stack_below_autograd_is_a_view_of_cat(torch):
+    # TensorShape.cpp stack: at::cat(...).view(sizes); on inference tensors outside inference
+    # mode cat's result is a normal tensor, so stack gives an autograd view of it
+    with torch.inference_mode():
+        t = torch.ones(2, 2, 1, dtype=torch.float64)
+    s = torch.stack([t, t], dim=0)
+    s.requires_grad_()
+    return {"is_view": s._is_view(), "message": _saved_error(torch, lambda: s.clamp_max_(0)),
+            "last_dim": torch.stack([t, t], dim=3)._is_view()}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
