@@ -15,6 +15,27 @@ def _saved_error(torch, run):
     return None
 
 
+def _inference_data_leaf(torch):
+    """A leaf that requires grad whose data is an inference tensor (x.data = one): ops on it
+    alone go below autograd, unless their kernels bring a normal tensor in."""
+    with torch.inference_mode():
+        data = torch.ones(3)
+    x = torch.zeros(2, requires_grad=True)
+    x.data = data
+    return x
+
+
+def _outcomes(runs):
+    """name -> what run() returned, or the message of the RuntimeError it raised."""
+    out = {}
+    for name, run in runs.items():
+        try:
+            out[name] = run()
+        except RuntimeError as e:
+            out[name] = str(e)
+    return out
+
+
 def c_saved_output_of_inplace_on_view(torch):
     # saved_variable.cpp: an output saved by an in-place op on a view is reported as the
     # output of the view's regenerated AsStridedBackward0 while that node lives
@@ -489,19 +510,10 @@ def c_scalar_overloads_call_the_tensor_overload_with_a_wrapped_number(torch):
     # BinaryOps.cpp: remainder/fmod/rsub.Scalar wrap the number in a (normal) tensor and call
     # the Tensor op, which autograd sees though the tensor argument is an inference tensor;
     # pow.Scalar's kernel calls pow_out, which autograd refuses
-    with torch.inference_mode():
-        i = torch.ones(3)
-    y = torch.ones(3, requires_grad=True)
-    y.data = i
-    out = {}
-    for name, run in (("fmod", lambda: torch.fmod(y, 2)), ("rem", lambda: y % 2),
-                      ("rsub", lambda: torch.rsub(y, 2)), ("rem_self", lambda: 2 % y),
-                      ("pow", lambda: 2 ** y)):
-        try:
-            out[name] = run()
-        except RuntimeError as e:
-            out[name] = str(e)
-    return out
+    y = _inference_data_leaf(torch)
+    return _outcomes({"fmod": lambda: torch.fmod(y, 2), "rem": lambda: y % 2,
+                      "rsub": lambda: torch.rsub(y, 2), "rem_self": lambda: 2 % y,
+                      "pow": lambda: 2 ** y})
 
 
 def c_an_error_node_ties_with_accumulate_grad(torch):
@@ -560,18 +572,9 @@ def c_autograd_grad_computes_only_the_inputs_it_asks_for(torch):
 def c_abs_calls_its_out_variant_with_a_fresh_result(torch):
     # UnaryOps.cpp: abs and nan_to_num call abs_out / nan_to_num_out with a new (normal)
     # result; on an inference tensor that requires grad autograd refuses it
-    with torch.inference_mode():
-        i = torch.ones(3)
-    x = torch.zeros(2, requires_grad=True)
-    x.data = i
-    out = {}
-    for name, run in (("abs", lambda: x.abs()), ("nan_to_num", lambda: torch.nan_to_num(x)),
-                      ("isnan", lambda: torch.isnan(x))):
-        try:
-            out[name] = run()
-        except RuntimeError as e:
-            out[name] = str(e)
-    return out
+    x = _inference_data_leaf(torch)
+    return _outcomes({"abs": lambda: x.abs(), "nan_to_num": lambda: torch.nan_to_num(x),
+                      "isnan": lambda: torch.isnan(x)})
 
 
 def c_stack_below_autograd_is_a_view_of_cat(torch):
