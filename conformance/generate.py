@@ -251,7 +251,6 @@ class Generator:
             return stmt
         self._record(ENTERED, path, stmt.op)
         outer, self._sink, prefix, self._prefix = self._sink, stmt.body, self._prefix, path
-        left = None
         try:
             fill()
         finally:
@@ -262,10 +261,8 @@ class Generator:
         self._record(CHECK, path, stmt.op, left)
         if left is not None:
             self.last_error = left
-            if len(path) > 1:
-                self._raised_in.add(path[:-1])
-        elif path in self._raised_in and len(path) > 1:
-            self._raised_in.add(path[:-1])  # an exception in the body ends this one too
+        if len(path) > 1 and (left is not None or path in self._raised_in):
+            self._raised_in.add(path[:-1])  # what ended this block ends the enclosing one
         return stmt
 
     def add(self, op):

@@ -91,12 +91,11 @@ def _execute(roots, grads, retain_graph, create_graph, inputs, accumulate, allow
             return
         key = id(fn)
         buf = buffers.setdefault(key, {})
-        if grad is None:
-            pass
-        elif nr in buf:
-            accumulate_into_buffer(buf, nr, grad)
-        else:
-            buf[nr] = grad
+        if grad is not None:
+            if nr in buf:
+                accumulate_into_buffer(buf, nr, grad)
+            else:
+                buf[nr] = grad
         del grad
         dependencies[key] -= 1
         if dependencies[key] == 0:

@@ -110,14 +110,17 @@ def record_op(decl):
         KERNEL.keyed = not all(t._is_inference for t in tensors) or (
             out is not None and hasattr(out, "_is_inference") and not out._is_inference)
         requires = (MODE.grad_enabled and not MODE.inference and decl.derivative is not False
-                    and not below_autograd and any(t.requires_grad for t in tensors)
-                    and _differentiable_requires(decl, signature, args, kwargs, overload))
+                    and not below_autograd and any(t.requires_grad for t in tensors))
+        rule = None  # the node's formulas (None: torch's NotImplemented node)
+        if requires and decl.derivative:
+            bound = _bound(signature, args, kwargs)
+            rule = decl.derivative.rule(bound, overload)
+            requires = _differentiable_requires(rule, bound)
         if requires and written is None and decl.derivative and decl.derivative.inplace_only:
             requires = False
         if written is not None:
             if requires and not written.dtype.is_floating_point and decl.derivative is not None \
-                    and (decl.derivative.float_self_only or _not_implemented(
-                        decl, signature, args, kwargs, overload)):
+                    and (decl.derivative.float_self_only or rule is None):
                 # nothing is recorded into an integer self by copy_ (VariableTypeManual.cpp),
                 # nor by an op torch has no formula for (floor_divide_ of an int tensor
                 # that requires grad keeps its grad_fn)
@@ -170,19 +173,11 @@ def record_op(decl):
     return op
 
 
-def _not_implemented(decl, signature, args, kwargs, overload):
-    """Whether this call's node would be torch's NotImplemented one."""
-    return decl.derivative.rule(_bound(signature, args, kwargs), overload) is None
-
-
-def _differentiable_requires(decl, signature, args, kwargs, overload):
+def _differentiable_requires(rule, bound):
     """Whether an input the op differentiates requires grad: compute_requires_grad of the
     generated code reads only the arguments with a formula (take's index, an integer
-    tensor that came to require grad through lt_, is not one of them)."""
-    if not decl.derivative:
-        return True  # torch::autograd::NotImplemented: every tensor input counts
-    bound = _bound(signature, args, kwargs)
-    rule = decl.derivative.rule(bound, overload)
+    tensor that came to require grad through lt_, is not one of them). Without a rule
+    (torch::autograd::NotImplemented) every tensor input counts."""
     if rule is None:
         return True
     return any(t.requires_grad for name in rule.formulas if name in bound
