@@ -14,33 +14,52 @@ from __future__ import annotations
 
 import torch
 from torch.overrides import TorchFunctionMode
-from torch.utils._pytree import tree_flatten
 
 FACTORIES = {"tensor", "as_tensor", "arange", "zeros", "ones", "full", "eye", "empty",
              "linspace", "zeros_like", "ones_like", "full_like", "empty_like"}
 
 _PATCHES = {}   # planted name -> {torch function or Tensor method: replacement}
+_PATCHED = set()  # what any of them patches
+
+
+def _tensors(value):
+    """The tensors in value, a call's arguments or result: nested tuples, lists and dicts
+    (what torch's pytree would flatten here, at a tenth of its cost: the mode runs for every
+    call on a marked tensor, the observer's t.stride() and t.tolist() included)."""
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _tensors(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _tensors(item)
 
 
 def _owner(args, kwargs):
-    for t in tree_flatten((args, kwargs))[0]:
-        if isinstance(t, torch.Tensor):
-            name = getattr(t, "_planted_bug", None)
-            if name is not None:
-                return name
+    for t in _tensors((args, kwargs)):
+        name = getattr(t, "_planted_bug", None)
+        if name is not None:
+            return name
     return None
 
 
 def _mark(result, name):
-    for t in tree_flatten(result)[0]:
-        if isinstance(t, torch.Tensor):
-            t._planted_bug = name
+    for t in _tensors(result):
+        t._planted_bug = name
     return result
 
 
 class _PlantedMode(TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
+        if func not in _PATCHED:  # most calls: the observer's reads, unpatched ops
+            result = func(*args, **kwargs)
+            if isinstance(result, (torch.Tensor, tuple, list)) and next(_tensors(result), None) is not None:
+                name = _owner(args, kwargs)
+                if name is not None:
+                    _mark(result, name)
+            return result
         name = _owner(args, kwargs)
         if name is None:
             return func(*args, **kwargs)
@@ -56,6 +75,7 @@ def plant(name, patches):
     """Register a planted bug: patches ({torch function or Tensor method or property
     accessor (torch.Tensor.data.__get__): replacement})."""
     _PATCHES[name] = dict(patches)
+    _PATCHED.update(patches)
     return name
 
 
