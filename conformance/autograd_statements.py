@@ -33,6 +33,7 @@ DEFAULT_AUTOGRAD = AUTOGRAD_P
 REQUIRES_GRAD_P = 0.3     # float factory calls given requires_grad=True
 FINAL_BACKWARD_P = 0.35   # programs that end in a backward
 MAX_DEPTH = 2             # blocks nest at most this deep
+BLOCK_REQUIRING_P = 0.75  # a block's statement works on a tensor that requires grad
 # block managers: (op, manager function, its arguments)
 MANAGERS = [("no_grad", "no_grad", []), ("enable_grad", "enable_grad", []),
             ("inference_mode", "inference_mode", []),
@@ -265,10 +266,23 @@ def d_block(gen, depth):
     few statements (ordinary ones, autograd ones, blocks)."""
     op, manager, args = gen.chooser.choice(MANAGERS)
     stmt = Statement(op=op, form=BLOCK, args=list(args), call=manager, body=[])
+    # a grad mode shows only on tensors that require grad: mostly, the program has one
+    # before the block, and the block's statements work on one of them (where the ops are
+    # drawn from many, a statement on any tensor rarely meets both the op and such a tensor)
+    if gen.chooser.boolean(BLOCK_REQUIRING_P):
+        _requiring(gen)
+        if gen.last_error is not None:
+            return True
 
     def fill():
         for _ in range(gen.chooser.integer(1, 3)):
-            gen.draw(depth + 1)
+            requiring = _names(gen, _requires_grad)
+            if requiring and gen.chooser.boolean(BLOCK_REQUIRING_P):
+                gen.prefer = _pick(gen, requiring)
+            try:
+                gen.draw(depth + 1)
+            finally:
+                gen.prefer = None
             if gen.last_error is not None:  # it ended the block
                 return
     gen.add_block(stmt, fill)
@@ -355,18 +369,25 @@ def final_backward(gen):
     """End the program in a backward whose grads the runner compares: from a computed
     tensor that requires grad, made from a float leaf that requires grad (set up here
     where the program has none)."""
-    requiring = _names(gen, _requires_grad)
-    if not requiring:
-        leaves = _names(gen, lambda t: _float_leaf(t) and not t.is_inference())
-        leaf = _pick(gen, leaves) if leaves else _float_literal(gen)
-        _add(gen, "requires_grad_", METHOD, [_var(leaf)])
-        computing = _ops(gen, lambda o: o.output in ("new", "view") and not o.creates)
-        if computing and gen.last_error is None:
-            gen.add_with_self(gen.chooser.choice(computing), leaf)
-        requiring = _names(gen, _requires_grad) or [leaf]
+    requiring = _requiring(gen)
     backward(gen, _pick(gen, _names(gen, _computed) or requiring))
     if gen.chooser.boolean(AFTER_BACKWARD_P):
         gen.chooser.choice(AFTER_BACKWARD)(gen, 0)
+
+
+def _requiring(gen):
+    """The live tensors that require grad; where there is none, a float leaf made to
+    (x.requires_grad_()) and a tensor computed from it are set up first."""
+    requiring = _names(gen, _requires_grad)
+    if requiring:
+        return requiring
+    leaves = _names(gen, lambda t: _float_leaf(t) and not t.is_inference())
+    leaf = _pick(gen, leaves) if leaves else _float_literal(gen)
+    _add(gen, "requires_grad_", METHOD, [_var(leaf)])
+    computing = _ops(gen, lambda o: o.output in ("new", "view") and not o.creates)
+    if computing and gen.last_error is None:
+        gen.add_with_self(gen.chooser.choice(computing), leaf)
+    return _names(gen, _requires_grad) or [leaf]
 
 
 def _float_literal(gen):
