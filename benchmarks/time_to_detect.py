@@ -3,9 +3,12 @@
     python benchmarks/time_to_detect.py --seeds 5                  # the ops each bug is in
     python benchmarks/time_to_detect.py --seeds 5 --all-ops        # every op enabled
     python benchmarks/time_to_detect.py --seeds 5 --all-ops --swarm
+    python benchmarks/time_to_detect.py --seeds 5 --all-ops --engine hypothesis
 
-A campaign per bug and seed, stopped as soon as it records the bug's (op, property), or at
---limit seconds (then counted as the limit, and as not found). The campaign runs its target
+A campaign per bug and seed, stopped as soon as a program diverges with the bug's (op,
+property) (Campaign.first_seen: before shrinking, which either engine then does), or at
+--limit seconds (then counted as the limit, and as not found). The hypothesis engine runs
+without an example database, so that no run replays what an earlier one found. The campaign runs its target
 in its own process (--in-process): what is measured is how fast the generator reaches the
 bug, not the worker's start. Prints per bug the median and maximum seconds, and overall
 the median of the medians and the worst.
@@ -13,7 +16,6 @@ the median of the medians and the worst.
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,17 +24,17 @@ from conformance.campaign import Campaign, Config  # noqa: E402
 from tests.test_planted import PLANTED  # noqa: E402
 
 
-def time_to_detect(module, ops, expected, seed, limit, swarm):
-    """Seconds until the expected failure is first recorded (None: not within limit)."""
+def time_to_detect(module, ops, expected, seed, limit, swarm, engine):
+    """Seconds until a program first diverges as expected (None: not within limit)."""
+    key = (f"tests.planted.{module}",) + expected
+
     def found(campaign):
-        return any((f["op"], f["property"]) == expected for f in campaign.failures.values())
-    campaign = Campaign(Config(targets=[f"tests.planted.{module}"], seconds=limit, seed=seed,
-                               ops=ops, shrink_seconds=0.0, stop_when=found, isolate=False,
-                               flaky_reruns=0, swarm=swarm))
-    t0 = time.perf_counter()
+        return key in campaign.first_seen
+    campaign = Campaign(Config(targets=[key[0]], seconds=limit, seed=seed, ops=ops,
+                               shrink_seconds=0.0, stop_when=found, isolate=False,
+                               flaky_reruns=0, swarm=swarm, engine=engine))
     campaign.run()
-    seconds = time.perf_counter() - t0
-    return seconds if found(campaign) else None
+    return campaign.first_seen[key][0] if found(campaign) else None
 
 
 def main():
@@ -41,6 +43,7 @@ def main():
     ap.add_argument("--limit", type=float, default=60.0, help="seconds per campaign")
     ap.add_argument("--all-ops", action="store_true", help="every op enabled, not the bug's")
     ap.add_argument("--swarm", action="store_true", help="swarm testing in the generator")
+    ap.add_argument("--engine", choices=["random", "hypothesis"], default="random")
     ap.add_argument("--only", help="comma-separated planted modules to measure")
     args = ap.parse_args()
     chosen = [p for p in PLANTED if not args.only or p[0] in args.only.split(",")]
@@ -50,7 +53,7 @@ def main():
         times, found = [], 0
         for seed in range(args.seeds):
             s = time_to_detect(module, None if args.all_ops else ops, expected, seed,
-                               args.limit, args.swarm)
+                               args.limit, args.swarm, args.engine)
             found += s is not None
             times.append(s if s is not None else args.limit)
         med, top = statistics.median(times), max(times)
@@ -59,7 +62,8 @@ def main():
         print(f"{module:30s} {med:9.2f} {top:8.2f}  {found}/{args.seeds}", flush=True)
     print(f"all {len(chosen)} bugs: median of medians {statistics.median(medians):.2f}s, "
           f"largest median {max(medians):.2f}s, worst {worst:.2f}s "
-          f"({'all ops' if args.all_ops else 'their ops'}{', swarm' if args.swarm else ''})")
+          f"({'all ops' if args.all_ops else 'their ops'}{', swarm' if args.swarm else ''}, "
+          f"{args.engine} engine)")
 
 
 if __name__ == "__main__":

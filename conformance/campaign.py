@@ -49,6 +49,8 @@ class Config:
     flaky_reruns: int = 3           # runs again of a diverging program, to tell flaky ones
     resume: bool = False            # continue the campaign whose results are in report_dir
     swarm: bool = False             # each program draws its ops from a random few
+    engine: str = "random"          # what draws the programs: random, or hypothesis
+    database: Path | None = None    # the hypothesis engine's example database (None: none)
 
     def recorded(self):
         """What a resumed campaign takes from the start record (resumable())."""
@@ -57,7 +59,9 @@ class Config:
                 "seconds": self.seconds, "examples": self.examples,
                 "spec_dir": str(self.spec_dir) if self.spec_dir else None,
                 "isolate": self.isolate, "statement_timeout": self.statement_timeout,
-                "program_timeout": self.program_timeout, "swarm": self.swarm}
+                "program_timeout": self.program_timeout, "swarm": self.swarm,
+                "engine": self.engine,
+                "database": str(self.database) if self.database else None}
 
 
 def resumable(report_dir: Path):
@@ -105,6 +109,7 @@ class Campaign:
         self.spellings = collections.defaultdict(collections.Counter)
         self.exercised = collections.Counter()  # (target, op) statements run
         self.matched_ledger = set()
+        self.first_seen = {}                    # failure class -> (seconds, programs)
         self.programs = 0
         self.statements = 0
         self.started = datetime.datetime.now(datetime.timezone.utc)
@@ -188,7 +193,7 @@ class Campaign:
         # a resumed segment draws other programs than the segments before it
         rng = random.Random(self.seed if not self.segment else f"{self.seed}/{self.segment}")
         t0 = self._t0 = time.monotonic()
-        next_progress = t0 + self.config.progress_every
+        self._next_progress = t0 + self.config.progress_every
         previous = None
         if threading.current_thread() is threading.main_thread():
             previous = signal.signal(signal.SIGTERM, _on_sigterm)
@@ -196,31 +201,17 @@ class Campaign:
         try:
             if progress is not None:
                 progress.start()
-            while not self._done(t0):
-                if time.monotonic() >= next_progress:  # what a crash would otherwise lose
-                    self._log(self._totals("progress"))
-                    next_progress += self.config.progress_every
-                program = generate(self.all_ops, RandomChooser(rng), self.oracle,
-                                   max_statements=self.config.max_statements,
-                                   reported_ops=self.reported, autograd=self.config.autograd,
-                                   swarm=self.config.swarm, record=True)
-                self.programs += 1
-                for stmt in program.statements:
-                    self.coverage[stmt.op] += 1
-                    self.spellings[stmt.op][stmt.spelling or stmt.form] += 1
-                for target in self.targets:
-                    try:
-                        divergence, ran = run_lockstep(program, self.oracle, target)
-                    except TargetFault as fault:
-                        divergence, ran = None, fault.index
-                        self._record_fault(program, fault, target)
-                    self.statements += ran
-                    for stmt in program.statements[:ran]:
-                        self.exercised[(target.spec, stmt.op)] += 1
-                    if divergence is not None:
+            if self.config.engine == "hypothesis":
+                from .hypothesis_engine import HypothesisEngine
+                HypothesisEngine(self, rng).run()
+            else:
+                while not self._done():
+                    program = generate(self.all_ops, RandomChooser(rng), self.oracle,
+                                       max_statements=self.config.max_statements,
+                                       reported_ops=self.reported, autograd=self.config.autograd,
+                                       swarm=self.config.swarm, record=True)
+                    for target, divergence in self.test(program):
                         self._record(program, divergence, target)
-                if progress is not None:
-                    progress.update(self)
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (Terminated)
             self.interrupted = True
         finally:
@@ -243,6 +234,44 @@ class Campaign:
                     signal.signal(signal.SIGTERM, previous)
         return summary
 
+    def test(self, program):
+        """Run program on every target, counting what ran; the (target, divergence) pairs
+        where it diverged. A crash or a timeout is recorded here (conformance.worker)."""
+        if time.monotonic() >= self._next_progress:  # what a crash would otherwise lose
+            self._log(self._totals("progress"))
+            self._next_progress += self.config.progress_every
+        self.programs += 1
+        for stmt in program.statements:
+            self.coverage[stmt.op] += 1
+            self.spellings[stmt.op][stmt.spelling or stmt.form] += 1
+        diverged = []
+        for target in self.targets:
+            try:
+                divergence, ran = run_lockstep(program, self.oracle, target)
+            except TargetFault as fault:
+                divergence, ran = None, fault.index
+                self._record_fault(program, fault, target)
+            self.statements += ran
+            for stmt in program.statements[:ran]:
+                self.exercised[(target.spec, stmt.op)] += 1
+            if divergence is not None:
+                self._seen(self.key(target, divergence))
+                diverged.append((target, divergence))
+        if self.config.progress is not None:
+            self.config.progress.update(self)
+        return diverged
+
+    @staticmethod
+    def key(target, divergence):
+        """The class a divergence is de-duplicated by: (target, op, property)."""
+        return (target.spec, divergence.op, divergence.first.property)
+
+    def _seen(self, key):
+        """Note when a failure class was first met, before any shrinking (what
+        benchmarks/time_to_detect.py measures): seconds into the run, and programs run."""
+        self.first_seen.setdefault(
+            key, (self.elapsed_before + time.monotonic() - self._t0, self.programs))
+
     def _totals(self, kind):
         """A results.jsonl record of the counts so far (progress, or the end of the run)."""
         return {"type": kind, "programs": self.programs, "statements": self.statements,
@@ -255,7 +284,8 @@ class Campaign:
                 "possibly_fixed": self.possibly_fixed() if kind == "end" else [],
                 **({"target_info": self.target_info()} if kind == "end" else {})}
 
-    def _done(self, t0):
+    def _done(self):
+        t0 = self._t0
         if self.config.stop_when is not None and self.config.stop_when(self):
             return True
         if self.config.examples is not None and self.programs >= self.config.examples:
@@ -272,7 +302,7 @@ class Campaign:
 
     def _record(self, program, divergence, target):
         m = divergence.first
-        key = (target.spec, divergence.op, m.property)
+        key = self.key(target, divergence)
         if key in self.failures:
             self.failures[key]["count"] += 1
             return
@@ -328,6 +358,7 @@ class Campaign:
         index = min(fault.index, len(program.statements) - 1)
         op = fault_op(program, fault)
         key = (target.spec, op, fault.kind)
+        self._seen(key)
         if key in self.failures:
             self.failures[key]["count"] += 1
             return

@@ -72,6 +72,13 @@ def build_parser():
                         "is not a terminal) a progress line is printed")
     f.add_argument("--swarm", action="store_true",
                    help="swarm testing: each program draws its ops from a random few")
+    f.add_argument("--engine", choices=["random", "hypothesis"], default="random",
+                   help="what draws the programs: a seeded random stream (default: the faster "
+                        "finder, see README) or hypothesis (shrinking on its choices, an "
+                        "example database replayed by the next campaign, hypothesis.target)")
+    f.add_argument("--database", metavar="DIR", default=".hypothesis/campaign",
+                   help="--engine hypothesis: its example database (default "
+                        ".hypothesis/campaign); 'none' for none")
     f.add_argument("--workers", type=_positive(int), default=1, metavar="N",
                    help="spread the campaign over N processes (shards with their own seeds, "
                         "merged into one report; a program budget is divided between them)")
@@ -114,7 +121,8 @@ def main(argv=None):
 
 # options a resumed campaign takes from its start record
 _RECORDED = ("target", "ops", "seed", "specs", "max_statements", "autograd", "in_process",
-             "statement_timeout", "program_timeout", "report", "swarm", "workers")
+             "statement_timeout", "program_timeout", "report", "swarm", "workers", "engine",
+             "database")
 
 
 def _resumed_config(args):
@@ -141,7 +149,8 @@ def _resumed_config(args):
                     isolate=start.get("isolate", True),
                     statement_timeout=start.get("statement_timeout", 10.0),
                     program_timeout=start.get("program_timeout", 60.0), resume=True,
-                    swarm=start.get("swarm", False))
+                    swarm=start.get("swarm", False), engine=start.get("engine", "random"),
+                    database=Path(start["database"]) if start.get("database") else None)
     if source is not directory:
         # the run's own seed, not its first shard's; a budget given is divided between the
         # shards (more programs, or more seconds each), else each runs what it had left
@@ -169,7 +178,9 @@ def _fuzz(args):
                     spec_dir=Path(args.specs) if args.specs else None,
                     progress_every=args.progress_every, autograd=args.autograd,
                     isolate=not args.in_process, statement_timeout=args.statement_timeout,
-                    program_timeout=args.program_timeout, swarm=args.swarm)
+                    program_timeout=args.program_timeout, swarm=args.swarm,
+                    engine=args.engine,
+                    database=None if args.database == "none" else Path(args.database))
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
     return _run_campaign(args, config, Path(args.report))

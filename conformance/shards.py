@@ -46,6 +46,7 @@ def shard_options(config):
         out.append("--in-process")
     if config.swarm:
         out.append("--swarm")
+    out += ["--engine", config.engine, "--database", str(config.database or "none")]
     out += ["--max-statements", str(config.max_statements),
             "--statement-timeout", str(config.statement_timeout),
             "--program-timeout", str(config.program_timeout)]
