@@ -77,6 +77,15 @@ def resumable(report_dir: Path):
     return start, totals or {}, failures, segments
 
 
+def _drop_torn_line(path: Path):
+    """Cut a line a killed run left half written off the end of path, so that the records
+    appended next start on a line of their own."""
+    with open(path, "rb+") as f:
+        data = f.read()
+        if data and not data.endswith(b"\n"):
+            f.truncate(data.rfind(b"\n") + 1)
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, ended as Ctrl-C is: the run stops and its report is written."""
 
@@ -159,6 +168,10 @@ class Campaign:
         self.statements = totals.get("statements", 0)
         self.elapsed_before = totals.get("seconds", 0.0)
         self.coverage.update(totals.get("coverage", {}))
+        for op, counts in totals.get("spellings", {}).items():
+            self.spellings[op].update(counts)
+        for target, counts in totals.get("exercised", {}).items():
+            self.exercised.update({(target, op): n for op, n in counts.items()})
         for f in failures:
             f.pop("_repro_text", None)
             f.pop("type", None)
@@ -172,6 +185,7 @@ class Campaign:
             return
         (d / "repros").mkdir(parents=True, exist_ok=True)
         if self.config.resume:
+            _drop_torn_line(d / "results.jsonl")
             self._results = open(d / "results.jsonl", "a", encoding="utf-8")
             self._log({"type": "resume", "segment": self.segment, "programs": self.programs,
                        "resumed": datetime.datetime.now(datetime.timezone.utc).isoformat()})
@@ -278,11 +292,19 @@ class Campaign:
                 "seconds": round(self.elapsed_before + (self.elapsed if kind == "end"
                                                         else time.monotonic() - self._t0), 3),
                 "interrupted": self.interrupted, "coverage": dict(self.coverage),
+                "spellings": {op: dict(c) for op, c in self.spellings.items()},
+                "exercised": self._exercised_by_target(),
                 "targets": [t.spec for t in self.targets],
                 "failure_counts": {f["id"]: f["count"] for f in self.failures.values()},
                 "torch_version": ", ".join(sorted({t.torch_version() for t in self.targets})),
                 "possibly_fixed": self.possibly_fixed() if kind == "end" else [],
                 **({"target_info": self.target_info()} if kind == "end" else {})}
+
+    def _exercised_by_target(self):
+        out = collections.defaultdict(dict)
+        for (target, op), n in self.exercised.items():
+            out[target][op] = n
+        return dict(out)
 
     def _done(self):
         t0 = self._t0

@@ -53,6 +53,7 @@ def merge(run_dirs, out_dir: Path, concurrent=False):
     programs = statements = 0
     seconds = 0.0
     coverage = collections.Counter()
+    spellings = collections.defaultdict(collections.Counter)
     targets, versions, seeds, errors = [], set(), [], []
     merged = {}
     fixed_candidates, matched = {}, set()
@@ -77,6 +78,8 @@ def merge(run_dirs, out_dir: Path, concurrent=False):
             seconds += totals.get("seconds", 0.0)
             longest = max(longest, totals.get("seconds", 0.0))
             coverage.update(totals.get("coverage", {}))
+            for op, counts in totals.get("spellings", {}).items():
+                spellings[op].update(counts)
             versions.update(v for v in totals.get("torch_version", "").split(", ") if v)
             for entry in totals.get("possibly_fixed", []):
                 fixed_candidates[entry["ledger_id"]] = entry
@@ -120,7 +123,9 @@ def merge(run_dirs, out_dir: Path, concurrent=False):
                    "flaky": counts.get("flaky", 0), "crash": counts.get("crash", 0),
                    "timeout": counts.get("timeout", 0), "possibly_fixed": len(fixed)},
         "failures": failures_out, "possibly_fixed": fixed,
-        "coverage": dict(sorted(coverage.items())), "target_errors": errors,
+        "coverage": dict(sorted(coverage.items())),
+        "spellings": {op: dict(sorted(c.items())) for op, c in sorted(spellings.items())},
+        "target_errors": errors,
     }
     atomic.write_text(out_dir / "summary.json", json.dumps(summary, indent=2, allow_nan=True))
     report.write_html(out_dir, summary)

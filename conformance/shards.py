@@ -24,6 +24,22 @@ from . import atomic
 from .merge import merge
 
 MANIFEST = "shards.json"
+SHARD_RESTARTS = 3  # times a shard whose process died is resumed
+
+
+def _died(proc, directory):
+    """Whether a shard's process ended without finishing its run: no end record (a usage
+    error, exit 2, is not retried)."""
+    if proc.returncode == 2:
+        return False
+    path = directory / "results.jsonl"
+    if not path.is_file():
+        return True
+    lines = path.read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)
+    try:
+        return json.loads(lines[-1]).get("type") != "end"
+    except json.JSONDecodeError:
+        return True
 
 
 def shard_seeds(seed, workers):
@@ -120,10 +136,24 @@ def run_sharded(config, workers, report_dir: Path, progress=None):
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     totals = _Totals()
+    restarts = [0] * len(procs)
     try:
         if progress is not None:
             progress.start()
-        while any(p.poll() is None for p in procs):
+        while True:
+            for k, proc in enumerate(procs):
+                if proc.poll() is not None and restarts[k] < SHARD_RESTARTS \
+                        and _died(proc, directories[k]):
+                    # the shard's own process died (killed, out of memory): it resumes
+                    # from its results.jsonl, for what its budget had left
+                    restarts[k] += 1
+                    procs[k] = subprocess.Popen(
+                        [sys.executable, "-m", "conformance", "fuzz", "--no-progress",
+                         "--progress-every", str(min(config.progress_every, 2.0)),
+                         "--resume", str(directories[k])],
+                        stdout=logs[k], stderr=subprocess.STDOUT)
+            if all(proc.poll() is not None for proc in procs):
+                break
             time.sleep(0.2)
             if progress is not None:
                 progress.update(totals.read(directories))
@@ -152,6 +182,7 @@ def run_sharded(config, workers, report_dir: Path, progress=None):
     summary["interrupted"] = interrupted or summary.get("interrupted", False)
     summary["workers"] = len(shards)
     summary["shard_exit_codes"] = [p.returncode for p in procs]
+    summary["shard_restarts"] = restarts
     atomic.write_text(report_dir / "summary.json", json.dumps(summary, indent=2, allow_nan=True))
     return summary
 

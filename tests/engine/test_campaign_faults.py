@@ -289,3 +289,59 @@ def test_resume_a_workers_campaign(tmp_path):
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr  # each shard has run its budget: nothing more
     assert json.loads((tmp_path / "r" / "summary.json").read_text())["programs"] == 30
+
+
+def test_resume_restores_what_was_exercised(tmp_path):
+    """A resumed segment starts from the counts the stopped one had: statements per op and
+    call spelling, and per target what ran (which decides a ledger entry's 'possibly fixed')."""
+    config = dict(examples=40, seed=21, report_dir=tmp_path / "r", isolate=False)
+    first = Campaign(Config(**config))
+    first.run()
+    resumed = Campaign(Config(**config, resume=True))
+    assert resumed.exercised == first.exercised and resumed.exercised
+    assert resumed.spellings == first.spellings and resumed.coverage == first.coverage
+
+
+def _shard_pid(report, k):
+    """The process id of the campaign running shard k of report (from /proc)."""
+    wanted = str(report / "shards" / str(k))
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                args = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")
+            except OSError:
+                continue
+            if wanted.encode() in args and b"conformance" in args:
+                return int(entry)
+    return None
+
+
+def test_a_shard_whose_process_dies_is_resumed(tmp_path):
+    report = tmp_path / "r"
+    proc = _fuzz(tmp_path, "--seconds", "12", "--seed", "22", "--workers", "2",
+                 "--no-progress")
+    shard = report / "shards" / "0" / "results.jsonl"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not (
+            shard.exists() and '"type": "progress"' in shard.read_text()):
+        time.sleep(0.3)
+    os.kill(_shard_pid(report, 0), signal.SIGKILL)
+    out, err = proc.communicate(timeout=300)
+    summary = json.loads((report / "summary.json").read_text())
+    assert summary["shard_restarts"] == [1, 0], (out, err)
+    records = [json.loads(line) for line in shard.read_text().splitlines() if line.strip()]
+    assert any(r["type"] == "resume" for r in records) and records[-1]["type"] == "end"
+    assert not summary["interrupted"]
+
+
+def test_resume_after_a_kill_mid_write(tmp_path):
+    """A run killed while writing a record leaves half a line; resuming drops it, so the
+    file stays one JSON record per line."""
+    config = dict(examples=20, seed=23, report_dir=tmp_path / "r", isolate=False)
+    Campaign(Config(**config)).run()
+    results = tmp_path / "r" / "results.jsonl"
+    with open(results, "a", encoding="utf-8") as f:
+        f.write('{"type": "progress", "progr')
+    Campaign(Config(**{**config, "examples": 30}, resume=True)).run()
+    records = [json.loads(line) for line in results.read_text().splitlines()]
+    assert [r["type"] for r in records].count("resume") == 1 and records[-1]["programs"] == 30
