@@ -3,6 +3,7 @@ what `--workers N` gains.
 
     python benchmarks/throughput.py --seconds 30 --rounds 3        # end to end + split
     python benchmarks/throughput.py --workers 1,2 --seconds 30     # --workers speed-up
+    python benchmarks/throughput.py --engines random,hypothesis    # the two engines
 
 End to end is `python -m conformance fuzz` itself (generator, the oracle, the target in
 its worker process, every property observed and compared after every statement, autograd
@@ -34,12 +35,13 @@ from conformance.specs import load_ops  # noqa: E402
 from conformance.targets import parse_target  # noqa: E402
 
 
-def campaign(seconds, seed, target, workers=1):
+def campaign(seconds, seed, target, workers=1, engine="random"):
     """(statements/s, programs/s) of one `fuzz` run, from its summary."""
     with tempfile.TemporaryDirectory() as d:
         subprocess.run([sys.executable, "-m", "conformance", "fuzz", "--target", target,
                         "--seconds", str(seconds), "--seed", str(seed), "--report", d,
-                        "--no-progress", "--workers", str(workers)],
+                        "--no-progress", "--workers", str(workers), "--engine", engine,
+                        "--database", "none"],
                        cwd=ROOT, check=False, capture_output=True, text=True)
         s = json.loads((Path(d) / "summary.json").read_text())
     return s["statements_per_second"], s["programs_per_second"]
@@ -101,18 +103,21 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", help="compare these --workers values (e.g. 1,2) instead")
+    ap.add_argument("--engines", help="compare these engines (random,hypothesis) instead")
     args = ap.parse_args()
-    if args.workers:
-        counts = [int(w) for w in args.workers.split(",")]
-        rates = {w: [] for w in counts}
+    if args.workers or args.engines:
+        option = "--workers" if args.workers else "--engine"
+        values = (args.workers or args.engines).split(",")
+        rates = {v: [] for v in values}
         for r in range(args.rounds):
-            for w in counts:
-                rates[w].append(campaign(args.seconds, args.seed + r, args.target, w)[0])
-                print(f"round {r + 1}: --workers {w}: {rates[w][-1]:.0f} statements/s", flush=True)
-        base = statistics.median(rates[counts[0]])
-        for w in counts:
-            m = statistics.median(rates[w])
-            print(f"--workers {w}: median {m:.0f} statements/s ({m / base:.2f}x --workers {counts[0]})")
+            for v in values:
+                run = dict(workers=int(v)) if args.workers else dict(engine=v)
+                rates[v].append(campaign(args.seconds, args.seed + r, args.target, **run)[0])
+                print(f"round {r + 1}: {option} {v}: {rates[v][-1]:.0f} statements/s", flush=True)
+        base = statistics.median(rates[values[0]])
+        for v in values:
+            m = statistics.median(rates[v])
+            print(f"{option} {v}: median {m:.0f} statements/s ({m / base:.2f}x {option} {values[0]})")
         return
     ours, theirs = [], []
     for r in range(args.rounds):

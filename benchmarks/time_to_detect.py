@@ -21,20 +21,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conformance.campaign import Campaign, Config  # noqa: E402
-from tests.test_planted import PLANTED  # noqa: E402
+from tests.test_planted import PLANTED, reports  # noqa: E402
 
 
 def time_to_detect(module, ops, expected, seed, limit, swarm, engine):
     """Seconds until a program first diverges as expected (None: not within limit)."""
-    key = (f"tests.planted.{module}",) + expected
+    target = f"tests.planted.{module}"
 
-    def found(campaign):
-        return key in campaign.first_seen
-    campaign = Campaign(Config(targets=[key[0]], seconds=limit, seed=seed, ops=ops,
-                               shrink_seconds=0.0, stop_when=found, isolate=False,
-                               flaky_reruns=0, swarm=swarm, engine=engine))
+    def first(campaign):
+        return min((seconds for (t, op, prop), (seconds, _) in campaign.first_seen.items()
+                    if t == target and reports(expected, op, prop)), default=None)
+    campaign = Campaign(Config(targets=[target], seconds=limit, seed=seed, ops=ops,
+                               shrink_seconds=0.0, isolate=False, flaky_reruns=0, swarm=swarm,
+                               engine=engine, stop_when=lambda c: first(c) is not None))
     campaign.run()
-    return campaign.first_seen[key][0] if found(campaign) else None
+    return first(campaign)
 
 
 def main():
