@@ -16,16 +16,17 @@ from pathlib import Path
 from . import atomic, repro, report
 from .autograd_statements import STATEMENT_OPS
 from .generate import ARG_KINDS, RandomChooser, generate
-from .observe import ALL_PROPERTIES
+from .observe import ALL_PROPERTIES, observed_groups
 from .program import Program
 from .runner import run_lockstep
 from .shrink import fault_of, fault_op, same_divergence, same_fault, shrink
-from .specs import load_ledger, load_ops, select_ops
+from .specs import known_entry, load_ledger, load_ops, select_ops
 from .targets import TargetError, parse_target
 from .worker import TargetFault, WorkerTarget
 
 
 PROGRESS_EVERY = 10.0  # seconds between progress records in results.jsonl
+MISMATCHES_KEPT = 12   # of a failure's first diverging statement, for the report's table
 
 
 @dataclass
@@ -75,6 +76,14 @@ def resumable(report_dir: Path):
     text = (report_dir / "results.jsonl").read_text(encoding="utf-8")
     segments = 1 + text.count('"type": "resume"')
     return start, totals or {}, failures, segments
+
+
+def _error_text(error):
+    """What a side raised at the diverging statement, "Type: message" (None: nothing)."""
+    if error is None:
+        return None
+    kind, message = error
+    return f"{kind}: {message}"[:1000]
 
 
 def _drop_torn_line(path: Path):
@@ -298,6 +307,8 @@ class Campaign:
                 "failure_counts": {f["id"]: f["count"] for f in self.failures.values()},
                 "torch_version": ", ".join(sorted({t.torch_version() for t in self.targets})),
                 "possibly_fixed": self.possibly_fixed() if kind == "end" else [],
+                **({"ledger": self.ledger_status(), "areas": self.areas(),
+                    "groups": observed_groups(self.oracle)} if kind == "end" else {}),
                 **({"target_info": self.target_info()} if kind == "end" else {})}
 
     def _exercised_by_target(self):
@@ -316,11 +327,8 @@ class Campaign:
             return True
         return self.config.examples is None and self.config.seconds is None and self.programs >= 100
 
-    def _ledger_entry(self, target, op, prop, dtype):
-        for entry in self.ledger:
-            if entry.matches(target, op, prop, dtype):
-                return entry
-        return None
+    def ledger_entry(self, target, divergence):
+        return known_entry(self.ledger, target, divergence)
 
     def _record(self, program, divergence, target):
         m = divergence.first
@@ -328,8 +336,7 @@ class Campaign:
         if key in self.failures:
             self.failures[key]["count"] += 1
             return
-        entry = self._ledger_entry(target.spec, divergence.op, m.property,
-                                   divergence.dtype_of(m.variable) if m.variable else None)
+        entry = self.ledger_entry(target, divergence)
         if entry is not None:
             self.matched_ledger.add(entry.id)
         predicate = same_divergence(divergence.op, m.property)
@@ -352,6 +359,9 @@ class Campaign:
             "link": entry.link if entry else None,
             "statement": small.statements[final.index].render(),
             "variable": final.first.variable, "detail": final.first.detail(),
+            "mismatches": [m.as_record() for m in final.mismatches[:MISMATCHES_KEPT]],
+            "oracle_error": _error_text(final.oracle_error),
+            "target_error": _error_text(final.target_error),
             "count": 1, "program_length": len(small.statements),
             "repro": f"repros/{fid}.py", "program": small.to_json(),
         }
@@ -413,15 +423,32 @@ class Campaign:
         self._log({"type": "failure", **record})
 
     # --- results --------------------------------------------------------------------------
-    def possibly_fixed(self):
+    def ledger_status(self):
+        """Every ledger entry and what this run made of it: reproduced; no longer
+        reproducing (its op ran on a target it names and nothing matched it: possibly fixed
+        upstream); or not exercised."""
         out = []
         for entry in self.ledger:
             if entry.id in self.matched_ledger:
-                continue
-            if any(entry.covers(t, op) for (t, op) in self.exercised):
-                out.append({"ledger_id": entry.id, "op": entry.op, "property": entry.property,
-                            "target": entry.target, "reason": entry.reason, "link": entry.link})
+                status = "reproduced"
+            elif any(entry.covers(t, op) for (t, op) in self.exercised):
+                status = "no longer reproducing"
+            else:
+                status = "not exercised"
+            out.append({"ledger_id": entry.id, "op": entry.op, "property": entry.property,
+                        "target": entry.target, "dtype": entry.dtype, "detail": entry.detail,
+                        "reason": entry.reason, "link": entry.link, "status": status})
         return out
+
+    def possibly_fixed(self):
+        return [e for e in self.ledger_status() if e["status"] == "no longer reproducing"]
+
+    def areas(self):
+        """The area of every op: its spec file's name (views, reductions, ...), or
+        autograd for the generator's autograd statements."""
+        out = {name: Path(spec.source).stem for name, spec in self.all_ops.items()}
+        out.update({op: "autograd" for op in STATEMENT_OPS if op not in out})
+        return dict(sorted(out.items()))
 
     def summary(self):
         failures = sorted(self.failures.values(), key=lambda f: f["id"])
@@ -430,7 +457,7 @@ class Campaign:
         versions = sorted({t.torch_version() for t in self.targets})
         seconds = self.elapsed_before + self.elapsed
         return {
-            "tool": "torch-conformance",
+            "tool": "torch-conformance", "schema_version": report.SUMMARY_SCHEMA,
             "started": self.started.isoformat(timespec="seconds"),
             "seconds": round(self.elapsed_before + self.elapsed, 3), "seed": self.seed,
             "oracle": "refimpl", "targets": [t.spec for t in self.targets],
@@ -450,6 +477,11 @@ class Campaign:
             "possibly_fixed": fixed,
             "coverage": dict(sorted(self.coverage.items())),
             "spellings": {op: dict(sorted(c.items())) for op, c in sorted(self.spellings.items())},
+            "exercised": self._exercised_by_target(),
+            "groups": observed_groups(self.oracle),
+            "areas": self.areas(),
+            "ledger": self.ledger_status(),
+            "engine": self.config.engine,
             "target_errors": [],
         }
 

@@ -27,6 +27,11 @@ class Mismatch:
         who = f"{self.property} of {self.variable}" if self.variable else self.property
         return f"{who}: oracle {_short(self.expected)} != target {_short(self.actual)}"
 
+    def as_record(self):
+        """For results.jsonl: the values as their (shortened) reprs."""
+        return {"variable": self.variable, "property": self.property,
+                "oracle": _short(self.expected), "target": _short(self.actual)}
+
 
 def _short(v, limit=300):
     s = repr(v)

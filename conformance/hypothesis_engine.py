@@ -138,9 +138,7 @@ class HypothesisEngine:
         for target, divergence in diverged:
             key = c.key(target, divergence)
             m = divergence.first
-            known = c._ledger_entry(target.spec, divergence.op, m.property,
-                                    divergence.dtype_of(m.variable) if m.variable else None)
-            if key in c.failures or known is not None:
+            if key in c.failures or c.ledger_entry(target, divergence) is not None:
                 c._record(program, divergence, target)  # counted, or recorded as known
                 continue
             if key not in self.deterministic:

@@ -45,6 +45,9 @@ def read_run(run_dir: Path):
     return start or {}, totals, failures
 
 
+_LEDGER_RANK = {"reproduced": 0, "no longer reproducing": 1, "not exercised": 2}
+
+
 def merge(run_dirs, out_dir: Path, concurrent=False):
     """Write out_dir/{summary.json,index.html,junit.xml,repros/} for the runs together.
     concurrent: the runs ran side by side (--workers), so the run took as long as the
@@ -54,6 +57,8 @@ def merge(run_dirs, out_dir: Path, concurrent=False):
     seconds = 0.0
     coverage = collections.Counter()
     spellings = collections.defaultdict(collections.Counter)
+    exercised = collections.defaultdict(collections.Counter)
+    areas, groups, ledger, engines = {}, [], {}, set()
     targets, versions, seeds, errors = [], set(), [], []
     merged = {}
     fixed_candidates, matched = {}, set()
@@ -80,6 +85,15 @@ def merge(run_dirs, out_dir: Path, concurrent=False):
             coverage.update(totals.get("coverage", {}))
             for op, counts in totals.get("spellings", {}).items():
                 spellings[op].update(counts)
+            for target, counts in totals.get("exercised", {}).items():
+                exercised[target].update(counts)
+            areas.update(totals.get("areas", {}))
+            groups += [g for g in totals.get("groups", []) if g not in groups]
+            for entry in totals.get("ledger", []):  # the best a run made of it
+                kept = ledger.setdefault(entry["ledger_id"], entry)
+                if _LEDGER_RANK[entry["status"]] < _LEDGER_RANK[kept["status"]]:
+                    ledger[entry["ledger_id"]] = entry
+            engines.add(start.get("engine", "random"))
             versions.update(v for v in totals.get("torch_version", "").split(", ") if v)
             for entry in totals.get("possibly_fixed", []):
                 fixed_candidates[entry["ledger_id"]] = entry
@@ -110,7 +124,7 @@ def merge(run_dirs, out_dir: Path, concurrent=False):
     fixed = [e for lid, e in fixed_candidates.items() if lid not in matched]
     elapsed = longest if concurrent else seconds
     summary = {
-        "tool": "torch-conformance", "started": runs[0][1].get("started", "") if runs else "",
+        "tool": "torch-conformance", "schema_version": report.SUMMARY_SCHEMA, "started": runs[0][1].get("started", "") if runs else "",
         "seconds": round(elapsed, 3), "seed": ", ".join(seeds), "oracle": "refimpl",
         "targets": targets, "torch_version": ", ".join(sorted(versions)),
         "programs": programs, "statements": statements,
@@ -125,6 +139,9 @@ def merge(run_dirs, out_dir: Path, concurrent=False):
         "failures": failures_out, "possibly_fixed": fixed,
         "coverage": dict(sorted(coverage.items())),
         "spellings": {op: dict(sorted(c.items())) for op, c in sorted(spellings.items())},
+        "exercised": {t: dict(sorted(c.items())) for t, c in exercised.items()},
+        "groups": groups, "areas": dict(sorted(areas.items())), "ledger": list(ledger.values()),
+        "engine": ", ".join(sorted(engines)),
         "target_errors": errors,
     }
     atomic.write_text(out_dir / "summary.json", json.dumps(summary, indent=2, allow_nan=True))

@@ -33,13 +33,26 @@ MODES = {"grad_enabled": "is_grad_enabled", "inference_mode": "is_inference_mode
 # Properties of a statement (not of a variable).
 STATEMENT_PROPERTIES = ("error", "error_message") + tuple(MODES)
 ALL_PROPERTIES = TENSOR_PROPERTIES + ("value",) + STATEMENT_PROPERTIES
-# The groups a report can name.
+# The groups the report counts checks and failures by, each property in one of them.
 PROPERTY_GROUPS = {
-    "layout": LAYOUT_PROPERTIES + ("value",),
+    "values": ("values", "value"),
+    "shape": ("shape",),
+    "strides": ("strides", "contiguous"),
+    "offset": ("storage_offset",),
+    "dtype": ("dtype",),
+    "aliasing": ("aliasing",),
+    "version": ("version",),
     "autograd": AUTOGRAD_TENSOR_PROPERTIES + tuple(f"grad.{p}" for p in GRAD_PROPERTIES)
     + tuple(MODES),
-    "error": ("error", "error_message"),
+    "errors": ("error", "error_message"),
 }
+GROUP_OF = {prop: group for group, props in PROPERTY_GROUPS.items() for prop in props}
+
+
+def observed_groups(oracle):
+    """The groups compared after every statement: all of them, autograd where the oracle
+    models it."""
+    return [g for g in PROPERTY_GROUPS if g != "autograd" or observes_autograd(oracle)]
 
 
 UNSPECIFIED = "<unspecified>"   # a property refimpl says torch leaves implementation-defined

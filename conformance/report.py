@@ -17,9 +17,9 @@ import jinja2
 
 from . import atomic
 
-__all__ = ["write_html", "write_junit"]
+__all__ = ["write_html", "write_junit", "SUMMARY_SCHEMA"]
 
-_STATUS_ORDER = {"new": 0, "known": 1}
+SUMMARY_SCHEMA = 1  # summary.json's schema_version (its fields: README, "summary.json")
 
 # Characters that may not appear in XML 1.0 documents (ElementTree does not
 # filter them, and a stray NUL in a repro would make junit.xml unparsable).
@@ -102,6 +102,20 @@ def _read_repro(report_dir: pathlib.Path, rel: Any) -> tuple[str | None, str | N
         return None, f"repro script {rel} could not be read: {exc.strerror or exc}"
 
 
+_FAULTS = ("crash", "timeout")
+# the report's sections of failures, in page order: (status, heading)
+SECTIONS = (("new", "New failures"), ("crash", "Crashes"), ("timeout", "Timeouts"),
+            ("flaky", "Flaky results"), ("known", "Known divergences"))
+_RANK = {status: i for i, (status, _) in enumerate(SECTIONS)}
+
+
+def _group(prop: str) -> str:
+    """The property group a failure's property is counted in (a crash or a timeout: its
+    own kind)."""
+    from .observe import GROUP_OF
+    return prop if prop in _FAULTS else GROUP_OF.get(prop, prop.split(".")[0])
+
+
 def _failures(summary: dict) -> list[dict]:
     out = []
     for i, f in enumerate(_list(summary, "failures")):
@@ -114,69 +128,134 @@ def _failures(summary: dict) -> list[dict]:
         f["op"] = str(f.get("op") or "?")
         f["property"] = str(f.get("property") or "?")
         f["target"] = str(f.get("target") or "?")
+        f["group"] = _group(f["property"])
+        f["mismatches"] = [m for m in f.get("mismatches") or [] if isinstance(m, dict)]
         out.append(f)
-    return out
+    return sorted(out, key=lambda f: (_RANK.get(f["status"], len(_RANK)), f["id"]))
 
 
 def _counts(summary: dict, failures: list[dict]) -> dict:
     counts = _dict(summary, "counts")
-    computed = {
-        "new": sum(1 for f in failures if f["status"] == "new"),
-        "known": sum(1 for f in failures if f["status"] == "known"),
-        "possibly_fixed": len(_list(summary, "possibly_fixed")),
-    }
+    computed = {status: sum(1 for f in failures if f["status"] == status)
+                for status, _ in SECTIONS}
+    computed["possibly_fixed"] = len(_possibly_fixed(summary))
     return {k: counts.get(k, v) for k, v in computed.items()}
+
+
+def _possibly_fixed(summary: dict) -> list[dict]:
+    ledger = [e for e in _list(summary, "ledger") if isinstance(e, dict)]
+    if ledger:
+        return [e for e in ledger if e.get("status") == "no longer reproducing"]
+    return [e for e in _list(summary, "possibly_fixed") if isinstance(e, dict)]
+
+
+def _highlighted(text: str | None, statement: Any) -> list[dict]:
+    """The repro's lines, the statement under test marked: its lines' last occurrence (the
+    helpers come first, the statement is replayed last)."""
+    if text is None:
+        return []
+    lines = text.splitlines()
+    wanted = [ln.strip() for ln in str(statement or "").splitlines() if ln.strip()]
+    marked = set()
+    if wanted:
+        for i in range(len(lines) - 1, -1, -1):
+            if lines[i].strip() == wanted[0]:
+                marked = set(range(i, min(i + len(wanted), len(lines))))
+                break
+    return [{"text": ln, "mark": i in marked} for i, ln in enumerate(lines)]
+
+
+def _matrix(summary: dict, failures: list[dict], targets: list[str], groups: list[str]):
+    """Rows of the conformance matrix, grouped by area: per op and target, per property
+    group, the statements checked and the failures (a cell with no failure and no check
+    says so: never blank)."""
+    coverage = {str(k): v for k, v in _dict(summary, "coverage").items()}
+    exercised = {t: _dict(_dict(summary, "exercised"), t) for t in targets}
+    areas = {str(k): str(v) for k, v in _dict(summary, "areas").items()}
+    spellings = _dict(summary, "spellings")
+    by_cell: dict[tuple, list] = {}
+    for f in failures:
+        by_cell.setdefault((f["op"], f["target"], f["group"]), []).append(f)
+    ops = sorted(set(coverage) | {f["op"] for f in failures}
+                 | {op for t in targets for op in exercised[t]})
+    areas_out: dict[str, list] = {}
+    for op in ops:
+        cells, statuses = [], set()
+        for t in targets:
+            checked = _num(exercised[t].get(op)) or 0
+            for g in groups + list(_FAULTS):
+                fs = by_cell.get((op, t, g), [])
+                if g in _FAULTS and not fs:
+                    continue
+                status = (fs[0]["status"] if fs else "ok" if checked else "unchecked")
+                statuses.add(status)
+                cells.append({"target": t, "group": g, "failures": fs, "status": status,
+                              "checked": int(checked)})
+        faults = [c for c in cells if c["group"] in _FAULTS]
+        cells = [c for c in cells if c["group"] not in _FAULTS]
+        row_status = next((s for s, _ in SECTIONS if s in statuses),
+                          "ok" if "ok" in statuses else "unchecked")
+        areas_out.setdefault(areas.get(op, "other"), []).append({
+            "op": op, "statements": coverage.get(op, 0), "cells": cells, "faults": faults,
+            "status": row_status, "spellings": _dict(spellings, op)})
+    return [{"area": a, "rows": rows} for a, rows in sorted(areas_out.items())]
+
+
+def _target_rows(summary: dict, targets: list[str]) -> list[dict]:
+    info = _dict(summary, "target_info")
+    out = []
+    for t in targets:
+        i = _dict(info, t)
+        module, _, device = t.partition("@")[0].partition(":")
+        out.append({"spec": t, "module": module, "device": device or "cpu",
+                    "torch_version": i.get("torch_version") or "n/a",
+                    "python": i.get("python") or ("this process" if i.get("in_process") else "n/a"),
+                    "python_version": i.get("python_version") or "",
+                    "restarts": i.get("restarts", 0)})
+    return out
 
 
 def _context(report_dir: pathlib.Path, summary: dict) -> dict:
     failures = _failures(summary)
-    coverage = {str(k): v for k, v in _dict(summary, "coverage").items()}
-    spellings = _dict(summary, "spellings")
-    properties = [str(p) for p in _list(summary, "properties")]
-    for f in failures:  # properties seen only in failures still get a column
-        if f["property"] not in properties:
-            properties.append(f["property"])
-
-    ops = sorted(coverage)
-    ops += sorted({f["op"] for f in failures} - set(coverage))
-
-    cells: dict[tuple[str, str], list[dict]] = {}
-    for f in failures:
-        cells.setdefault((f["op"], f["property"]), []).append(f)
-    rows = []
-    for op in ops:
-        row_cells = []
-        for prop in properties:
-            fs = sorted(cells.get((op, prop), []),
-                        key=lambda f: (_STATUS_ORDER.get(f["status"], 2), f["id"]))
-            row_cells.append(fs)
-        status = "ok"
-        flat = [f for c in row_cells for f in c]
-        if any(f["status"] == "new" for f in flat):
-            status = "new"
-        elif flat:
-            status = "known"
-        rows.append({"op": op, "statements": coverage.get(op), "cells": row_cells,
-                     "status": status, "spellings": _dict(spellings, op)})
-
-    sections = []
-    for f in sorted(failures, key=lambda f: (_STATUS_ORDER.get(f["status"], 2), f["id"])):
-        text, problem = _read_repro(report_dir, f.get("repro"))
-        sections.append({**f, "repro_text": text, "repro_problem": problem,
-                         "safe_link": _safe_link(f.get("link"))})
-
-    possibly_fixed = []
-    for p in _list(summary, "possibly_fixed"):
-        if isinstance(p, dict):
-            possibly_fixed.append({**p, "safe_link": _safe_link(p.get("link"))})
-
     targets = [str(t) for t in _list(summary, "targets")]
+    for f in failures:  # a target seen only in failures still gets its columns
+        if f["target"] not in targets:
+            targets.append(f["target"])
+    from .observe import PROPERTY_GROUPS
+    groups = [str(g) for g in _list(summary, "groups")] or list(PROPERTY_GROUPS)
+    for f in failures:
+        if f["group"] not in groups and f["group"] not in _FAULTS:
+            groups.append(f["group"])
+    has_results = (report_dir / "results.jsonl").is_file()
+    for f in failures:
+        text, problem = _read_repro(report_dir, f.get("repro"))
+        f.update(repro_text=text, repro_problem=problem, safe_link=_safe_link(f.get("link")),
+                 lines=_highlighted(text, f.get("statement")),
+                 replay=(f"python -m conformance replay results.jsonl --id {f['id']} "
+                         f"--target {f['target']}") if has_results else None)
+    sections = [{"status": status, "title": title,
+                 "failures": [f for f in failures if f["status"] == status]}
+                for status, title in SECTIONS]
+    ledger = []
+    for e in _list(summary, "ledger") or _list(summary, "possibly_fixed"):
+        if isinstance(e, dict):
+            ledger.append({**e, "status": e.get("status") or "no longer reproducing",
+                           "safe_link": _safe_link(e.get("link"))})
+    coverage = {str(k): v for k, v in _dict(summary, "coverage").items()}
+    never = sorted(op for op in _dict(summary, "areas") if not coverage.get(op))
+    checked_by_group = {g: sum(_num(n) or 0 for t in targets
+                               for n in _dict(_dict(summary, "exercised"), t).values())
+                        for g in groups}
+    failed_by_group = {g: sum(1 for f in failures if f["group"] == g) for g in groups}
+    matrix = _matrix(summary, failures, targets, groups)
     seconds = summary.get("seconds")
     return {
         "tool": summary.get("tool") or "torch-conformance",
         "oracle": summary.get("oracle") or "n/a",
         "targets": targets,
+        "target_rows": _target_rows(summary, targets),
         "torch_version": summary.get("torch_version") or "n/a",
+        "engine": summary.get("engine") or "random",
         "started": summary.get("started") or "n/a",
         "seconds": _fmt_seconds(seconds),
         "seed": "n/a" if summary.get("seed") is None else summary.get("seed"),
@@ -184,11 +263,17 @@ def _context(report_dir: pathlib.Path, summary: dict) -> dict:
         "statements": _fmt_int(summary.get("statements", 0)),
         "programs_per_s": _rate(summary.get("programs"), seconds),
         "statements_per_s": _rate(summary.get("statements"), seconds),
+        "interrupted": bool(summary.get("interrupted")),
         "counts": _counts(summary, failures),
-        "properties": properties,
-        "rows": rows,
-        "failures": sections,
-        "possibly_fixed": possibly_fixed,
+        "groups": groups,
+        "matrix": matrix,
+        "areas": [a["area"] for a in matrix],
+        "failures": failures,
+        "sections": sections,
+        "ledger": ledger,
+        "never_exercised": never,
+        "checked_by_group": checked_by_group,
+        "failed_by_group": failed_by_group,
         "target_errors": [e for e in _list(summary, "target_errors") if isinstance(e, dict)],
         "fmt_int": _fmt_int,
     }
@@ -225,9 +310,10 @@ def write_junit(report_dir: pathlib.Path, summary: dict) -> pathlib.Path:
         case = ET.SubElement(suite, "testcase", classname=_x(f"conformance.{f['target']}"),
                              name=_x(f"{f['op']}.{f['property']}"))
         n_tests += 1
-        if f["status"] == "known":
-            reason = f.get("reason") or f.get("ledger_id") or "no reason recorded"
-            ET.SubElement(case, "skipped", message=_x(f"known: {reason}"))
+        if f["status"] in ("known", "flaky"):
+            reason = (f.get("reason") or f.get("ledger_id") or "no reason recorded"
+                      if f["status"] == "known" else "a run again did not diverge the same way")
+            ET.SubElement(case, "skipped", message=_x(f"{f['status']}: {reason}"))
             n_skip += 1
         else:
             text, problem = _read_repro(report_dir, f.get("repro"))

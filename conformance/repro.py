@@ -35,7 +35,7 @@ _PROPERTY_CODE = {
     "inference_mode": "torch.is_inference_mode_enabled()",
 }
 
-_HELPERS = '''
+_HELPER_TEXT = '''
 def _close(expected, actual, rtol, atol, skip=None):
     """NaN-aware comparison with tolerance; positions marked in skip are unspecified."""
     if isinstance(expected, list) != isinstance(actual, list):
@@ -87,6 +87,31 @@ def _storage_groups(names):
 '''
 
 
+def _split_helpers(text):
+    """{name: its def}, in order, of the helper functions a script may need."""
+    out = {}
+    for chunk in text.strip().split("\n\n\n"):
+        name = chunk.split("(", 1)[0].removeprefix("def ")
+        out[name] = chunk
+    return out
+
+
+_HELPERS = _split_helpers(_HELPER_TEXT)
+
+
+def _helpers_for(lines):
+    """The helpers the script lines call (and the helpers those call), and nothing else:
+    a repro is read, and pasted into upstream issues."""
+    used, todo = [], [name for name in _HELPERS if any(name + "(" in ln for ln in lines)]
+    while todo:
+        name = todo.pop()
+        if name not in used:
+            used.append(name)
+            todo += [n for n in _HELPERS if n != name and n + "(" in _HELPERS[name]]
+    chosen = [_HELPERS[n] for n in _HELPERS if n in used]
+    return "\n" + "".join(c + "\n\n\n" for c in chosen)
+
+
 def oracle_errors(program, oracle):
     """What each top-level statement raised on the oracle (a block: what its body raised)."""
     env = {}
@@ -131,7 +156,7 @@ def render(program, divergence, target, errors, torch_version="unknown"):
     header = _header(target, divergence.op, m.property, m.detail(), torch_version,
                      "The oracle (refimpl) and the target disagree after the statement under "
                      "test below.", "Exit status 1 while it reproduces.")
-    return header + _HELPERS + "\n" + "\n".join(lines) + "\n"
+    return header + _helpers_for(lines) + "\n".join(lines) + "\n"
 
 
 def render_fault(program, fault, target, errors, torch_version="unknown"):

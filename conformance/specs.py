@@ -56,15 +56,20 @@ class LedgerEntry:
     reason: str
     link: str | None = None
     dtype: str | None = None
+    detail: str | None = None   # a glob the divergence's detail must match ("error: oracle
+                                # 'NotImplementedError' != target None"), so the entry
+                                # matches its own case, not every divergence of the property
 
     def covers(self, target, op):
         """Whether a run of op on target exercised this entry's condition."""
         return fnmatch.fnmatch(op, self.op) and fnmatch.fnmatch(target, self.target)
 
-    def matches(self, target, op, prop, dtype=None):
+    def matches(self, target, op, prop, dtype=None, detail=None):
         return (fnmatch.fnmatch(op, self.op) and fnmatch.fnmatch(prop, self.property)
                 and fnmatch.fnmatch(target, self.target)
-                and (self.dtype is None or (dtype is not None and fnmatch.fnmatch(dtype, self.dtype))))
+                and (self.dtype is None or (dtype is not None and fnmatch.fnmatch(dtype, self.dtype)))
+                and (self.detail is None
+                     or (detail is not None and fnmatch.fnmatchcase(detail, self.detail))))
 
 
 def _read(path):
@@ -160,7 +165,7 @@ def _check_entry(raw, source, kinds, declarations):
 
 
 LEDGER_KEYS = ("id", "op", "property", "target", "reason")
-LEDGER_OPTIONAL = ("link", "dtype")
+LEDGER_OPTIONAL = ("link", "dtype", "detail")
 
 
 def load_ledger(spec_dir: Path = SPEC_DIR, ops=None) -> list:
@@ -202,8 +207,18 @@ def load_ledger(spec_dir: Path = SPEC_DIR, ops=None) -> list:
                             "declared op")
         entries.append(LedgerEntry(id=raw["id"], op=raw["op"], property=raw["property"],
                                    target=raw["target"], reason=raw["reason"],
-                                   link=raw.get("link"), dtype=raw.get("dtype")))
+                                   link=raw.get("link"), dtype=raw.get("dtype"),
+                                   detail=raw.get("detail")))
     return entries
+
+
+def known_entry(ledger, target, divergence):
+    """The ledger entry a divergence (conformance.runner.Divergence) of target is a case
+    of, or None."""
+    m = divergence.first
+    dtype = divergence.dtype_of(m.variable) if m.variable else None
+    return next((e for e in ledger
+                 if e.matches(target.spec, divergence.op, m.property, dtype, m.detail())), None)
 
 
 def select_ops(ops: dict, pattern: str | None) -> dict:

@@ -3,12 +3,7 @@ or its divergence is a known one in the ledger."""
 from __future__ import annotations
 
 from ..runner import run_lockstep
-
-
-def known_entry(ledger, target, divergence):
-    m = divergence.first
-    dtype = divergence.dtype_of(m.variable) if m.variable else None
-    return next((e for e in ledger if e.matches(target.spec, divergence.op, m.property, dtype)), None)
+from ..specs import known_entry
 
 
 def assert_conforms(program, oracle, target, ledger):

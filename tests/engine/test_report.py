@@ -106,16 +106,17 @@ def test_html_header_and_counts(report):
 def test_html_anchors_table_and_repros(report):
     tmp_path, summary = report
     text = write_html(tmp_path, summary).read_text()
-    table = text[text.index('<table class="matrix">'):text.index("</table>")]
+    table = text[text.index('<table class="matrix"'):text.index("</table>", text.index('<table class="matrix"'))]
     for f in summary["failures"]:
         assert f'id="{f["id"]}"' in text
         assert f'href="#{f["id"]}"' in table
-    # rows: sorted coverage ops, then failure-only ops
-    row_ops = re.findall(r'<th class="op mono" scope="row">([^<]+)</th>', table)
-    assert row_ops == ["add", "mul", "sum", "view", "zz_only_failing"]
-    for prop in summary["properties"]:
-        assert f"<th scope=\"col\">{prop}</th>" in table
-    assert 'class="cell-new"' in table and 'class="cell-known"' in table
+    # rows: every covered op, and ops seen only in failures; a column per property group
+    row_ops = re.findall(r'<tr class="op-row" data-op="([^"]+)"', table)
+    assert sorted(row_ops) == ["add", "mul", "sum", "view", "zz_only_failing"]
+    for group in ("values", "shape", "strides", "offset", "dtype", "aliasing", "version",
+                  "errors"):
+        assert f'data-group="{group}" scope="col">{group}</th>' in table
+    assert 'class="c-new' in table and 'class="c-known' in table
     # repro text present, HTML-escaped
     assert html.unescape(text).count(REPRO_NEW) == 1
     assert str(markupsafe.escape(REPRO_NEW)) in text
@@ -156,7 +157,7 @@ def test_html_no_failures_but_coverage(tmp_path):
     text = write_html(tmp_path, s).read_text()
     assert "No failures" in text
     assert 'id="count-new">0<' in text
-    assert 'class="cell-new"' not in text
+    assert 'class="c-new' not in text
 
 
 def test_html_minimal_failure_fields(tmp_path):

@@ -141,3 +141,26 @@ def test_fuzz_with_a_malformed_ledger_exits_2(tmp_path, python, repo_env):
                        capture_output=True, text=True, env=repo_env, timeout=120)
     assert r.returncode == 2 and "ledger.toml:" in r.stderr and "lacks reason" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_a_ledger_detail_matches_only_its_own_case():
+    """L-SHAPE-01 (as_strided's negative size next to a zero one) names its divergence's
+    detail: another error divergence of as_strided is not taken for it."""
+    from conformance.program import Program, Statement
+    from conformance.runner import run_lockstep
+    from conformance.specs import known_entry
+    from conformance.targets import parse_target
+    oracle, torch_cpu = parse_target("refimpl"), parse_target("torch:cpu")
+    ledger = load_ledger()
+
+    def divergence(size, stride):
+        program = Program([
+            Statement(op="zeros", form="function", args=[4], target="v0", creates=True),
+            Statement(op="as_strided", form="method",
+                      args=[{"var": "v0"}, {"tuple": size}, {"tuple": stride}], target="v1")])
+        return run_lockstep(program, oracle, torch_cpu)[0]
+    own = divergence([0, -2], [1, 2])
+    assert own is not None and known_entry(ledger, torch_cpu, own).id == "L-SHAPE-01"
+    other = divergence([0, -2], [1, 2])
+    other.mismatches[0].expected = "RuntimeError"  # an error divergence of another kind
+    assert known_entry(ledger, torch_cpu, other) is None
