@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import atomic, repro, report
+from . import atomic, history, repro, report
 from .autograd_statements import STATEMENT_OPS
 from .generate import ARG_KINDS, RandomChooser, generate
 from .observe import ALL_PROPERTIES, observed_groups
@@ -52,6 +52,7 @@ class Config:
     swarm: bool = False             # each program draws its ops from a random few
     engine: str = "random"          # what draws the programs: random, or hypothesis
     database: Path | None = None    # the hypothesis engine's example database (None: none)
+    history: Path | None = None     # the run history the trend is drawn from (None: in DIR)
 
     def recorded(self):
         """What a resumed campaign takes from the start record (resumable())."""
@@ -62,7 +63,8 @@ class Config:
                 "isolate": self.isolate, "statement_timeout": self.statement_timeout,
                 "program_timeout": self.program_timeout, "swarm": self.swarm,
                 "engine": self.engine,
-                "database": str(self.database) if self.database else None}
+                "database": str(self.database) if self.database else None,
+                "history": str(self.history) if self.history else None}
 
 
 def resumable(report_dir: Path):
@@ -165,8 +167,20 @@ class Campaign:
             info["in_process"] = not isinstance(t, WorkerTarget)
             info["restarts"] = getattr(t, "restarts", 0)
             info.pop("pid", None)
+            info.pop("api", None)
             out[t.spec] = info
         return out
+
+    def api_gap(self):
+        """The torch API refimpl does not model, from the first target's torch (its
+        worker's list; an in-process target's own module)."""
+        from .api_gap import api_gap, api_names
+        for t in self.targets:
+            names = t.info.get("api") if isinstance(t, WorkerTarget) else (
+                api_names(t.module) if hasattr(t.module, "Tensor") else None)
+            if names:
+                return api_gap(names, t.torch_version())
+        return None
 
     # --- output ----------------------------------------------------------------------
     def _restore(self):
@@ -308,7 +322,8 @@ class Campaign:
                 "torch_version": ", ".join(sorted({t.torch_version() for t in self.targets})),
                 "possibly_fixed": self.possibly_fixed() if kind == "end" else [],
                 **({"ledger": self.ledger_status(), "areas": self.areas(),
-                    "groups": observed_groups(self.oracle)} if kind == "end" else {}),
+                    "groups": observed_groups(self.oracle), "api_gap": self.api_gap()}
+                   if kind == "end" else {}),
                 **({"target_info": self.target_info()} if kind == "end" else {})}
 
     def _exercised_by_target(self):
@@ -482,6 +497,7 @@ class Campaign:
             "areas": self.areas(),
             "ledger": self.ledger_status(),
             "engine": self.config.engine,
+            "api_gap": self.api_gap(),
             "target_errors": [],
         }
 
@@ -489,5 +505,6 @@ class Campaign:
         d = self.config.report_dir
         d.mkdir(parents=True, exist_ok=True)
         atomic.write_text(d / "summary.json", json.dumps(summary, indent=2, allow_nan=True))
-        report.write_html(d, summary)
+        records = history.append(self.config.history or d / "history.jsonl", summary)
+        report.write_html(d, summary, records)
         report.write_junit(d, summary)

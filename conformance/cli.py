@@ -79,6 +79,9 @@ def build_parser():
     f.add_argument("--database", metavar="DIR", default=".hypothesis/campaign",
                    help="--engine hypothesis: its example database (default "
                         ".hypothesis/campaign); 'none' for none")
+    f.add_argument("--history", metavar="FILE",
+                   help="the run history the report's trend is drawn from; this run is "
+                        "appended (default: DIR/history.jsonl)")
     f.add_argument("--workers", type=_positive(int), default=1, metavar="N",
                    help="spread the campaign over N processes (shards with their own seeds, "
                         "merged into one report; a program budget is divided between them)")
@@ -100,6 +103,9 @@ def build_parser():
     m = sub.add_parser("report", help="merge runs (or rebuild one run's report) from results.jsonl")
     m.add_argument("runs", nargs="+", metavar="RUN_DIR")
     m.add_argument("--out", required=True, metavar="DIR")
+    m.add_argument("--history", metavar="FILE",
+                   help="append the merged run to this history file (default: show the "
+                        "trend DIR/history.jsonl holds, appending nothing)")
     sub.add_parser("ops", help="list the declared ops")
     return p
 
@@ -122,7 +128,7 @@ def main(argv=None):
 # options a resumed campaign takes from its start record
 _RECORDED = ("target", "ops", "seed", "specs", "max_statements", "autograd", "in_process",
              "statement_timeout", "program_timeout", "report", "swarm", "workers", "engine",
-             "database")
+             "database", "history")
 
 
 def _resumed_config(args):
@@ -150,7 +156,8 @@ def _resumed_config(args):
                     statement_timeout=start.get("statement_timeout", 10.0),
                     program_timeout=start.get("program_timeout", 60.0), resume=True,
                     swarm=start.get("swarm", False), engine=start.get("engine", "random"),
-                    database=Path(start["database"]) if start.get("database") else None)
+                    database=Path(start["database"]) if start.get("database") else None,
+                    history=Path(start["history"]) if start.get("history") else None)
     if source is not directory:
         # the run's own seed, not its first shard's; a budget given is divided between the
         # shards (more programs, or more seconds each), else each runs what it had left
@@ -180,7 +187,8 @@ def _fuzz(args):
                     isolate=not args.in_process, statement_timeout=args.statement_timeout,
                     program_timeout=args.program_timeout, swarm=args.swarm,
                     engine=args.engine,
-                    database=None if args.database == "none" else Path(args.database))
+                    database=None if args.database == "none" else Path(args.database),
+                    history=Path(args.history) if args.history else None)
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
     return _run_campaign(args, config, Path(args.report))
@@ -264,7 +272,8 @@ def _replay(args):
 def _report(args):
     from .merge import MergeError, merge
     try:
-        summary = merge(args.runs, Path(args.out))
+        summary = merge(args.runs, Path(args.out),
+                        history_file=Path(args.history) if args.history else None)
     except MergeError as e:
         print(f"torch-conformance: error: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -7,7 +7,7 @@ import collections
 import json
 from pathlib import Path
 
-from . import atomic, report
+from . import atomic, history, report
 from .observe import ALL_PROPERTIES
 
 
@@ -48,17 +48,19 @@ def read_run(run_dir: Path):
 _LEDGER_RANK = {"reproduced": 0, "no longer reproducing": 1, "not exercised": 2}
 
 
-def merge(run_dirs, out_dir: Path, concurrent=False):
+def merge(run_dirs, out_dir: Path, concurrent=False, history_file: Path | None = None):
     """Write out_dir/{summary.json,index.html,junit.xml,repros/} for the runs together.
     concurrent: the runs ran side by side (--workers), so the run took as long as the
-    longest, and the rates are over that; otherwise over the sum of their seconds."""
+    longest, and the rates are over that; otherwise over the sum of their seconds.
+    history_file: the merged run is appended to it (a --workers run, `report --history`);
+    otherwise the trend is the one out_dir/history.jsonl holds, if any."""
     runs = [(Path(d), *read_run(Path(d))) for d in run_dirs]
     programs = statements = 0
     seconds = 0.0
     coverage = collections.Counter()
     spellings = collections.defaultdict(collections.Counter)
     exercised = collections.defaultdict(collections.Counter)
-    areas, groups, ledger, engines = {}, [], {}, set()
+    areas, groups, ledger, engines, api = {}, [], {}, set(), None
     targets, versions, seeds, errors = [], set(), [], []
     merged = {}
     fixed_candidates, matched = {}, set()
@@ -94,6 +96,7 @@ def merge(run_dirs, out_dir: Path, concurrent=False):
                 if _LEDGER_RANK[entry["status"]] < _LEDGER_RANK[kept["status"]]:
                     ledger[entry["ledger_id"]] = entry
             engines.add(start.get("engine", "random"))
+            api = api or totals.get("api_gap")
             versions.update(v for v in totals.get("torch_version", "").split(", ") if v)
             for entry in totals.get("possibly_fixed", []):
                 fixed_candidates[entry["ledger_id"]] = entry
@@ -141,10 +144,12 @@ def merge(run_dirs, out_dir: Path, concurrent=False):
         "spellings": {op: dict(sorted(c.items())) for op, c in sorted(spellings.items())},
         "exercised": {t: dict(sorted(c.items())) for t, c in exercised.items()},
         "groups": groups, "areas": dict(sorted(areas.items())), "ledger": list(ledger.values()),
-        "engine": ", ".join(sorted(engines)),
+        "engine": ", ".join(sorted(engines)), "api_gap": api,
         "target_errors": errors,
     }
     atomic.write_text(out_dir / "summary.json", json.dumps(summary, indent=2, allow_nan=True))
-    report.write_html(out_dir, summary)
+    records = (history.append(history_file, summary) if history_file
+               else history.read(out_dir / "history.jsonl"))
+    report.write_html(out_dir, summary, records)
     report.write_junit(out_dir, summary)
     return summary

@@ -47,6 +47,12 @@ PROPERTY_GROUPS = {
     "errors": ("error", "error_message"),
 }
 GROUP_OF = {prop: group for group, props in PROPERTY_GROUPS.items() for prop in props}
+FAULTS = ("crash", "timeout")   # what a failure's property is where the target died or hung
+
+
+def group_of(prop):
+    """The group a failure's property is counted in (a crash or a timeout: its own kind)."""
+    return prop if prop in FAULTS else GROUP_OF.get(prop, prop.split(".")[0])
 
 
 def observed_groups(oracle):

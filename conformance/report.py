@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from . import atomic
+from .observe import FAULTS, PROPERTY_GROUPS, group_of
 
 __all__ = ["write_html", "write_junit", "SUMMARY_SCHEMA"]
 
@@ -102,18 +103,10 @@ def _read_repro(report_dir: pathlib.Path, rel: Any) -> tuple[str | None, str | N
         return None, f"repro script {rel} could not be read: {exc.strerror or exc}"
 
 
-_FAULTS = ("crash", "timeout")
 # the report's sections of failures, in page order: (status, heading)
 SECTIONS = (("new", "New failures"), ("crash", "Crashes"), ("timeout", "Timeouts"),
             ("flaky", "Flaky results"), ("known", "Known divergences"))
 _RANK = {status: i for i, (status, _) in enumerate(SECTIONS)}
-
-
-def _group(prop: str) -> str:
-    """The property group a failure's property is counted in (a crash or a timeout: its
-    own kind)."""
-    from .observe import GROUP_OF
-    return prop if prop in _FAULTS else GROUP_OF.get(prop, prop.split(".")[0])
 
 
 def _failures(summary: dict) -> list[dict]:
@@ -128,7 +121,7 @@ def _failures(summary: dict) -> list[dict]:
         f["op"] = str(f.get("op") or "?")
         f["property"] = str(f.get("property") or "?")
         f["target"] = str(f.get("target") or "?")
-        f["group"] = _group(f["property"])
+        f["group"] = group_of(f["property"])
         f["mismatches"] = [m for m in f.get("mismatches") or [] if isinstance(m, dict)]
         out.append(f)
     return sorted(out, key=lambda f: (_RANK.get(f["status"], len(_RANK)), f["id"]))
@@ -183,16 +176,16 @@ def _matrix(summary: dict, failures: list[dict], targets: list[str], groups: lis
         cells, statuses = [], set()
         for t in targets:
             checked = _num(exercised[t].get(op)) or 0
-            for g in groups + list(_FAULTS):
+            for g in groups + list(FAULTS):
                 fs = by_cell.get((op, t, g), [])
-                if g in _FAULTS and not fs:
+                if g in FAULTS and not fs:
                     continue
                 status = (fs[0]["status"] if fs else "ok" if checked else "unchecked")
                 statuses.add(status)
                 cells.append({"target": t, "group": g, "failures": fs, "status": status,
                               "checked": int(checked)})
-        faults = [c for c in cells if c["group"] in _FAULTS]
-        cells = [c for c in cells if c["group"] not in _FAULTS]
+        faults = [c for c in cells if c["group"] in FAULTS]
+        cells = [c for c in cells if c["group"] not in FAULTS]
         row_status = next((s for s, _ in SECTIONS if s in statuses),
                           "ok" if "ok" in statuses else "unchecked")
         areas_out.setdefault(areas.get(op, "other"), []).append({
@@ -221,10 +214,9 @@ def _context(report_dir: pathlib.Path, summary: dict) -> dict:
     for f in failures:  # a target seen only in failures still gets its columns
         if f["target"] not in targets:
             targets.append(f["target"])
-    from .observe import PROPERTY_GROUPS
     groups = [str(g) for g in _list(summary, "groups")] or list(PROPERTY_GROUPS)
     for f in failures:
-        if f["group"] not in groups and f["group"] not in _FAULTS:
+        if f["group"] not in groups and f["group"] not in FAULTS:
             groups.append(f["group"])
     has_results = (report_dir / "results.jsonl").is_file()
     for f in failures:
@@ -272,6 +264,7 @@ def _context(report_dir: pathlib.Path, summary: dict) -> dict:
         "sections": sections,
         "ledger": ledger,
         "never_exercised": never,
+        "api_gap": summary.get("api_gap") if isinstance(summary.get("api_gap"), dict) else None,
         "checked_by_group": checked_by_group,
         "failed_by_group": failed_by_group,
         "target_errors": [e for e in _list(summary, "target_errors") if isinstance(e, dict)],
@@ -279,11 +272,17 @@ def _context(report_dir: pathlib.Path, summary: dict) -> dict:
     }
 
 
-def write_html(report_dir: pathlib.Path, summary: dict) -> pathlib.Path:
-    """Render ``report_dir/index.html`` (self-contained) and return its path."""
+def write_html(report_dir: pathlib.Path, summary: dict, history: list | None = None) -> pathlib.Path:
+    """Render ``report_dir/index.html`` (self-contained) and return its path; history: the
+    run records (conformance.history, this run's last) its trend is drawn from."""
+    from . import history as run_history
     report_dir = pathlib.Path(report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
-    html = _env().get_template("report.html.j2").render(**_context(report_dir, summary))
+    records = history or []
+    context = _context(report_dir, summary)
+    context.update(trend=run_history.charts(records), changes=run_history.changes(records),
+                   history_runs=len(records))
+    html = _env().get_template("report.html.j2").render(**context)
     return atomic.write_text(report_dir / "index.html", html)
 
 

@@ -177,7 +177,8 @@ def run_sharded(config, workers, report_dir: Path, progress=None):
             progress.close(totals.read(directories))
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    summary = merge([str(d) for d in directories], report_dir, concurrent=True)
+    summary = merge([str(d) for d in directories], report_dir, concurrent=True,
+                    history_file=config.history or report_dir / "history.jsonl")
     summary["wall_seconds"] = round(time.monotonic() - started, 3)  # with the shards' startup
     summary["interrupted"] = interrupted or summary.get("interrupted", False)
     summary["workers"] = len(shards)

@@ -8,7 +8,9 @@ package on a path appended after its own (its own torch wins) and needs no numpy
 Processes: the campaign starts one worker per target, `python -m conformance.worker SPEC`.
 The worker imports the target's module once and forks a child that serves programs; when
 the child dies (a segfault, an abort, a kill after a time limit) the worker reports how
-and forks a fresh one in milliseconds, without importing torch again. The device is first
+and forks a fresh one in milliseconds, without importing torch again; a child is also
+replaced after RECYCLE_EVERY programs, so that what its allocators keep (a big tensor's
+pages, which glibc rarely gives back) is returned and memory stays flat. The device is first
 touched in the child, so CUDA is never initialized in a process that forks. Where there
 is no fork, the worker serves programs itself and a crash costs a new worker.
 
@@ -45,6 +47,7 @@ from .program import statement_at
 HEADER = struct.Struct(">I")
 PROTOCOL = 4   # pickles every supported interpreter reads
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+RECYCLE_EVERY = 2000  # programs a child runs before a fresh one is forked (memory stays flat)
 
 
 class ProtocolError(Exception):
@@ -95,8 +98,11 @@ def _info(target=None):
     info = {"python": sys.executable, "python_version": platform.python_version(),
             "pid": os.getpid()}
     if target is not None:
+        from .api_gap import api_names
         info["torch_version"] = target.torch_version()
         info["module_file"] = getattr(target.module, "__file__", None)
+        torch = sys.modules.get("torch")
+        info["api"] = api_names(torch) if torch is not None else None
     return info
 
 
@@ -213,6 +219,7 @@ class WorkerTarget:
         self.info = {}
         self.restarts = 0
         self._proc = self._child = None
+        self._runs = 0
         self._zygote = False
         self._fd_in = self._fd_out = None
         self._log = tempfile.NamedTemporaryFile(prefix="conformance-worker-", suffix=".log")
@@ -280,6 +287,7 @@ class WorkerTarget:
                               f"({message!r}); {self.log_tail()}")
         self.info.update(message[1])
         self._child = message[1]["pid"]
+        self._runs = 0  # programs this child has run
 
     def _wait_message(self, timeout, what):
         from .targets import TargetError
@@ -371,9 +379,12 @@ class WorkerTarget:
 
     # --- runs ------------------------------------------------------------------------------
     def events(self, program, autograd, modes):
+        if self._child is not None and self._zygote and self._runs >= RECYCLE_EVERY:
+            self._recycle()
         if self._child is None:
             self.restarts += self._proc is not None
             self.start()
+        self._runs += 1
         self._clear_log()
         send(self._fd_in, ("run", program.to_json(), autograd, modes))
         started = time.monotonic()
@@ -416,6 +427,14 @@ class WorkerTarget:
         except BaseException:  # interrupted (Ctrl-C, SIGTERM) while waiting: no waiting more
             self._kill_worker()
             raise
+
+    def _recycle(self):
+        """A fresh child for the next programs: whatever the last one's allocators kept
+        (torch's and the C library's, which return little to the system) goes with it,
+        so a campaign's memory stays flat over hours. Not counted as a restart."""
+        send(self._fd_in, ("quit",))
+        if self._child_ended(time.monotonic() + 10) is not None:
+            self.start()
 
     def _kill_child(self):
         if self._zygote and self._child is not None:

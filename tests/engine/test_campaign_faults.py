@@ -345,3 +345,22 @@ def test_resume_after_a_kill_mid_write(tmp_path):
     Campaign(Config(**{**config, "examples": 30}, resume=True)).run()
     records = [json.loads(line) for line in results.read_text().splitlines()]
     assert [r["type"] for r in records].count("resume") == 1 and records[-1]["programs"] == 30
+
+
+def test_a_worker_child_is_replaced_after_its_share_of_programs(monkeypatch):
+    """A fresh child every RECYCLE_EVERY programs (memory stays flat); it is not a restart,
+    and programs go on running."""
+    from conformance import worker
+    monkeypatch.setattr(worker, "RECYCLE_EVERY", 5)
+    campaign = Campaign(Config(examples=23, seed=24))
+    target = campaign.targets[0]
+    children = set()
+    original = target.events
+
+    def events(*args):
+        children.add(target._child)
+        return original(*args)
+    monkeypatch.setattr(target, "events", events)
+    summary = campaign.run()
+    assert summary["programs"] == 23 and target.restarts == 0
+    assert len(children - {None}) >= 4
