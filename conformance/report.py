@@ -107,6 +107,8 @@ def _read_repro(report_dir: pathlib.Path, rel: Any) -> tuple[str | None, str | N
 SECTIONS = (("new", "New failures"), ("crash", "Crashes"), ("timeout", "Timeouts"),
             ("flaky", "Flaky results"), ("known", "Known divergences"))
 _RANK = {status: i for i, (status, _) in enumerate(SECTIONS)}
+PANELS = 100   # failures of a section shown in full (program, table of values, script)
+LISTED = 200   # ... and after those, as one line each (what is left: by its repro file)
 
 
 def _failures(summary: dict) -> list[dict]:
@@ -190,6 +192,7 @@ def _matrix(summary: dict, failures: list[dict], targets: list[str], groups: lis
                           "ok" if "ok" in statuses else "unchecked")
         areas_out.setdefault(areas.get(op, "other"), []).append({
             "op": op, "statements": coverage.get(op, 0), "cells": cells, "faults": faults,
+            "checked": [int(_num(exercised[t].get(op)) or 0) for t in targets],
             "status": row_status, "spellings": _dict(spellings, op)})
     return [{"area": a, "rows": rows} for a, rows in sorted(areas_out.items())]
 
@@ -219,15 +222,23 @@ def _context(report_dir: pathlib.Path, summary: dict) -> dict:
         if f["group"] not in groups and f["group"] not in FAULTS:
             groups.append(f["group"])
     has_results = (report_dir / "results.jsonl").is_file()
-    for f in failures:
-        text, problem = _read_repro(report_dir, f.get("repro"))
-        f.update(repro_text=text, repro_problem=problem, safe_link=_safe_link(f.get("link")),
-                 lines=_highlighted(text, f.get("statement")),
-                 replay=(f"python -m conformance replay results.jsonl --id {f['id']} "
-                         f"--target {f['target']}") if has_results else None)
-    sections = [{"status": status, "title": title,
-                 "failures": [f for f in failures if f["status"] == status]}
-                for status, title in SECTIONS]
+    sections = []
+    for status, title in SECTIONS:
+        members = [f for f in failures if f["status"] == status]
+        for rank, f in enumerate(members):
+            # a page stays light however many failures a merge holds: the first ones of
+            # each section in full, the next ones as a line each, the rest by their repro
+            f["panel"], f["listed"] = rank < PANELS, rank < PANELS + LISTED
+            f["href"] = f"#{f['id']}" if f["listed"] else str(f.get("repro") or "#")
+            f.update(safe_link=_safe_link(f.get("link")),
+                     replay=(f"python -m conformance replay results.jsonl --id {f['id']} "
+                             f"--target {f['target']}") if has_results else None)
+            if f["panel"]:
+                text, problem = _read_repro(report_dir, f.get("repro"))
+                f.update(repro_text=text, repro_problem=problem,
+                         lines=_highlighted(text, f.get("statement")))
+        sections.append({"status": status, "title": title, "failures": members,
+                         "unlisted": max(len(members) - PANELS - LISTED, 0)})
     ledger = []
     for e in _list(summary, "ledger") or _list(summary, "possibly_fixed"):
         if isinstance(e, dict):
