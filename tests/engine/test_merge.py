@@ -26,6 +26,12 @@ def test_merge_two_runs(python, repo_env, tmp_path):
         assert f["count"] == by_key[(f["op"], f["property"])]
         assert (out / f["repro"]).is_file()
     assert (out / "index.html").is_file() and (out / "junit.xml").is_file()
+    # what the matrix and coverage are drawn from is summed too
+    target = "tests.planted.view_copies"
+    assert merged["exercised"][target]["view"] == (sa["exercised"][target]["view"]
+                                                   + sb["exercised"][target]["view"])
+    assert merged["areas"]["view"] == "views" and merged["schema_version"] == 1
+    assert {e["ledger_id"] for e in merged["ledger"]} == {e["ledger_id"] for e in sa["ledger"]}
 
 
 def test_crashed_run_keeps_results_and_report_rebuilds(python, repo_env, tmp_path):

@@ -205,3 +205,30 @@ def test_junit_empty_and_invalid_chars(tmp_path):
     root = ET.parse(write_junit(tmp_path, s)).getroot()
     assert len(root.findall("testcase")) == 1
     assert len(root.findall("testcase/failure")) == 1
+
+
+def test_the_api_gap_is_counted_from_the_targets_torch():
+    """In a worker (the default) and in process alike: torch's public functions and Tensor
+    methods, and which of them refimpl lacks."""
+    import torch
+
+    import refimpl
+    from conformance.campaign import Campaign, Config
+    gaps = [Campaign(Config(examples=3, seed=1, isolate=isolate)).run()["api_gap"]
+            for isolate in (True, False)]
+    assert gaps[0] == gaps[1]
+    gap = gaps[0]
+    assert gap["torch_version"] == torch.__version__
+    functions, methods = gap["functions"], gap["methods"]
+    assert functions["total"] > 300 and 0 < functions["modelled"] < functions["total"]
+    assert "add" not in functions["missing"] and not hasattr(refimpl, "stft")
+    assert "stft" in functions["missing"] and "stft" in methods["missing"]
+    assert "view" not in methods["missing"]
+
+
+def test_junit_skips_flaky_and_fails_crashes(tmp_path):
+    s = {"failures": [
+        {"id": "f0001", "op": "exp", "property": "crash", "status": "crash", "target": "t"},
+        {"id": "f0002", "op": "add", "property": "values", "status": "flaky", "target": "t"}]}
+    suite = ET.parse(write_junit(tmp_path, s)).getroot()
+    assert suite.get("failures") == "1" and suite.get("skipped") == "1"
