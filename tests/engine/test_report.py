@@ -232,3 +232,13 @@ def test_junit_skips_flaky_and_fails_crashes(tmp_path):
         {"id": "f0002", "op": "add", "property": "values", "status": "flaky", "target": "t"}]}
     suite = ET.parse(write_junit(tmp_path, s)).getroot()
     assert suite.get("failures") == "1" and suite.get("skipped") == "1"
+
+
+def test_call_spellings_per_op_are_listed(tmp_path):
+    s = make_summary()
+    s["spellings"] = {"add": {"positional": 3, "out": 1, "malformed:unknown_keyword": 2}}
+    text = write_html(tmp_path, s).read_text()
+    table = text[text.index('id="spellings"'):]
+    row = table[table.index('<td class="mono">add</td>'):]
+    row = row[:row.index("</tr>")]
+    assert "malformed:unknown_keyword 2" in row and "out 1" in row and "positional 3" in row
