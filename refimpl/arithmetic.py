@@ -987,7 +987,8 @@ def _pow_wrapped(input=None, exponent=None, self=None, out=None):
     where the exponent requires grad."""
     from .autograd.recording import out_refused
     base = self if self is not None else input
-    if _number(base) and base != 1 and isinstance(exponent, Tensor) and exponent.requires_grad:
+    if _number(base) and not _equal(base, 1) and isinstance(exponent, Tensor) \
+            and exponent.requires_grad:
         raise out_refused("pow")
     return None
 

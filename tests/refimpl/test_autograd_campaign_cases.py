@@ -588,6 +588,19 @@ def c_stack_below_autograd_is_a_view_of_cat(torch):
             "last_dim": torch.stack([t, t], dim=3)._is_view()}
 
 
+def c_pow_bool_base_is_no_one(torch):
+    # Pow.cpp pow_out(Scalar base, ...): only base.equal(1) fills ones; a bool base equals no
+    # number (c10::Scalar::equal), so pow(True, x) calls pow_out with a wrapped tensor,
+    # which autograd refuses where x requires grad (campaign seed 1, 1800 s)
+    with torch.inference_mode():
+        x = torch.tensor(0.0, dtype=torch.float64)
+        x.requires_grad_()
+    runs = {str(base): lambda base=base: torch.pow(base, x) for base in (True, False, 2.0)}
+    # 1 ** x fills ones (whose version, made from an inference tensor, is unspecified)
+    runs["1"] = lambda: torch.pow(1, x).requires_grad
+    return _outcomes(runs)
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
