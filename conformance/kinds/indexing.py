@@ -134,7 +134,13 @@ def _index_items(ctx):
         elif kind == "None":
             items.append(None)
         elif kind == "Ellipsis":
-            if used_ellipsis and not _invalid(ctx):
+            # never a second one: torch accepts several (undocumented; pytorch/pytorch#59787
+            # would refuse them), each moving the dim on by ndim - specified, so an item
+            # after them indexes past the tensor's dims, where TensorIndexing.h's
+            # applySelect/applySlice read the sizes array out of bounds: x[..., ..., :1] of
+            # a 3-d tensor is x, x[..., ..., 0] says "dimension 2 with size 0". Memory
+            # decides, so there is nothing to compare (1800 s campaign, seed 1)
+            if used_ellipsis:
                 continue
             used_ellipsis = True
             items.append({"ellipsis": True})
