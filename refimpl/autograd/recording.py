@@ -305,7 +305,10 @@ def _mark_inference(result, inputs):
         if any(r is t for t in inputs):
             continue  # an input or out= returned
         if r._base is not None:
-            r._is_inference = r._base._is_inference
+            # the view's key set is its source's (the tensor it is a view of), which need
+            # not be its base's: x.data = an inference tensor leaves x's older views normal
+            source = inputs[0] if inputs else r._base
+            r._is_inference = source._is_inference
             if r._is_inference:  # a view of an inference tensor has no version counter
                 r._version_counter = NoVersionCounter()
         elif any(r._version_counter is t._version_counter for t in inputs):

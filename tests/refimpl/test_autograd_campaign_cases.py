@@ -601,6 +601,20 @@ def c_pow_bool_base_is_no_one(torch):
     return _outcomes(runs)
 
 
+def c_view_takes_its_sources_key_set(torch):
+    # a view's TensorImpl is made from its source's key set, not its base's: after
+    # x.data = an inference tensor, a view of x's older (normal) view is normal and shares
+    # the base's version counter (DifferentiableViewMeta), while a view of x itself is an
+    # inference tensor (1800 s campaign, seed 1)
+    x = torch.ones(3, 1)
+    old = torch.unsqueeze(x, 2)
+    with torch.inference_mode():
+        x.data = old.add(old)
+    view = old.squeeze([2, 0])
+    return {"view": view, "flags": (view.is_inference(), view._is_view()),
+            "of_x": x.squeeze().is_inference()}
+
+
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("c_")]
 
 
