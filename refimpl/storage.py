@@ -54,6 +54,10 @@ class VersionCounter:
     def bump(self):
         self.value += 1
 
+    def current(self):
+        """current_version(): what autograd reads when it saves a tensor or makes a view."""
+        return self.value
+
 
 class ZeroStorage(Storage):
     """The memory of an efficient ZeroTensor (at::_efficientzerotensor, what some backward
@@ -76,6 +80,10 @@ class NoVersionCounter(VersionCounter):
     VariableVersion::bump), so the values have changed when the error is raised."""
 
     __slots__ = ()
+
+    def current(self):
+        # c10/core/TensorImpl.h VariableVersion::current_version: a disabled counter
+        raise RuntimeError("Inference tensors do not track version counter.")
 
     def bump(self):
         from .autograd.grad_mode import MODE

@@ -136,7 +136,7 @@ class SavedTensor:
                 "in inference mode in computation tracked by autograd. To work around this, you "
                 "can make a clone to get a normal tensor and use it in autograd, or use "
                 "`torch.no_grad()` instead of `torch.inference_mode()`.")
-        self.version = tensor._version_counter.value
+        self.version = tensor._version_counter.current()  # saved_variable.cpp: _version()
         self.was_leaf = tensor._grad_fn is None
         self._output_of = weakref.ref(output_of) if output_of is not None else None
         self.view_fn = None

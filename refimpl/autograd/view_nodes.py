@@ -4,7 +4,6 @@ an in-place write makes, the base's CopySlices node when a view is written, and 
 grad_fn a view gets again afterwards (VariableHooks::grad_fn's AsStridedBackward0)."""
 from __future__ import annotations
 
-from ..storage import NoVersionCounter
 from .grad_mode import MODE
 from .graph import FREED, Node
 
@@ -106,11 +105,9 @@ def mark_views(result, decl, inputs):
         # propagate_creation_meta: a default view keeps its source view's meta
         v._creation_meta = inherited if meta == DEFAULT else (
             inherited if inherited == INFERENCE_MODE else meta)
-        if isinstance(v._version_counter, NoVersionCounter):
-            # DifferentiableViewMeta reads the version: a base made in inference mode that
-            # lost its inference keys (x.data = a normal tensor) has none
-            raise RuntimeError("Inference tensors do not track version counter.")
-        v._attr_version = v._version_counter.value
+        # DifferentiableViewMeta reads the version: a base made in inference mode that lost
+        # its inference keys (x.data = a normal tensor) has none, and this raises
+        v._attr_version = v._version_counter.current()
         if meta == MULTI_OUTPUT_NODE:
             v._output_nr = i
 
