@@ -26,6 +26,8 @@ from .worker import TargetFault, WorkerTarget
 
 
 PROGRESS_EVERY = 10.0  # seconds between progress records in results.jsonl
+# what the end record takes from the summary (read back by --resume and `report`)
+_END_FIELDS = ("possibly_fixed", "ledger", "areas", "groups", "api_gap", "target_info")
 MISMATCHES_KEPT = 12   # of a failure's first diverging statement, for the report's table
 
 
@@ -243,10 +245,7 @@ class Campaign:
                 HypothesisEngine(self, rng).run()
             else:
                 while not self._done():
-                    program = generate(self.all_ops, RandomChooser(rng), self.oracle,
-                                       max_statements=self.config.max_statements,
-                                       reported_ops=self.reported, autograd=self.config.autograd,
-                                       swarm=self.config.swarm, record=True)
+                    program = self.draw(RandomChooser(rng))
                     for target, divergence in self.test(program):
                         self._record(program, divergence, target)
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (Terminated)
@@ -260,7 +259,7 @@ class Campaign:
                 if progress is not None:
                     progress.close(self)
                 summary = self.summary()
-                self._log(self._totals("end"))
+                self._log(self._totals("end", summary))
                 if self._results is not None:
                     self._results.close()
                 if self.config.report_dir is not None:
@@ -270,6 +269,13 @@ class Campaign:
                 if previous is not None:
                     signal.signal(signal.SIGTERM, previous)
         return summary
+
+    def draw(self, chooser):
+        """A program drawn with chooser (a seeded random stream, or hypothesis), with the
+        oracle's events recorded."""
+        return generate(self.all_ops, chooser, self.oracle,
+                        max_statements=self.config.max_statements, reported_ops=self.reported,
+                        autograd=self.config.autograd, swarm=self.config.swarm, record=True)
 
     def test(self, program):
         """Run program on every target, counting what ran; the (target, divergence) pairs
@@ -309,8 +315,9 @@ class Campaign:
         self.first_seen.setdefault(
             key, (self.elapsed_before + time.monotonic() - self._t0, self.programs))
 
-    def _totals(self, kind):
-        """A results.jsonl record of the counts so far (progress, or the end of the run)."""
+    def _totals(self, kind, summary=None):
+        """A results.jsonl record of the counts so far (progress, or, given the run's
+        summary, its end)."""
         return {"type": kind, "programs": self.programs, "statements": self.statements,
                 "seconds": round(self.elapsed_before + (self.elapsed if kind == "end"
                                                         else time.monotonic() - self._t0), 3),
@@ -320,11 +327,9 @@ class Campaign:
                 "targets": [t.spec for t in self.targets],
                 "failure_counts": {f["id"]: f["count"] for f in self.failures.values()},
                 "torch_version": ", ".join(sorted({t.torch_version() for t in self.targets})),
-                "possibly_fixed": self.possibly_fixed() if kind == "end" else [],
-                **({"ledger": self.ledger_status(), "areas": self.areas(),
-                    "groups": observed_groups(self.oracle), "api_gap": self.api_gap()}
-                   if kind == "end" else {}),
-                **({"target_info": self.target_info()} if kind == "end" else {})}
+                "possibly_fixed": [],
+                # the end record: what the summary computed once for the whole run
+                **({k: summary[k] for k in _END_FIELDS} if summary is not None else {})}
 
     def _exercised_by_target(self):
         out = collections.defaultdict(dict)

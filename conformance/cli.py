@@ -286,7 +286,8 @@ def _report(args):
 
 def _exit_status(counts):
     """1 for what needs a look: new divergences, crashes, timeouts (not known or flaky ones)."""
-    return EXIT_DIVERGED if counts["new"] or counts["crash"] or counts["timeout"] else EXIT_OK
+    from .report import UNEXPECTED
+    return EXIT_DIVERGED if any(counts[status] for status in UNEXPECTED) else EXIT_OK
 
 
 def _list_ops():

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from . import atomic
 from .observe import group_of
+from .report import UNEXPECTED
 
 KEPT = 200          # records a history file keeps (the oldest are dropped)
 CHART_RUNS = 30     # runs a trend chart shows
-_FAILING = ("new", "crash", "timeout")
 
 
 def record_of(summary: dict) -> dict:
@@ -26,7 +26,7 @@ def record_of(summary: dict) -> dict:
     checked = {(t, op, g) for t, ops in (summary.get("exercised") or {}).items()
                for op, n in ops.items() if n for g in groups}
     failing = {(f["target"], f["op"], group_of(f["property"]))
-               for f in summary.get("failures", []) if f.get("status") in _FAILING}
+               for f in summary.get("failures", []) if f.get("status") in UNEXPECTED}
     return {
         "started": summary.get("started"), "seconds": summary.get("seconds"),
         "seed": summary.get("seed"), "targets": summary.get("targets", []),
@@ -91,7 +91,7 @@ def charts(records: list) -> list:
     series = [("statements", "statements", lambda r: r.get("statements") or 0),
               ("pass rate", "pass_rate", lambda r: r.get("pass_rate")),
               ("unexpected failures", "failures",
-               lambda r: sum((r.get("counts") or {}).get(s, 0) for s in _FAILING))]
+               lambda r: sum((r.get("counts") or {}).get(s, 0) for s in UNEXPECTED))]
     out = []
     for title, key, value in series:
         values = [value(r) for r in runs]

@@ -32,7 +32,7 @@ import hypothesis
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings, strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from .generate import HypothesisChooser, generate
+from .generate import HypothesisChooser
 from .shrink import same_divergence
 
 # examples per hypothesis run: its targeting phase starts halfway through a run
@@ -129,9 +129,7 @@ class HypothesisEngine:
         if c._done():
             self.spent = True
             raise _BudgetSpent()
-        program = generate(c.all_ops, HypothesisChooser(data), c.oracle,
-                           max_statements=c.config.max_statements, reported_ops=c.reported,
-                           autograd=c.config.autograd, swarm=c.config.swarm, record=True)
+        program = c.draw(HypothesisChooser(data))
         diverged = c.test(program)
         hypothesis.target(self._rarity(program), label="rarely drawn ops")
         raising = None
@@ -151,7 +149,7 @@ class HypothesisEngine:
                 self.pending[key] = (program, divergence, target)
             raising = raising or key
         if raising is not None:
-            raise _failure_type(raising)(f"{raising}: {diverged[0][1].first.detail()}")
+            raise _failure_type(raising)(f"{raising}: {self.pending[raising][1].first.detail()}")
 
     def _rarity(self, program):
         """How rarely the campaign has drawn this program's ops (higher: rarer)."""

@@ -107,6 +107,7 @@ def _read_repro(report_dir: pathlib.Path, rel: Any) -> tuple[str | None, str | N
 SECTIONS = (("new", "New failures"), ("crash", "Crashes"), ("timeout", "Timeouts"),
             ("flaky", "Flaky results"), ("known", "Known divergences"))
 _RANK = {status: i for i, (status, _) in enumerate(SECTIONS)}
+UNEXPECTED = ("new", "crash", "timeout")  # what fails a run (known and flaky do not)
 PANELS = 100   # failures of a section shown in full (program, table of values, script)
 LISTED = 200   # ... and after those, as one line each (what is left: by its repro file)
 
@@ -246,9 +247,10 @@ def _context(report_dir: pathlib.Path, summary: dict) -> dict:
                            "safe_link": _safe_link(e.get("link"))})
     coverage = {str(k): v for k, v in _dict(summary, "coverage").items()}
     never = sorted(op for op in _dict(summary, "areas") if not coverage.get(op))
-    checked_by_group = {g: sum(_num(n) or 0 for t in targets
-                               for n in _dict(_dict(summary, "exercised"), t).values())
-                        for g in groups}
+    # every observed group is compared after every statement that ran
+    checked = sum(_num(n) or 0 for t in targets
+                  for n in _dict(_dict(summary, "exercised"), t).values())
+    checked_by_group = {g: checked for g in groups}
     failed_by_group = {g: sum(1 for f in failures if f["group"] == g) for g in groups}
     matrix = _matrix(summary, failures, targets, groups)
     seconds = summary.get("seconds")

@@ -100,6 +100,12 @@ class _Totals:
         return self
 
 
+def _fuzz_command(config):
+    """The start of every shard's command line: a fuzz campaign, reporting its counts often."""
+    return [sys.executable, "-m", "conformance", "fuzz", "--no-progress",
+            "--progress-every", str(min(config.progress_every, 2.0))]
+
+
 def run_sharded(config, workers, report_dir: Path, progress=None):
     """Run the shards to their end (or to a signal), then merge them into report_dir."""
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -115,8 +121,7 @@ def run_sharded(config, workers, report_dir: Path, progress=None):
     commands = []
     for k, (shard, directory) in enumerate(zip(shards, directories)):
         directory.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "conformance", "fuzz", "--no-progress",
-                   "--progress-every", str(min(config.progress_every, 2.0))]
+        command = _fuzz_command(config)
         if config.resume:
             command += ["--resume", str(directory)]
         else:
@@ -148,9 +153,7 @@ def run_sharded(config, workers, report_dir: Path, progress=None):
                     # from its results.jsonl, for what its budget had left
                     restarts[k] += 1
                     procs[k] = subprocess.Popen(
-                        [sys.executable, "-m", "conformance", "fuzz", "--no-progress",
-                         "--progress-every", str(min(config.progress_every, 2.0)),
-                         "--resume", str(directories[k])],
+                        _fuzz_command(config) + ["--resume", str(directories[k])],
                         stdout=logs[k], stderr=subprocess.STDOUT)
             if all(proc.poll() is not None for proc in procs):
                 break

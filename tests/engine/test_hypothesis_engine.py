@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conformance import hypothesis_engine
+from conformance import campaign as campaign_module
 from conformance.campaign import Campaign, Config
 
 PLANTED = "tests.planted.sigmoid_grad_scaled"
@@ -64,7 +64,7 @@ def test_an_unusable_database_is_a_warning_not_a_stop(tmp_path, capsys):
 def test_an_error_of_the_generator_is_not_taken_for_a_divergence(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug of the generator")
-    monkeypatch.setattr(hypothesis_engine, "generate", broken)
+    monkeypatch.setattr(campaign_module, "generate", broken)  # what Campaign.draw calls
     with pytest.raises(RuntimeError, match="a bug of the generator"):
         _campaign(tmp_path, None, stop=False, examples=5, seconds=None).run()
 
