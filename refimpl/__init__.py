@@ -34,7 +34,7 @@ from . import (  # noqa: F401  (importing the op modules registers their declara
     arithmetic, conversions, elementwise, joining, linalg, reductions, shape_ops, transformations,
     unary, views,
 )
-from . import autograd  # noqa: F401
+from . import autograd, device_dependence  # noqa: F401
 from . import bindings as _bindings
 from .autograd.grad_mode import (  # noqa: F401
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,

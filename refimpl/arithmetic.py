@@ -21,6 +21,7 @@ import numpy as np
 
 from . import dtypes, layout
 from .creation import checked_scalar
+from .device_dependence import dtype_not_implemented, reads_data
 from .dtypes import TOLERANCE
 from .registry import declare
 from .elementwise import (_add_fn, _alpha_check, _as_opmath, _opmath, elementwise,
@@ -37,10 +38,6 @@ class _KernelError(RuntimeError):
 
 def _dtype_of(x):
     return x.dtype if isinstance(x, Tensor) else dtypes._scalar_dtype(x)
-
-
-def _not_implemented(kernel, dtype):
-    return NotImplementedError(f'"{kernel}" not implemented for \'{dtype.legacy_name}\'')
 
 
 def _bcast(*arrays):
@@ -162,6 +159,7 @@ def _int_kernel(name, rule):
     def kernel(a, b):
         a, b = _bcast(a, b)
         if np.any(b == 0):
+            reads_data("integer division by zero")
             raise _KernelError("ZeroDivisionError")
         wide_a, wide_b = a.astype(np.int64), b.astype(np.int64)
         with np.errstate(all="ignore"):
@@ -170,6 +168,7 @@ def _int_kernel(name, rule):
 
     def element(a, b):  # one element at a time, as cpu_kernel calls it
         if b == 0:
+            reads_data("integer division by zero")
             raise RuntimeError("ZeroDivisionError")
         return rule(np.int64(a), np.int64(b))
     kernel.serial = element
@@ -257,7 +256,7 @@ def _div(inputs, rounding_mode, out=None):
 
     def check(common, result):
         if common is dtypes.bool_:
-            raise _not_implemented(kernel, common)
+            raise dtype_not_implemented(kernel, common)
 
     if common.kind == "int":
         fn = _int_kernel(kernel, _trunc_int if rounding_mode == "trunc" else _floor_int)
@@ -345,7 +344,7 @@ def _modulo(inputs, name, out=None):
 
     def check(common, result):
         if common is dtypes.bool_:
-            raise _not_implemented(kernel, common)
+            raise dtype_not_implemented(kernel, common)
     fn = (_int_kernel(kernel, int_rule) if common.kind == "int"
           else _vector_fmod_unspecified(float_fn))
     return elementwise(fn, inputs, out=out, check=check)
@@ -407,7 +406,7 @@ def _pow_tensor_tensor(inputs, out=None):
 
     def check(common, result):
         if common is dtypes.bool_:
-            raise _not_implemented("pow", common)
+            raise dtype_not_implemented("pow", common)
 
     def fn(a, b):
         if common.kind == "int":
@@ -601,7 +600,7 @@ def _clamp_scalar(self, lo, hi, out=None):
         if nan_fill:
             return
         if common is dtypes.bool_:
-            raise _not_implemented(kernel, common)
+            raise dtype_not_implemented(kernel, common)
         for b in bounds:
             checked_scalar(b, common)
 
@@ -625,7 +624,7 @@ def _clamp_tensor(self, lo, hi, out=None):
 
     def check(common, result):
         if both and common is dtypes.bool_:
-            raise _not_implemented("clamp_cpu", common)
+            raise dtype_not_implemented("clamp_cpu", common)
 
     def fn(a, *bs, dtype):
         if dtype is dtypes.bool_:  # maximum / minimum on bools
@@ -769,7 +768,7 @@ def _lerp(self, end, weight, out=None):
 
     def check(common, result):
         if common.kind != "float":
-            raise _not_implemented(kernel, common)
+            raise dtype_not_implemented(kernel, common)
         if not tensor_weight:
             opmath = dtypes.float64 if common is dtypes.float64 else dtypes.float32
             checked_scalar(weight, opmath)

@@ -11,6 +11,7 @@ from fractions import Fraction
 import numpy as np
 
 from . import dtypes, views
+from .device_dependence import KERNEL, depends_on, dtype_not_implemented
 from .storage import to_dtype_array
 from .registry import declare
 from .tensor import Tensor, device as _device
@@ -31,6 +32,8 @@ def check_convertible(value, dtype, c_name=False, check_floats=()):
         ok = _fits_int(value, dtype)
     if not ok:
         name = dtype.cpp_name if c_name else dtype.name
+        # made as the kernel runs (Scalar::to<T>), or as Python data is stored: not on meta
+        depends_on(KERNEL, "a value converted to the dtype")
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
@@ -112,7 +115,9 @@ def _leaves_to_array(leaves, shape, dtype):
     if dtype.kind != "float" and any(
             isinstance(v, int) and not isinstance(v, bool) and not -2**63 <= v < 2**63
             for v in leaves):
-        # Python ints are read as int64 before any conversion (torch/csrc/utils/python_numbers.h)
+        # Python ints are read as int64 before any conversion (torch/csrc/utils/python_numbers.h),
+        # as the data is stored: not on meta, which stores none
+        depends_on(KERNEL, "Python data stored")
         raise ValueError("Overflow when unpacking long long")
     if dtype.kind == "int":
         for v in leaves:
@@ -353,7 +358,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
         values = checked_scalar(start, dtype, numel=1).reshape(1)   # result.fill_(start)
     else:
         if dtype is dtypes.bool_:
-            raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
+            raise dtype_not_implemented("linspace_cpu", dtype)
         floats = ("float16", "bfloat16", "float32")
         check_convertible(start, dtype, c_name=True, check_floats=floats)
         check_convertible(end, dtype, c_name=True, check_floats=floats)
@@ -410,7 +415,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         if isinstance(a, float) and not math.isfinite(a):
             raise RuntimeError(f"unsupported range: {start} -> {end}")
     if dtype is dtypes.bool_:
-        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
+        raise dtype_not_implemented("arange_cpu", dtype)
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if not ((step > 0 and end >= start) or (step < 0 and end <= start)):

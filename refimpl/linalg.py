@@ -19,14 +19,11 @@ import numpy as np
 from . import dtypes
 from .reductions import _exact_sum, _order_sensitive
 from .bindings import out_like_input
+from .device_dependence import dtype_not_implemented
 from .registry import declare
 from .shape_ops import unsqueeze
 from .storage import merge_unspecified, to_dtype_array
 from .tensor import Tensor
-
-
-def _not_implemented(kernel, dtype):
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy_name}'")
 
 
 def _contract(a: np.ndarray, b: np.ndarray, dtype, undefined=None):
@@ -148,7 +145,7 @@ def dot(input: Tensor, tensor: Tensor):
                            f"have the same number of elements, but got {n} and {m} elements "
                            "respectively")
     if input.dtype is dtypes.bool_:
-        raise _not_implemented("dot", input.dtype)
+        raise dtype_not_implemented("dot", input.dtype)
     a = input._values().reshape(1, -1)
     b = other._values().reshape(-1, 1)
     mask = _operand_mask(input, other, lambda ma, mb: np.asarray(
@@ -198,7 +195,7 @@ def mm(input: Tensor, mat2: Tensor):
         raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
                            f"{input.dtype.typemeta_name} != {mat2.dtype.typemeta_name}")
     if input.dtype is dtypes.bool_ and n * p and k:
-        raise _not_implemented("addmm_impl_cpu_", input.dtype)
+        raise dtype_not_implemented("addmm_impl_cpu_", input.dtype)
     values, undefined = _matmul_values(input, mat2, (n, k), (k, p), input.dtype)
     return _result(values, input.dtype, undefined)
 
@@ -220,7 +217,7 @@ def mv(input: Tensor, vec: Tensor):
                            f"{vec.dtype.legacy_name}, {input.dtype.legacy_name}, and "
                            f"{vec.dtype.legacy_name}")
     if input.dtype is dtypes.bool_ and input.numel():
-        raise _not_implemented("addmv_impl_cpu", input.dtype)
+        raise dtype_not_implemented("addmv_impl_cpu", input.dtype)
     values, undefined = _matmul_values(input, vec, (n, k), (k, 1), input.dtype)
     return _result(values.reshape(n), input.dtype,
                    None if undefined is None else undefined.reshape(n))
@@ -262,7 +259,7 @@ def bmm(input: Tensor, mat2: Tensor):
         raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
                            f"{input.dtype.typemeta_name} != {mat2.dtype.typemeta_name}")
     if input.dtype is dtypes.bool_:
-        raise _not_implemented("bmm" if small else "addmm_impl_cpu_", input.dtype)
+        raise dtype_not_implemented("bmm" if small else "addmm_impl_cpu_", input.dtype)
     if input.dtype is not mat2.dtype:
         raise RuntimeError(f"expected scalar type {input.dtype.legacy_name} but found "
                            f"{mat2.dtype.legacy_name}")

@@ -16,6 +16,7 @@ import numpy as np
 
 from . import dtypes, layout
 from .bindings import out_like_input
+from .device_dependence import dtype_not_implemented
 from .storage import merge_unspecified, to_dtype_array
 from .printing import return_type
 from .registry import declare
@@ -814,7 +815,7 @@ def _refuse_bool(out_dtype, input):
     """cumsum_cpu_kernel dispatches on the result dtype, which has no bool kernel (a 0-dim
     or empty input is filled or zeroed without it: impl_func_cum_ops)."""
     if out_dtype is dtypes.bool_ and input.dim() and input.numel():
-        raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
+        raise dtype_not_implemented("cumsum_out_cpu", dtypes.bool_)
 
 
 @declare("cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor out=None)",

@@ -20,6 +20,7 @@ import builtins
 import numpy as np
 
 from . import dtypes, layout
+from .device_dependence import dtype_not_implemented
 from .elementwise import elementwise
 from .bindings import out_like_input
 from .conversions import copy_checks
@@ -34,7 +35,7 @@ def _not_implemented(kernel, refused):
     TensorIterator is built (so overlap and cast errors come first)."""
     def check(common, result):
         if refused(common):
-            raise NotImplementedError(f'"{kernel}" not implemented for \'{common.legacy_name}\'')
+            raise dtype_not_implemented(kernel, common)
     return check
 
 

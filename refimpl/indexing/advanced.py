@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes, layout, views
+from ..device_dependence import reads_data
 from ..storage import to_dtype_array
 from ..shape_ops import unsqueeze
 from ..registry import declare
@@ -128,6 +129,7 @@ class AdvancedIndex:
         order = iteration_order(self.shape, order_strides)
         error, first = None, None
         if bad_any.any():
+            reads_data("index bounds")
             flat_bad = bad_any.reshape(-1)[order]
             first = int(np.argmax(flat_bad))
             e = order[first]
@@ -265,6 +267,7 @@ def _index_put_sequential(self, info, values, order_strides, accumulate):
             v = current[k]
             size = info.indexed_sizes[k]
             if not -size <= v < size:
+                reads_data("index bounds")
                 raise IndexError(f"index {v} is out of bounds for dimension {k} with size {size}")
             p += (v + size if v < 0 else v) * info.indexed_strides[k]
         v = values._storage.data[val_pos[e]]

@@ -18,6 +18,7 @@ import numpy as np
 from .. import dtypes, views
 from ..creation import check_convertible, tensor as _tensor
 from ..shape_ops import select, unsqueeze
+from ..device_dependence import reads_data
 from ..storage import to_dtype_array
 from ..autograd.recording import KERNEL
 from ..registry import declare
@@ -166,9 +167,11 @@ def apply_slicing(self: Tensor, items):
         elif _is_tensor(obj):
             if obj.dim() == 0 and obj.dtype.kind in ("int", "bool"):
                 if obj.dtype not in (dtypes.uint8, dtypes.bool_):
+                    reads_data("a tensor index as a number")   # Tensor.item()
                     result = _select(result, dim, int(obj.item()), real_dim)
                 else:
                     result = unsqueeze(result, dim)
+                    reads_data("a tensor index as a number")
                     record(_bool_index(bool(obj.item())))
             else:
                 record(obj)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import dtypes, layout
 from ..creation import checked_scalar
+from ..device_dependence import reads_data
 from ..elementwise import INTERNAL_OVERLAP, has_internal_overlap
 from ..shape_ops import unsqueeze
 from ..storage import to_dtype_array
@@ -49,10 +50,12 @@ def index_select(self: Tensor, dim, index: Tensor):
             raise RuntimeError("index_select(): self indexing axis dim should be positive")
         for i in idx:
             if not 0 <= i < size:
+                reads_data("index bounds")
                 raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(i)} axis_dim={size}")
     size = self._sizes[dim] if self.dim() else 1
     bad = (idx < 0) | (idx >= size)
     if numel and bad.any():
+        reads_data("index bounds")
         if dim == 1 and self.dim() > 1:   # index_select_out_cpu_dim1_
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(idx[np.argmax(bad)])} "
                                f"axis_dim={size}")
@@ -83,6 +86,7 @@ def take(self: Tensor, index: Tensor):
         flat = idx.reshape(-1)[order]
         bad = (flat < -n) | (flat >= n)
         if bad.any():
+            reads_data("index bounds")
             i = int(flat[int(np.argmax(bad))])
             raise IndexError(f"out of range: tried to access index {i} on a tensor of {n} elements.")
     wrapped = np.where(idx < 0, idx + n, idx)
@@ -175,6 +179,7 @@ def index_add_(self: Tensor, dim, index: Tensor, source: Tensor, *, alpha=1):
     for i in range(idx.size):
         j = int(index._storage.data[idx_pos[i]])   # read as the loop goes (index may alias self)
         if not 0 <= j < size:
+            reads_data("index bounds")
             error = IndexError("index out of range in self")
             break
         pos = _slices_along(self, dim, j)
@@ -234,6 +239,7 @@ def _restrided_write(self, base, dim, index, values, allow_neg, message):
     error = None
     if bad.any():
         first = int(np.argmax(bad))
+        reads_data("index bounds")
         error = IndexError(message(int(j[first]), size))
         order, j = order[:first], j[:first]
         coords = tuple(c[:first] for c in coords)
@@ -371,6 +377,7 @@ def put_(self: Tensor, index: Tensor, source: Tensor, accumulate=False):
     idx = index._values().reshape(-1).astype(np.int64)
     bad = (idx < -n) | (idx >= n)
     if bad.any():
+        reads_data("index bounds")
         raise IndexError(f"out of range: tried to access index {int(idx[np.argmax(bad)])} on a "
                          f"tensor of {n} elements.")
     if idx.size:

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import dtypes, layout, views
 from ..creation import check_convertible, checked_scalar
+from ..device_dependence import reads_data
 from ..elementwise import INTERNAL_OVERLAP, PARTIAL_OVERLAP, has_internal_overlap, overlap_status
 from ..shape_ops import unsqueeze
 from ..storage import merge_unspecified, to_dtype_array
@@ -34,6 +35,7 @@ def _out_of_nonzero(out, args):
          method=("nonzero()", "nonzero(*, bool as_tuple)"), schema="aten::nonzero",
          out_check=_out_of_nonzero, out_check_first=True)
 def nonzero(self: Tensor, *, as_tuple=False):
+    reads_data("output shape")   # the number of nonzero elements
     if as_tuple:
         base = self if self.dim() else unsqueeze(self, 0)
         nz = nonzero(base)
@@ -94,6 +96,7 @@ def masked_fill(self: Tensor, mask: Tensor, value, *, out=None):
          out_check=out_like_input("masked_select(): self and result must have the same scalar "
                                   "type", overlap=True), out_check_first=True)
 def masked_select(self: Tensor, mask: Tensor):
+    reads_data("output shape")   # the number of true elements of mask
     if mask.dtype is not dtypes.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = layout.broadcast_all([mask._sizes, self._sizes])
@@ -130,6 +133,7 @@ def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor):
     sdata = src._storage.data
     for k, p in enumerate(dst_pos):
         if k >= src_pos.size:
+            reads_data("mask count")
             raise RuntimeError("Number of elements of source < number of ones in mask")
         und = src._storage.undefined
         write_at(self, np.array([p]), sdata[src_pos[k]:src_pos[k] + 1],

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import dtypes, layout
 from ..creation import checked_scalar
+from ..device_dependence import reads_data
 from ..elementwise import INTERNAL_OVERLAP, has_internal_overlap, reads_what_it_writes
 from ..registry import declare
 from ..tensor import Tensor
@@ -73,6 +74,7 @@ def _gather_positions(self, dim, index, raise_error=True, src=None):
         ob = bad.reshape(-1)[order]
         first = int(np.argmax(ob))
         v = int(idx.reshape(-1)[order[first]])
+        reads_data("index bounds")
         error = RuntimeError(f"index {v} is out of bounds for dimension {dim} with size {size}")
         if raise_error:
             raise error
