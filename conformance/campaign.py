@@ -54,6 +54,7 @@ class Config:
     swarm: bool = False             # each program draws its ops from a random few
     engine: str = "random"          # what draws the programs: random, or hypothesis
     database: Path | None = None    # the hypothesis engine's example database (None: none)
+    shared_databases: tuple = ()    # ... and read-only ones it replays too (other runners')
     history: Path | None = None     # the run history the trend is drawn from (None: in DIR)
 
     def recorded(self):
@@ -66,6 +67,7 @@ class Config:
                 "program_timeout": self.program_timeout, "swarm": self.swarm,
                 "engine": self.engine,
                 "database": str(self.database) if self.database else None,
+                "shared_databases": [str(p) for p in self.shared_databases],
                 "history": str(self.history) if self.history else None}
 
 
@@ -168,6 +170,7 @@ class Campaign:
             info.setdefault("torch_version", t.torch_version())
             info["in_process"] = not isinstance(t, WorkerTarget)
             info["restarts"] = getattr(t, "restarts", 0)
+            info["not_compared"] = t.capabilities.not_compared()
             info.pop("pid", None)
             info.pop("api", None)
             out[t.spec] = info
@@ -370,10 +373,12 @@ class Campaign:
             if not predicate(final):  # does not reproduce once shrunk: keep the original
                 small, final = program, divergence
         fid = f"f{len(self.failures) + 1:04d}"
+        verdict, shared, agreeing = self._verdict(small, target, predicate, m.property)
         record = {
             "id": fid, "target": target.spec, "op": divergence.op, "property": m.property,
             "status": "known" if entry else "flaky" if flaky else "new",
-            "flaky": flaky,
+            "flaky": flaky, "verdict": "known" if entry else verdict, "shared_with": shared,
+            "agreeing": agreeing,
             "ledger_id": entry.id if entry else None,
             "reason": entry.reason if entry else None,
             "link": entry.link if entry else None,
@@ -391,6 +396,20 @@ class Campaign:
                                 torch_version=target.torch_version())
             atomic.write_text(self.config.report_dir / record["repro"], text)
         self._log({"type": "failure", **record})
+
+    def _verdict(self, program, target, predicate, prop):
+        """Triage by the other targets (a three-way run): (verdict, the targets diverging the
+        same way, the targets agreeing with the oracle). "refimpl": every other target that
+        can show prop diverges from the oracle as this one does (a refimpl or spec gap, or a
+        bug they all share); "device": some target agrees with the oracle, so the devices
+        differ from each other. None where no other target can show prop (a single target;
+        meta, for values)."""
+        judges = [t for t in self.targets if t is not target and t.capabilities.shows(prop)]
+        if not judges:
+            return None, [], []
+        shared = [t.spec for t in judges if predicate(self._outcome(program, t))]
+        agreeing = [t.spec for t in judges if t.spec not in shared]
+        return ("refimpl" if not agreeing else "device"), shared, agreeing
 
     def _outcome(self, program, target):
         """The first divergence of program on target (None also when the target crashed)."""
@@ -457,6 +476,8 @@ class Campaign:
                 status = "not exercised"
             out.append({"ledger_id": entry.id, "op": entry.op, "property": entry.property,
                         "target": entry.target, "dtype": entry.dtype, "detail": entry.detail,
+                        "device": entry.device, "oracle_error": entry.oracle_error,
+                        "kind": entry.kind, "repro": entry.repro,
                         "reason": entry.reason, "link": entry.link, "status": status})
         return out
 

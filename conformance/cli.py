@@ -1,4 +1,4 @@
-"""The command line: `python -m conformance fuzz|replay|ops`.
+"""The command line: `python -m conformance fuzz|replay|report|save|ops`.
 
 Exit status: 0 nothing unexpected (known and flaky divergences are reported, not failed),
 1 new divergences, crashes or timeouts (or a repro that reproduces), 2 bad usage (unknown module, missing device, bad option, malformed spec or file).
@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from .corpus import CorpusError
 from .specs import SpecError
 from .targets import TargetError
 
@@ -79,6 +80,9 @@ def build_parser():
     f.add_argument("--database", metavar="DIR", default=".hypothesis/campaign",
                    help="--engine hypothesis: its example database (default "
                         ".hypothesis/campaign); 'none' for none")
+    f.add_argument("--shared-database", action="append", default=None, metavar="DIR",
+                   help="--engine hypothesis: a read-only example database replayed with "
+                        "the local one (repeatable; e.g. a folder gathering every runner's)")
     f.add_argument("--history", metavar="FILE",
                    help="the run history the report's trend is drawn from; this run is "
                         "appended (default: DIR/history.jsonl)")
@@ -106,6 +110,12 @@ def build_parser():
     m.add_argument("--history", metavar="FILE",
                    help="append the merged run to this history file (default: show the "
                         "trend DIR/history.jsonl holds, appending nothing)")
+    c = sub.add_parser("save", help="keep a campaign failure as a regression program "
+                                    "(corpus/), replayed by pytest on every run")
+    c.add_argument("results", metavar="RESULTS_JSONL")
+    c.add_argument("--id", required=True, help="the failure's id (fNNNN)")
+    c.add_argument("--name", help="the corpus file's name (default: op-property-target)")
+    c.add_argument("--corpus", default="corpus", metavar="DIR", help="default: corpus/")
     sub.add_parser("ops", help="list the declared ops")
     return p
 
@@ -119,8 +129,10 @@ def main(argv=None):
             return _replay(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "save":
+            return _save(args)
         return _list_ops()
-    except (TargetError, SpecError) as e:
+    except (TargetError, SpecError, CorpusError) as e:
         print(f"torch-conformance: error: {e}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -128,7 +140,7 @@ def main(argv=None):
 # options a resumed campaign takes from its start record
 _RECORDED = ("target", "ops", "seed", "specs", "max_statements", "autograd", "in_process",
              "statement_timeout", "program_timeout", "report", "swarm", "workers", "engine",
-             "database", "history")
+             "database", "shared_database", "history")
 
 
 def _resumed_config(args):
@@ -157,6 +169,7 @@ def _resumed_config(args):
                     program_timeout=start.get("program_timeout", 60.0), resume=True,
                     swarm=start.get("swarm", False), engine=start.get("engine", "random"),
                     database=Path(start["database"]) if start.get("database") else None,
+                    shared_databases=tuple(Path(p) for p in start.get("shared_databases", ())),
                     history=Path(start["history"]) if start.get("history") else None)
     if source is not directory:
         # the run's own seed, not its first shard's; a budget given is divided between the
@@ -188,6 +201,7 @@ def _fuzz(args):
                     program_timeout=args.program_timeout, swarm=args.swarm,
                     engine=args.engine,
                     database=None if args.database == "none" else Path(args.database),
+                    shared_databases=tuple(Path(p) for p in args.shared_database or ()),
                     history=Path(args.history) if args.history else None)
     if config.seconds is None and config.examples is None:
         config.seconds = 60.0
@@ -247,6 +261,13 @@ def _load_program(path, fid):
                 return Program.from_json(record["program"])
         raise SpecError(f"{path}: no failure {fid or ''} in it".replace("  ", " "))
     return Program.loads(text)
+
+
+def _save(args):
+    from .corpus import save
+    path = save(Path(args.results), args.id, Path(args.corpus), args.name)
+    print(f"saved {args.id} as {path}: pytest replays it on every run (tests/test_corpus.py)")
+    return EXIT_OK
 
 
 def _replay(args):

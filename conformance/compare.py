@@ -4,16 +4,39 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from refimpl.dtypes import TOLERANCE
 
 from .observe import (
-    AUTOGRAD_TENSOR_PROPERTIES, GRAD_PROPERTIES, LAYOUT_PROPERTIES, UNSPECIFIED, ObservationError,
+    AUTOGRAD_TENSOR_PROPERTIES, GRAD_PROPERTIES, LAYOUT_PROPERTIES, NOT_SHOWN, UNSPECIFIED,
+    ObservationError,
 )
 
-# rtol, atol per dtype: the oracle's own table (torch.testing.assert_close defaults)
+# rtol, atol per dtype: the oracle's own table (torch.testing.assert_close defaults); a
+# device may loosen some (conformance.devices)
 TOLERANCES = TOLERANCE
+
+
+class Judging(NamedTuple):
+    """How a target's observations are judged, from its device's capabilities
+    (conformance.devices): the values' tolerances, whether error messages are compared, and
+    which strides (all, or the significant ones: of dims of size > 1 in tensors with
+    elements, as torch._prims_common.check_significant_strides compares meta to eager; the
+    storage offset of a tensor without elements is then not compared either)."""
+    tolerances: dict = TOLERANCES
+    messages: bool = True
+    significant_strides: bool = False
+
+    @classmethod
+    def of(cls, capabilities):
+        return cls({**TOLERANCES, **capabilities.tolerances} if capabilities.tolerances
+                   else TOLERANCES, capabilities.error_messages,
+                   capabilities.strides == "significant")
+
+
+EXACT = Judging()   # every property, within the oracle's own tolerances
 
 
 @dataclass
@@ -45,19 +68,20 @@ def normalize_message(msg: str) -> str:
     return line.strip()
 
 
-def compare_errors(expected, actual):
-    """expected/actual: None or (class name, message)."""
+def compare_errors(expected, actual, messages=True):
+    """expected/actual: None or (class name, message); messages: whether the messages are
+    compared too (not on a device whose kernels word their own, conformance.devices)."""
     if expected is None and actual is None:
         return []
     if expected is None or actual is None or expected[0] != actual[0]:
         return [Mismatch(None, "error", expected and expected[0], actual and actual[0])]
-    if normalize_message(expected[1]) != normalize_message(actual[1]):
+    if messages and normalize_message(expected[1]) != normalize_message(actual[1]):
         return [Mismatch(None, "error_message", normalize_message(expected[1]),
                          normalize_message(actual[1]))]
     return []
 
 
-def values_equal(expected, actual, dtype, undefined=None):
+def values_equal(expected, actual, dtype, undefined=None, tolerances=TOLERANCES):
     """NaN-aware comparison with the dtype's tolerance (the sign of a zero exact);
     unspecified positions skipped."""
     if isinstance(expected, ObservationError) or isinstance(actual, ObservationError):
@@ -72,9 +96,9 @@ def values_equal(expected, actual, dtype, undefined=None):
     if undefined is not None:
         keep = ~np.asarray(undefined, dtype=bool)
         e, a = e[keep], a[keep]
-    if dtype not in TOLERANCES:
+    if dtype not in tolerances:
         return bool(np.all(e == a))
-    rtol, atol = TOLERANCES[dtype]
+    rtol, atol = tolerances[dtype]
     e = e.astype(np.float64)
     a = a.astype(np.float64)
     with np.errstate(invalid="ignore"):
@@ -123,8 +147,9 @@ def _zero_signs_match(expected, actual):
                if isinstance(e, float))
 
 
-def compare_snapshots(expected: dict, actual: dict):
-    """Mismatches between two snapshots of the same program point."""
+def compare_snapshots(expected: dict, actual: dict, judging=EXACT):
+    """Mismatches between two snapshots of the same program point (values within
+    tolerances; values the target's device does not show, NOT_SHOWN, are not compared)."""
     out = []
     for name, eobs in expected.items():
         aobs = actual.get(name)
@@ -136,37 +161,56 @@ def compare_snapshots(expected: dict, actual: dict):
                 out.append(Mismatch(name, "value", eobs.get("value", "<tensor>"),
                                     aobs.get("value", "<tensor>")))
             continue
-        _compare_tensor(out, name, eobs, aobs, LAYOUT_PROPERTIES)
+        _compare_tensor(out, name, eobs, aobs, LAYOUT_PROPERTIES, judging)
         if "requires_grad" in eobs:  # autograd observed
-            _compare_autograd(out, name, eobs, aobs)
+            _compare_autograd(out, name, eobs, aobs, judging)
     return out
 
 
-def _compare_tensor(out, name, eobs, aobs, props, prefix=""):
+def _compare_tensor(out, name, eobs, aobs, props, judging, prefix=""):
     """Append the mismatches of two tensor observations on props (named prefix + prop)."""
     for prop in props:
         ev, av = eobs[prop], aobs[prop]
         if prop == "values":
             if eobs.get("_undefined") is None and ev == av and _zero_signs_match(ev, av):
                 continue  # the common case, without numpy (NaN never takes it)
+            if av == NOT_SHOWN:
+                continue
             if eobs["shape"] != aobs["shape"] or eobs["dtype"] != aobs["dtype"]:
                 same = _values_loose(ev, av)
             else:
-                same = values_equal(ev, av, eobs["dtype"], eobs.get("_undefined"))
+                same = values_equal(ev, av, eobs["dtype"], eobs.get("_undefined"),
+                                    judging.tolerances)
             if not same:
                 out.append(Mismatch(name, prefix + prop, ev, av))
         elif ev != av and ev != UNSPECIFIED:
+            if judging.significant_strides and (
+                    (prop == "strides" and _significant_equal(eobs["shape"], ev, aobs["shape"], av))
+                    or (prop == "storage_offset" and 0 in eobs["shape"]
+                        and eobs["shape"] == aobs["shape"])):
+                continue  # a layout difference that addresses no element differently
             out.append(Mismatch(name, prefix + prop, ev, av))
 
 
-def _compare_autograd(out, name, eobs, aobs):
+def _significant_equal(eshape, estrides, ashape, astrides):
+    """Whether two layouts have the same significant strides: those of dims of size > 1,
+    in tensors with elements (torch/_prims_common/__init__.py check_significant_strides)."""
+    if eshape != ashape or isinstance(estrides, ObservationError) or \
+            isinstance(astrides, ObservationError) or len(estrides) != len(astrides):
+        return False
+    if 0 in eshape:
+        return True
+    return all(e == a for size, e, a in zip(eshape, estrides, astrides) if size > 1)
+
+
+def _compare_autograd(out, name, eobs, aobs, judging):
     for prop in AUTOGRAD_TENSOR_PROPERTIES:
         ev, av = eobs[prop], aobs[prop]
         if prop != "grad":
             if ev != av:
                 out.append(Mismatch(name, prop, ev, av))
         elif isinstance(ev, dict) and isinstance(av, dict):
-            _compare_tensor(out, name, ev, av, GRAD_PROPERTIES, "grad.")
+            _compare_tensor(out, name, ev, av, GRAD_PROPERTIES, judging, "grad.")
         elif _grad_summary(ev) != _grad_summary(av):
             out.append(Mismatch(name, prop, _grad_summary(ev), _grad_summary(av)))
 

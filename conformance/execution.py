@@ -44,6 +44,8 @@ class Event(NamedTuple):
     error: tuple | None = None  # CHECK: (class name, message) of what it raised, or None
     snapshot: dict | None = None
     modes: dict | None = None
+    depends_on: tuple = ()      # CHECK on the oracle: (kind, what) its result depends on
+                                # beyond metadata (refimpl.device_dependence)
 
 
 def zero_uninitialized(stmt, env, target):
@@ -86,6 +88,16 @@ def run_statement(stmt, env, target):
     return error_of(attempt(stmt, env, target))
 
 
+def attempt_noting(stmt, env, target):
+    """attempt(), and what the statement's result depends on beyond metadata: its data, the
+    CPU kernels' dtypes. The oracle notes it (refimpl.device_dependence); () elsewhere."""
+    if not target.is_refimpl:
+        return attempt(stmt, env, target), ()
+    with target.module.device_dependence.noting() as notes:
+        exc = attempt(stmt, env, target)
+    return exc, tuple(dict.fromkeys(notes))
+
+
 def enter_block(stmt, env, target, stack):
     """Make a block's manager on target and enter it (its exit goes on stack); the exception
     that raised, or None."""
@@ -116,6 +128,7 @@ class Side:
         self.target, self.autograd, self.modes = target, autograd, modes
         self.env = {}
         self.raised = None   # what the last statement (or block) raised, or None
+        self.depends_on = ()  # what the last statement's result depends on (the oracle)
 
     def events(self, program):
         for i, stmt in enumerate(program.statements):
@@ -125,12 +138,13 @@ class Side:
         """The CHECK event of the current state."""
         return Event(CHECK, path, op, error_of(self.raised),
                      snapshot(self.env, self.target, self.autograd),
-                     observe_modes(self.target, self.modes))
+                     observe_modes(self.target, self.modes), self.depends_on)
 
     def _run(self, stmt, path):
         if stmt.form != BLOCK:
-            self.raised = attempt(stmt, self.env, self.target)
+            self.raised, self.depends_on = attempt_noting(stmt, self.env, self.target)
             yield self.check(path, stmt.op)
+            self.depends_on = ()
             return
         stack = ExitStack()
         self.raised = enter_block(stmt, self.env, self.target, stack)

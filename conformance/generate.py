@@ -29,7 +29,7 @@ from .observe import (
 from .program import (
     AUGMENTED, FUNCTION, METHOD, OPERATOR, SETITEM_AUGMENTED, Program, Statement,
 )
-from .runner import enter_block, error_of, exit_block, run_statement
+from .runner import attempt_noting, enter_block, error_of, exit_block
 from .spelling import respell
 
 
@@ -206,7 +206,7 @@ class Generator:
         """The path the next statement added to the current sink will have."""
         return self._prefix + (len(self._sink),)
 
-    def _record(self, kind, path, op, error=None):
+    def _record(self, kind, path, op, error=None, depends_on=()):
         """What conformance.execution.Side would yield here, so the lockstep run need not run
         the oracle again (see Program.oracle_events). A body statement after one that
         raised is one the Side never runs, and values left unspecified are filled in by
@@ -224,7 +224,7 @@ class Generator:
                 self.events = None
                 return
             self.events.append(Event(CHECK, path, op, error, snap,
-                                     observe_modes(self.oracle, self._modes)))
+                                     observe_modes(self.oracle, self._modes), depends_on))
             if error is not None and len(path) > 1:
                 self._raised_in.add(path[:-1])
         else:
@@ -232,7 +232,8 @@ class Generator:
 
     def add_statement(self, stmt, multiple_outputs=False):
         path = self._path()
-        self.last_error = run_statement(stmt, self.env, self.oracle)
+        exc, reads = attempt_noting(stmt, self.env, self.oracle)
+        self.last_error = error_of(exc)
         result = self.env.get(stmt.target) if stmt.target else None
         if multiple_outputs and isinstance(result, (tuple, list)):
             # name each output so later statements can use them
@@ -240,15 +241,16 @@ class Generator:
             for name, item in zip(stmt.unpacked_names(), result):
                 self.env[name] = item
         self._sink.append(stmt)
-        self._record(CHECK, path, stmt.op, self.last_error)
+        self._record(CHECK, path, stmt.op, self.last_error, reads)
         return stmt
 
     def rerun(self, stmt):
         """Run the statement added last again, as changed since (a factory given
         requires_grad=True); what raised, or None. Its recorded CHECK is made again."""
-        error = run_statement(stmt, self.env, self.oracle)
+        exc, reads = attempt_noting(stmt, self.env, self.oracle)
+        error = error_of(exc)
         if self.events and self.events[-1].kind == CHECK:
-            self._record(CHECK, self.events.pop().path, stmt.op, error)
+            self._record(CHECK, self.events.pop().path, stmt.op, error, reads)
         return error
 
     def add_block(self, stmt, fill):

@@ -30,7 +30,9 @@ from pathlib import Path
 
 import hypothesis
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings, strategies as st
-from hypothesis.database import DirectoryBasedExampleDatabase
+from hypothesis.database import (
+    DirectoryBasedExampleDatabase, MultiplexedDatabase, ReadOnlyDatabase,
+)
 
 from .generate import HypothesisChooser
 from .shrink import same_divergence
@@ -85,11 +87,29 @@ def open_database(path):
     return DirectoryBasedExampleDatabase(str(path))
 
 
+def combined_database(local, shared=()):
+    """The local example database (written) combined with shared ones that are only read
+    (a folder every runner can read, where a nightly job gathers the runners' databases):
+    failures found elsewhere replay here first, and nothing here writes there. None where
+    there is neither."""
+    parts = [] if local is None else [local]
+    for path in shared:
+        if Path(path).is_dir():
+            parts.append(ReadOnlyDatabase(DirectoryBasedExampleDatabase(str(path))))
+        else:
+            print(f"torch-conformance: warning: shared example database {path} is not a "
+                  "folder; not read", file=sys.stderr)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else MultiplexedDatabase(*parts)
+
+
 class HypothesisEngine:
     def __init__(self, campaign, rng):
         self.campaign = campaign
         self.rng = rng
-        self.database = open_database(campaign.config.database)
+        self.database = combined_database(open_database(campaign.config.database),
+                                          campaign.config.shared_databases)
         self.pending = {}       # failure class -> (program, divergence, target): smallest seen
         self.deterministic = set()  # failure classes whose first program diverged again
         self.spent = False      # the budget ended the run

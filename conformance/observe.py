@@ -62,6 +62,7 @@ def observed_groups(oracle):
 
 
 UNSPECIFIED = "<unspecified>"   # a property refimpl says torch leaves implementation-defined
+NOT_SHOWN = "<not shown by the device>"  # values of a device without data (conformance.devices)
 
 
 class ObservationError:
@@ -102,6 +103,8 @@ def observed_modes(target):
 def _tensor_values(t, target):
     if target.is_refimpl:
         return t.tolist()
+    if not target.capabilities.values:
+        return NOT_SHOWN
     return t.detach().cpu().tolist()
 
 
@@ -202,9 +205,19 @@ def observe_value(x, target):
     if isinstance(x, tuple):  # includes torch.Size
         return {"value": tuple(observe_value(v, target)["value"] if not is_tensor(v, target)
                                else "<tensor>" for v in x)}
+    if isinstance(x, str) and target.device is not None:
+        return {"value": _without_device(x, target)}
     if isinstance(x, (bool, int, float, str, type(None))):
         return {"value": x}
     return {"value": f"<{type(x).__name__}>"}
+
+
+def _without_device(text, target):
+    """A legacy type name without its device part (x.type() on cuda is
+    "torch.cuda.FloatTensor"; refimpl models the CPU's "torch.FloatTensor"): the device is
+    the target's, not a property compared."""
+    kind = target.capabilities.device_type
+    return text.replace(f"torch.{kind}.", "torch.", 1) if kind != "cpu" else text
 
 
 def snapshot(env, target, autograd=None):

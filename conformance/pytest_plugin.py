@@ -3,6 +3,12 @@ differential test modules.
 
 Profiles: dev (default locally), ci (default when $CI is set: bounded and
 derandomized), nightly (long). Choose with --hypothesis-profile NAME.
+
+--shared-database DIR (repeatable, or $CONFORMANCE_SHARED_DATABASE, paths separated by
+os.pathsep) adds read-only example databases to the profile's: failures another runner
+saved replay here, and nothing here writes there. Under pytest-xdist every worker shares
+the local directory database, which hypothesis writes one file per example (safe for
+concurrent writers); the tests themselves write only under tmp_path.
 """
 from __future__ import annotations
 
@@ -28,6 +34,21 @@ def pytest_addoption(parser):
     group = parser.getgroup("conformance")
     group.addoption("--target", action="append", default=None, metavar="MODULE[:DEVICE]",
                     help="target(s) for the differential tests (default: torch:cpu)")
+    group.addoption("--shared-database", action="append", default=None, metavar="DIR",
+                    help="a read-only hypothesis example database replayed with the "
+                         "profile's own (repeatable)")
+
+
+@pytest.hookimpl(trylast=True)  # after hypothesis's own plugin has loaded the profile
+def pytest_configure(config):
+    shared = config.getoption("shared_database") or [
+        p for p in os.environ.get("CONFORMANCE_SHARED_DATABASE", "").split(os.pathsep) if p]
+    if shared:
+        from .hypothesis_engine import combined_database
+        current = settings()
+        settings.register_profile("conformance-shared", parent=current,
+                                  database=combined_database(current.database, shared))
+        settings.load_profile("conformance-shared")
 
 
 def pytest_generate_tests(metafunc):

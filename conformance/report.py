@@ -7,6 +7,7 @@ Both take the run ``summary`` dict (the same data the engine writes as
 
 from __future__ import annotations
 
+import collections
 import pathlib
 import re
 import xml.etree.ElementTree as ET
@@ -208,8 +209,22 @@ def _target_rows(summary: dict, targets: list[str]) -> list[dict]:
                     "torch_version": i.get("torch_version") or "n/a",
                     "python": i.get("python") or ("this process" if i.get("in_process") else "n/a"),
                     "python_version": i.get("python_version") or "",
-                    "restarts": i.get("restarts", 0)})
+                    "restarts": i.get("restarts", 0),
+                    "not_compared": [str(x) for x in _list(i, "not_compared")]})
     return out
+
+
+VERDICTS = (("refimpl", "the oracle differs from every device (a refimpl or spec gap, or a "
+                        "bug they share)"),
+            ("device", "the devices differ from each other (a device divergence)"),
+            ("known", "in the ledger"))
+
+
+def _verdict_counts(failures):
+    """A three-way run's triage: (verdict, what it means, how many failures) for each
+    verdict some failure has."""
+    counts = collections.Counter(f.get("verdict") for f in failures)
+    return [(v, text, counts[v]) for v, text in VERDICTS if counts[v]]
 
 
 def _context(report_dir: pathlib.Path, summary: dict) -> dict:
@@ -276,6 +291,8 @@ def _context(report_dir: pathlib.Path, summary: dict) -> dict:
         "failures": failures,
         "sections": sections,
         "ledger": ledger,
+        "findings": [e for e in ledger if e.get("kind") == "pytorch"],
+        "verdicts": _verdict_counts(failures),
         "never_exercised": never,
         "api_gap": summary.get("api_gap") if isinstance(summary.get("api_gap"), dict) else None,
         "checked_by_group": checked_by_group,

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .compare import Mismatch, compare_errors, compare_modes, compare_snapshots
+from .compare import (
+    EXACT, Judging, Mismatch, compare_errors, compare_modes, compare_snapshots,
+)
 from .execution import (  # noqa: F401 - re-exported: the runner's public helpers
-    CHECK, ENTERED, LEAVING, LEFT, UNINITIALIZED, Side, attempt, enter_block, error_of, exit_block,
-    run_statement, zero_uninitialized,
+    CHECK, ENTERED, LEAVING, LEFT, UNINITIALIZED, Side, attempt, attempt_noting, enter_block,
+    error_of, exit_block, run_statement, zero_uninitialized,
 )
 from .observe import observation_of, observed_modes, observes_autograd, tensor_observations
 from .program import Program
@@ -56,12 +58,21 @@ class Divergence:
 
 
 def compare_step(oracle_error, target_error, oracle_snap, target_snap, oracle_modes=None,
-                 target_modes=None):
-    mismatches = compare_errors(oracle_error, target_error)
+                 target_modes=None, judging=EXACT):
+    mismatches = compare_errors(oracle_error, target_error, judging.messages)
     if not mismatches or mismatches[0].property == "error_message":
         mismatches += compare_modes(oracle_modes or {}, target_modes or {})
-        mismatches += compare_snapshots(oracle_snap, target_snap)
+        mismatches += compare_snapshots(oracle_snap, target_snap, judging)
     return mismatches
+
+
+def undecidable(ours, target):
+    """Whether a statement whose results differ cannot be judged on target: the oracle's
+    result depends on something (ours.depends_on: tensor data, the CPU kernels' dtypes)
+    that target's device computes otherwise (conformance.devices). The states differ from
+    there on, so the run stops without a divergence."""
+    computes = target.capabilities.computes
+    return any(kind not in computes for kind, _ in ours.depends_on)
 
 
 def sync_float_values(oracle_env, oracle_snap, target_snap):
@@ -93,20 +104,21 @@ def target_events(program, target, autograd, modes):
     return Side(target, autograd, modes).events(program)
 
 
-def _agrees_with_recorded(program, target, autograd, modes):
-    """Whether the target's events match the oracle's recorded while the program was drawn
-    (no value synced between statements: any mismatch, rounding included, means "run the
-    lockstep to see")."""
+def _agrees_with_recorded(program, target, autograd, modes, judging):
+    """The number of top-level statements judged if the target's events match the oracle's
+    recorded while the program was drawn, None if not (no value synced between
+    statements: any mismatch, rounding included, means "run the lockstep to see")."""
     theirs = target_events(program, target, autograd, modes)
     try:
         for ours in program.oracle_events:
             event = next(theirs, None)
             if event is None or event.kind != ours.kind or event.path != ours.path:
-                return False
+                return None
             if ours.kind == CHECK and compare_step(ours.error, event.error, ours.snapshot,
-                                                   event.snapshot, ours.modes, event.modes):
-                return False
-        return next(theirs, None) is None
+                                                   event.snapshot, ours.modes, event.modes,
+                                                   judging):
+                return ours.path[0] + 1 if undecidable(ours, target) else None
+        return len(program.statements) if next(theirs, None) is None else None
     finally:
         theirs.close()
 
@@ -117,16 +129,19 @@ def run_lockstep(program: Program, oracle, target, sync=True):
     A program whose oracle events were recorded while it was drawn (oracle_events, which
     the oracle's own run would yield again) is first compared against those: one oracle
     run instead of two. Only where that finds a mismatch does the lockstep run, in which
-    the target's float values are synced into the oracle's after each statement, decide."""
+    the target's float values are synced into the oracle's after each statement, decide.
+    The target is judged as its device allows (compare.Judging, conformance.devices)."""
     autograd, modes = observes_autograd(oracle), observed_modes(oracle)
+    judging = Judging.of(target.capabilities)
     if program.oracle_events is not None and oracle.is_refimpl:
-        if _agrees_with_recorded(program, target, autograd, modes):
-            return None, len(program.statements)
-    return _lockstep(program, oracle, target, sync, autograd, modes)
+        judged = _agrees_with_recorded(program, target, autograd, modes, judging)
+        if judged is not None:
+            return None, judged
+    return _lockstep(program, oracle, target, sync, autograd, modes, judging)
 
 
-def _lockstep(program, oracle, target, sync, autograd, modes):
-    sync = sync and oracle.is_refimpl
+def _lockstep(program, oracle, target, sync, autograd, modes, judging):
+    sync = sync and oracle.is_refimpl and target.capabilities.values
     side = Side(oracle, autograd, modes)
     mine, theirs = side.events(program), target_events(program, target, autograd, modes)
     target_first = False  # after LEAVING: the target's manager is left first
@@ -145,7 +160,9 @@ def _lockstep(program, oracle, target, sync, autograd, modes):
             if ours.kind != CHECK:
                 continue
             mismatches = compare_step(ours.error, event.error, ours.snapshot, event.snapshot,
-                                      ours.modes, event.modes)
+                                      ours.modes, event.modes, judging)
+            if mismatches and undecidable(ours, target):
+                return None, ours.path[0] + 1
             if mismatches:
                 return (Divergence(ours.path[0], ours.op, mismatches, ours.error, event.error,
                                    ours.snapshot, ours.path), ours.path[0] + 1)

@@ -63,6 +63,8 @@ def shard_options(config):
     if config.swarm:
         out.append("--swarm")
     out += ["--engine", config.engine, "--database", str(config.database or "none")]
+    for shared in config.shared_databases:
+        out += ["--shared-database", str(shared)]
     out += ["--max-statements", str(config.max_statements),
             "--statement-timeout", str(config.statement_timeout),
             "--program-timeout", str(config.program_timeout)]

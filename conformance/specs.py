@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .devices import device_type
+
 
 def _bundled_spec_dir() -> Path:
     """The top-level specs/ folder, installed as the package conformance.spec_files
@@ -47,6 +49,9 @@ class OpSpec:
     params: tuple = ()         # positional argument names (argument kinds read them by name)
 
 
+KINDS = ("implementation-defined", "pytorch", "refimpl")   # what a ledger entry is
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     id: str
@@ -59,17 +64,38 @@ class LedgerEntry:
     detail: str | None = None   # a glob the divergence's detail must match ("error: oracle
                                 # 'NotImplementedError' != target None"), so the entry
                                 # matches its own case, not every divergence of the property
+    device: str | None = None   # a glob over the target's device type (cpu, cuda, meta)
+    oracle_error: str | None = None  # a glob over what the oracle raised ("Type: message")
+    kind: str = "implementation-defined"  # or "pytorch" (a PyTorch finding), "refimpl" (a gap)
+    repro: str | None = None    # a PyTorch finding's standalone script, in specs/findings/
+
+    def _op_matches(self, op):
+        return _any_glob(op, self.op)
+
+    def _target_matches(self, target):
+        """target: a target spec, MODULE[:DEVICE][@PYTHON]."""
+        device = target.partition("@")[0].partition(":")[2]
+        return fnmatch.fnmatch(target, self.target) and (
+            self.device is None or fnmatch.fnmatch(device_type(device or None), self.device))
 
     def covers(self, target, op):
         """Whether a run of op on target exercised this entry's condition."""
-        return fnmatch.fnmatch(op, self.op) and fnmatch.fnmatch(target, self.target)
+        return self._op_matches(op) and self._target_matches(target)
 
-    def matches(self, target, op, prop, dtype=None, detail=None):
-        return (fnmatch.fnmatch(op, self.op) and fnmatch.fnmatch(prop, self.property)
-                and fnmatch.fnmatch(target, self.target)
+    def matches(self, target, op, prop, dtype=None, detail=None, oracle_error=None):
+        return (self._op_matches(op) and _any_glob(prop, self.property)
+                and self._target_matches(target)
                 and (self.dtype is None or (dtype is not None and fnmatch.fnmatch(dtype, self.dtype)))
                 and (self.detail is None
-                     or (detail is not None and fnmatch.fnmatchcase(detail, self.detail))))
+                     or (detail is not None and fnmatch.fnmatchcase(detail, self.detail)))
+                and (self.oracle_error is None
+                     or (oracle_error is not None
+                         and fnmatch.fnmatchcase(oracle_error, self.oracle_error))))
+
+
+def _any_glob(name, globs):
+    """Whether name matches one of a comma-separated list of globs ("add_,mul_*")."""
+    return any(fnmatch.fnmatch(name, g.strip()) for g in globs.split(","))
 
 
 def _read(path):
@@ -165,7 +191,7 @@ def _check_entry(raw, source, kinds, declarations):
 
 
 LEDGER_KEYS = ("id", "op", "property", "target", "reason")
-LEDGER_OPTIONAL = ("link", "dtype", "detail")
+LEDGER_OPTIONAL = ("link", "dtype", "detail", "device", "oracle_error", "kind", "repro")
 
 
 def load_ledger(spec_dir: Path = SPEC_DIR, ops=None) -> list:
@@ -199,16 +225,22 @@ def load_ledger(spec_dir: Path = SPEC_DIR, ops=None) -> list:
         if raw["id"] in seen:
             raise SpecError(f"{where}: entry id {raw['id']!r} already used at line {seen[raw['id']]}")
         seen[raw["id"]] = lines[i] if i < len(lines) else "?"
-        if not fnmatch.filter(properties, raw["property"]):
-            raise SpecError(f"{where}: entry {raw['id']!r}: property {raw['property']!r} names "
-                            "no observed property")
-        if ops is not None and not fnmatch.filter(list(ops), raw["op"]):
-            raise SpecError(f"{where}: entry {raw['id']!r}: op {raw['op']!r} matches no "
-                            "declared op")
-        entries.append(LedgerEntry(id=raw["id"], op=raw["op"], property=raw["property"],
-                                   target=raw["target"], reason=raw["reason"],
-                                   link=raw.get("link"), dtype=raw.get("dtype"),
-                                   detail=raw.get("detail")))
+        for glob in raw["property"].split(","):
+            if not fnmatch.filter(properties, glob.strip()):
+                raise SpecError(f"{where}: entry {raw['id']!r}: property {glob.strip()!r} "
+                                "names no observed property")
+        for glob in raw["op"].split(","):
+            if ops is not None and not fnmatch.filter(list(ops), glob.strip()):
+                raise SpecError(f"{where}: entry {raw['id']!r}: op {glob.strip()!r} matches no "
+                                "declared op")
+        if raw.get("kind", KINDS[0]) not in KINDS:
+            raise SpecError(f"{where}: entry {raw['id']!r}: kind {raw['kind']!r} is not one of "
+                            f"{', '.join(KINDS)}")
+        if raw.get("repro") and not (spec_dir / raw["repro"]).is_file():
+            raise SpecError(f"{where}: entry {raw['id']!r}: repro {raw['repro']!r} is not a file "
+                            f"in {spec_dir}")
+        entries.append(LedgerEntry(**{k: raw[k] for k in LEDGER_KEYS + LEDGER_OPTIONAL
+                                      if k in raw}))
     return entries
 
 
@@ -217,8 +249,12 @@ def known_entry(ledger, target, divergence):
     of, or None."""
     m = divergence.first
     dtype = divergence.dtype_of(m.variable) if m.variable else None
+    from .compare import normalize_message
+    raised = divergence.oracle_error
+    oracle_error = f"{raised[0]}: {normalize_message(raised[1])}" if raised else None
     return next((e for e in ledger
-                 if e.matches(target.spec, divergence.op, m.property, dtype, m.detail())), None)
+                 if e.matches(target.spec, divergence.op, m.property, dtype, m.detail(),
+                              oracle_error)), None)
 
 
 def select_ops(ops: dict, pattern: str | None) -> dict:

@@ -1,14 +1,19 @@
 """Targets: `MODULE[:DEVICE]`, any importable module offering the torch API.
 
-Examples: `torch:cpu`, `torch:cuda`, `torch:cuda:1`, `refimpl`, `mybackend:xpu`.
+Examples: `torch:cpu`, `torch:cuda`, `torch:cuda:1`, `torch:mps`, `torch:meta`, `refimpl`,
+`mybackend:xpu`: any device string the module accepts. What a device cannot show (meta:
+values) is declared in conformance.devices.
 A target that cannot be used (module missing, device unavailable) raises
 TargetError with a one-line message; the CLI turns that into exit code 2 and pytest
 into a skip.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass
+
+from .devices import capabilities
 
 
 class TargetError(Exception):
@@ -26,16 +31,29 @@ class Target:
     def is_refimpl(self):
         return self.module_name == "refimpl"
 
+    @functools.cached_property
+    def capabilities(self):
+        return capabilities(self.device)
+
     def __str__(self):
         return self.spec
 
     def storage_key(self, t):
-        """A key equal for tensors sharing storage, or None for empty storages
-        (an empty storage shares no element, and torch gives them all address 0)."""
+        """A key equal for tensors sharing storage, or None for storages that share no
+        element: empty ones (torch gives them all address 0) and those without data (an
+        efficient ZeroTensor's, whose data_ptr() raises)."""
         storage = t.untyped_storage()
         if storage.nbytes() == 0:
             return None
-        return storage.data_ptr()
+        try:
+            address = storage.data_ptr()
+        except RuntimeError:  # "Attempted to access the data pointer on an invalid ... storage"
+            return None
+        if self.capabilities.storage_identity == "storage":
+            # no data (meta: every data_ptr() is 0): the address of the c10::StorageImpl,
+            # which a tensor, its views and detach() share
+            return None if t._is_zerotensor() else storage._cdata
+        return address
 
     def torch_version(self):
         return getattr(self.module, "__version__", "unknown")

@@ -41,6 +41,7 @@ import time
 import traceback
 from pathlib import Path
 
+from .devices import capabilities
 from .execution import CHECK, ENTERED
 from .program import statement_at
 
@@ -226,6 +227,7 @@ class WorkerTarget:
         self._log_stream = open(self._log.name, "ab")  # appends: truncating it is safe
 
     is_refimpl = property(lambda self: self.module_name == "refimpl")
+    capabilities = property(lambda self: capabilities(self.device))
 
     def __str__(self):
         return self.spec

@@ -84,3 +84,24 @@ def test_the_command_line_records_and_resumes_the_engine(tmp_path):
     assert resumed.returncode in (0, 1), resumed.stderr
     summary = json.loads((report / "summary.json").read_text())
     assert summary["programs"] >= 60 and summary["segments"] == 2
+
+
+def test_a_shared_read_only_database_replays_another_runners_failure(tmp_path):
+    """Runner A saves its failure in its database; runner B, with an empty local database
+    and A's as a shared read-only one, meets the failure at once and writes nothing there."""
+    shared = tmp_path / "runner-a"
+    _campaign(tmp_path, shared, ops=None).run()
+    before = sorted(p.relative_to(shared) for p in shared.rglob("*"))
+    assert before
+    second = _campaign(tmp_path, tmp_path / "runner-b", ops=None, seed=4,
+                       shared_databases=(shared,))
+    second.run()
+    assert second.first_seen[EXPECTED][1] <= 3
+    assert sorted(p.relative_to(shared) for p in shared.rglob("*")) == before
+
+
+def test_a_missing_shared_database_is_a_warning(tmp_path, capsys):
+    summary = _campaign(tmp_path, None, stop=False, seconds=None, examples=20,
+                        shared_databases=(tmp_path / "nowhere",)).run()
+    assert summary["programs"] >= 20
+    assert "shared example database" in capsys.readouterr().err
