@@ -149,3 +149,17 @@ def test_three_way_verdicts_tell_a_device_divergence_from_a_shared_one():
     both = Campaign(Config(targets=[planted, f"{planted}:cpu"], **config)).run()
     found = [f for f in both["failures"] if f["status"] == "new" and f["property"] == "values"]
     assert found and all(f["verdict"] == "refimpl" for f in found), found
+
+
+def test_the_report_shows_devices_side_by_side_with_verdicts(tmp_path):
+    planted = "tests.planted.add_alpha_ignored"
+    Campaign(Config(targets=["torch:cpu", planted, "torch:meta"], examples=100, seed=1234,
+                    ops="add", isolate=False, shrink_seconds=1.0,
+                    report_dir=tmp_path / "r")).run()
+    page = (tmp_path / "r" / "index.html").read_text()
+    for spec in ("torch:cpu", planted, "torch:meta"):   # a matrix column group per target
+        assert f'<td class="mono">{spec}</td>' in page
+    assert 'id="verdicts"' in page and "the devices differ from each other" in page
+    assert 'class="verdict"' in page and "torch:cpu agrees with the oracle" in page
+    assert "strides of size-1 dims" in page            # what meta does not compare
+    assert 'id="findings-table"' in page and "findings/meta-internal-overlap.py" in page
