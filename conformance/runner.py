@@ -68,8 +68,9 @@ def compare_step(oracle_error, target_error, oracle_snap, target_snap, oracle_mo
 
 def undecidable(ours, target):
     """Whether a statement whose results differ cannot be judged on target: the oracle's
-    result depends on something (ours.depends_on: tensor data, the CPU kernels' dtypes)
-    that target's device computes otherwise (conformance.devices). The states differ from
+    result depends on something (ours.depends_on: tensor data, a check its kernel makes as
+    it runs, the CPU kernels' dtypes) that target's device computes otherwise
+    (conformance.devices). The states differ from
     there on, so the run stops without a divergence."""
     computes = target.capabilities.computes
     return any(kind not in computes for kind, _ in ours.depends_on)

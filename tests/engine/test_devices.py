@@ -163,3 +163,20 @@ def test_the_report_shows_devices_side_by_side_with_verdicts(tmp_path):
     assert 'class="verdict"' in page and "torch:cpu agrees with the oracle" in page
     assert "strides of size-1 dims" in page            # what meta does not compare
     assert 'id="findings-table"' in page and "findings/meta-internal-overlap.py" in page
+
+
+@pytest.mark.parametrize("extra,message", [
+    ('kind = "bug"', "kind 'bug' is not one of"),
+    ('repro = "findings/nothing.py"', "is not a file"),
+    ('property = "values,nonsense"', "names no observed property"),
+])
+def test_a_malformed_ledger_entry_is_refused_with_its_line(tmp_path, extra, message):
+    from conformance.specs import SpecError, load_ledger
+    fields = {"id": '"X-1"', "op": '"add"', "property": '"values"', "target": '"torch:*"',
+              "reason": '"r"'}
+    key = extra.split(" = ")[0]
+    fields[key] = extra.split(" = ")[1]
+    (tmp_path / "ledger.toml").write_text(
+        "[[entry]]\n" + "".join(f"{k} = {v}\n" for k, v in fields.items()))
+    with pytest.raises(SpecError, match=message):
+        load_ledger(tmp_path)
