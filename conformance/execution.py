@@ -79,8 +79,19 @@ def attempt(stmt, env, target):
             execute(stmt, env, target.module, target.device)
         zero_uninitialized(stmt, env, target)
     except Exception as e:  # noqa: BLE001 - raising is an observed behaviour
-        return e
+        return _released(e)
     return None
+
+
+def _released(exc):
+    """exc without its traceback. A traceback holds the frames the error passed through,
+    and a Python kernel that keeps its error in a local (`error = ...; raise error`) makes
+    a cycle that only the garbage collector breaks: until it runs, the frames keep what the
+    statement made alive (a leaf's grad accumulator, which torch holds weakly), so the
+    next statements would depend on when the collector ran. Dropped here, it all goes at
+    once, as it does where torch raises from C++."""
+    exc.__traceback__ = None
+    return exc
 
 
 def run_statement(stmt, env, target):
@@ -106,7 +117,7 @@ def enter_block(stmt, env, target, stack):
             warnings.simplefilter("ignore")
             stack.enter_context(block_manager(stmt, env, target.module))
     except Exception as e:  # noqa: BLE001
-        return e
+        return _released(e)
     return None
 
 
@@ -117,7 +128,7 @@ def exit_block(stack, exc=None):
         stack.__exit__(type(exc) if exc is not None else None, exc,
                        exc.__traceback__ if exc is not None else None)
     except Exception as e:  # noqa: BLE001
-        return e
+        return _released(e)
     return None
 
 
