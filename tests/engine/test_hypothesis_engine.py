@@ -105,3 +105,23 @@ def test_a_missing_shared_database_is_a_warning(tmp_path, capsys):
                         shared_databases=(tmp_path / "nowhere",)).run()
     assert summary["programs"] >= 20
     assert "shared example database" in capsys.readouterr().err
+
+
+def test_pytest_takes_a_shared_database(tmp_path):
+    """pytest --shared-database DIR: the differential tests run with DIR read alongside the
+    profile's own database, and write nothing there."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    run = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q",
+                          "-p", "no:cacheprovider", "-k", "test_op_conforms and neg",
+                          "--shared-database", str(shared),
+                          "--hypothesis-profile", "dev"],
+                         capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "passed" in run.stdout and not any(shared.rglob("*"))
+    # the option is read: a folder that is not there is said so
+    missing = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "conformance", "-q",
+                              "-p", "no:cacheprovider", "-k", "test_op_conforms and neg",
+                              "--shared-database", str(tmp_path / "nowhere")],
+                             capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert "shared example database" in missing.stderr + missing.stdout
