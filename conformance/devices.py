@@ -26,10 +26,11 @@ cannot show everything the oracle computes:
   float32 in float where the CPU's acc_type is double, aten/src/ATen/AccumulateType.h)
   gets its own tolerance for those dtypes.
 
-Which statement's result depends on data is known from the oracle: refimpl notes it as
-it computes (refimpl/device_dependence.py). Where such a statement's outcome differs on a
-device that cannot compute it, the rest of the program cannot be judged there, so the
-run stops without a divergence (conformance.runner).
+Which statement's result depends on data, on a kernel running or on the CPU's dtype
+dispatch is known from the oracle: refimpl notes it as it computes
+(refimpl/device_dependence.py). Where such a statement's outcome differs on a device that
+computes it otherwise, the rest of the program cannot be judged there, so the run stops
+without a divergence (conformance.runner).
 
 This module imports nothing beyond the standard library: worker processes, perhaps in
 another interpreter, read it too.
@@ -53,7 +54,6 @@ class Capabilities:
     # data (every data_ptr() is 0), by the StorageImpl the storage wraps
     storage_identity: str = "data_ptr"
     tolerances: dict = field(default_factory=dict)  # dtype -> (rtol, atol), over the oracle's
-    note: str = ""               # what the report says of the device
 
     def shows(self, prop):
         """Whether a divergence of property prop ("values", "grad.values", "error_message")
@@ -87,16 +87,12 @@ DECLARED = {
     "cpu": Capabilities("cpu", computes=frozenset({"data", "kernel", "cpu dispatch"})),
     "meta": Capabilities(
         "meta", values=False, computes=frozenset(), error_messages=False,
-        storage_identity="storage", strides="significant",
-        note="no data, no kernels run: values, data-dependent results, checks made by "
-             "kernels, the CPU's dtype support, error messages and insignificant strides are "
-             "not compared"),
+        storage_identity="storage", strides="significant"),
     "cuda": Capabilities(
         "cuda",
         # reductions accumulate float32 in float (CPU: double) and in another order; half
         # and bfloat16 accumulate in float on both, in another order
-        tolerances={"float32": (1e-5, 1e-5), "float16": (2e-3, 1e-3), "bfloat16": (1.6e-2, 1e-2)},
-        note="float reductions in another order and accumulation type: looser float tolerances"),
+        tolerances={"float32": (1e-5, 1e-5), "float16": (2e-3, 1e-3), "bfloat16": (1.6e-2, 1e-2)}),
 }
 
 
