@@ -128,10 +128,11 @@ def register_type(kind, cls, tp_name=None):
 def _resolve():
     global Tensor, _resolved
     import sys
-    from . import dtypes, views
+    from . import dtypes, random, views
     tensor = sys.modules[__package__ + ".tensor"]  # refimpl.tensor is also the factory's name
     Tensor = tensor.Tensor
     for kind, cls, name in ((SCALARTYPE, dtypes.dtype, "torch.dtype"),
+                            (GENERATOR, random.Generator, "torch._C.Generator"),
                             (MEMORY_FORMAT, views.memory_format, "torch.memory_format"),
                             (DEVICE, tensor.device, "torch.device"),
                             (STORAGE, tensor.UntypedStorage, None)):
