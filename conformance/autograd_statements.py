@@ -114,7 +114,7 @@ def _ops(gen, test):
 
 # --- requires_grad on factories -------------------------------------------------------------
 @functools.lru_cache(maxsize=None)
-def _takes_requires_grad(family):
+def takes_requires_grad(family):
     from refimpl.registry import DECLARATIONS
     d = DECLARATIONS.get(family)
     return d is not None and any("requires_grad" in s for s in d.signatures)
@@ -123,7 +123,7 @@ def _takes_requires_grad(family):
 def maybe_requires_grad(gen, op, stmt):
     """Some of the time, give a factory call that made a float tensor requires_grad=True
     (run again on the oracle; as it was if that raises)."""
-    if gen.last_error is not None or not _takes_requires_grad(op.family) or not stmt.target:
+    if gen.last_error is not None or not takes_requires_grad(op.family) or not stmt.target:
         return
     t = gen.env.get(stmt.target)
     if not _float_leaf(t) or not gen.chooser.boolean(REQUIRES_GRAD_P):

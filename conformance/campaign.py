@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import atomic, history, repro, report
 from .autograd_statements import STATEMENT_OPS
+from .module_statements import STATEMENT_OPS as MODULE_STATEMENT_OPS
 from .generate import ARG_KINDS, RandomChooser, generate
 from .observe import ALL_PROPERTIES, observed_groups
 from .program import Program
@@ -45,6 +46,7 @@ class Config:
     stop_when: object = None    # callable(campaign) -> bool, checked after each program
     progress_every: float = PROGRESS_EVERY
     autograd: float | None = None   # share of autograd statements (None: the default, 0: off)
+    modules: float | None = None    # ... of nn module and random-stream statements
     progress: object = None         # a progress.Progress shown while running, or None
     isolate: bool = True            # targets in worker processes (conformance.worker)
     statement_timeout: float = 10.0  # seconds a worker target may take for one statement
@@ -61,6 +63,7 @@ class Config:
         """What a resumed campaign takes from the start record (resumable())."""
         return {"seed": self.seed, "targets": self.targets, "ops": self.ops,
                 "max_statements": self.max_statements, "autograd": self.autograd,
+                "modules": self.modules,
                 "seconds": self.seconds, "examples": self.examples,
                 "spec_dir": str(self.spec_dir) if self.spec_dir else None,
                 "isolate": self.isolate, "statement_timeout": self.statement_timeout,
@@ -115,7 +118,8 @@ class Campaign:
         spec_kwargs = {"spec_dir": config.spec_dir} if config.spec_dir else {}
         self.all_ops = load_ops(kinds=ARG_KINDS, **spec_kwargs)
         self.reported = select_ops(self.all_ops, config.ops)
-        self.ledger = load_ledger(ops=list(self.all_ops) + list(STATEMENT_OPS), **spec_kwargs)
+        self.ledger = load_ledger(
+            ops=list(self.all_ops) + list(STATEMENT_OPS) + list(MODULE_STATEMENT_OPS), **spec_kwargs)
         # parse (import, device check) every target before running anything
         self.oracle = parse_target("refimpl")
         self.targets = []
@@ -278,7 +282,8 @@ class Campaign:
         oracle's events recorded."""
         return generate(self.all_ops, chooser, self.oracle,
                         max_statements=self.config.max_statements, reported_ops=self.reported,
-                        autograd=self.config.autograd, swarm=self.config.swarm, record=True)
+                        autograd=self.config.autograd, swarm=self.config.swarm, record=True,
+                        modules=self.config.modules)
 
     def test(self, program):
         """Run program on every target, counting what ran; the (target, divergence) pairs
@@ -489,6 +494,7 @@ class Campaign:
         autograd for the generator's autograd statements."""
         out = {name: Path(spec.source).stem for name, spec in self.all_ops.items()}
         out.update({op: "autograd" for op in STATEMENT_OPS if op not in out})
+        out.update({op: "nn modules" for op in MODULE_STATEMENT_OPS if op not in out})
         return dict(sorted(out.items()))
 
     def summary(self):

@@ -67,6 +67,10 @@ def build_parser():
     f.add_argument("--autograd", type=_share, metavar="SHARE",
                    help="share of statements that are autograd ones (requires_grad, backward, "
                         "detach, .data, grad-mode blocks, ...); 0 turns them off (default 0.2)")
+    f.add_argument("--modules", type=_share, metavar="SHARE",
+                   help="share of statements that build and use nn modules or reseed the "
+                        "random stream (Linear, BatchNorm1d, Dropout, train/eval, state_dict, "
+                        "SGD steps, manual_seed, ...); 0 turns them off (default 0.12)")
     f.add_argument("--specs", metavar="DIR", help="spec directory (default: the bundled specs/)")
     f.add_argument("--progress-every", type=_positive(float), default=10.0, metavar="SECONDS",
                    help="how often results.jsonl records the counts so far, and (when stderr "
@@ -138,7 +142,7 @@ def main(argv=None):
 
 
 # options a resumed campaign takes from its start record
-_RECORDED = ("target", "ops", "seed", "specs", "max_statements", "autograd", "in_process",
+_RECORDED = ("target", "ops", "seed", "specs", "max_statements", "autograd", "modules", "in_process",
              "statement_timeout", "program_timeout", "report", "swarm", "workers", "engine",
              "database", "shared_database", "history")
 
@@ -164,6 +168,7 @@ def _resumed_config(args):
                     max_statements=start.get("max_statements", 12),
                     spec_dir=Path(start["spec_dir"]) if start.get("spec_dir") else None,
                     progress_every=args.progress_every, autograd=start.get("autograd"),
+                    modules=start.get("modules"),
                     isolate=start.get("isolate", True),
                     statement_timeout=start.get("statement_timeout", 10.0),
                     program_timeout=start.get("program_timeout", 60.0), resume=True,
@@ -197,6 +202,7 @@ def _fuzz(args):
                     report_dir=Path(args.report), max_statements=args.max_statements,
                     spec_dir=Path(args.specs) if args.specs else None,
                     progress_every=args.progress_every, autograd=args.autograd,
+                    modules=args.modules,
                     isolate=not args.in_process, statement_timeout=args.statement_timeout,
                     program_timeout=args.program_timeout, swarm=args.swarm,
                     engine=args.engine,

@@ -22,6 +22,8 @@ cannot show everything the oracle computes:
   (torch._prims_common.check_significant_strides), and so does this suite on meta. The
   storage offset of a tensor without elements (unbind of an empty tensor) follows from
   such strides, and addresses nothing: it is not compared there either.
+- A device with a generator of its own (CUDA's Philox) draws other values from the same
+  seed: what a program draws there (torch.rand, a Dropout in training) is not compared.
 - A device whose kernels reduce in another order (CUDA's block reductions accumulate
   float32 in float where the CPU's acc_type is double, aten/src/ATen/AccumulateType.h)
   gets its own tolerance for those dtypes.
@@ -46,7 +48,8 @@ class Capabilities:
     device_type: str
     values: bool = True          # element values can be read (copied to the CPU)
     # what the device computes as the oracle does, of the results that depend on more than
-    # metadata (refimpl.device_dependence: "data", "kernel", "cpu dispatch")
+    # metadata (refimpl.device_dependence: "data", "kernel", "cpu dispatch", "cpu random
+    # stream")
     computes: frozenset = frozenset({"data", "kernel"})
     error_messages: bool = True  # its error messages are the CPU kernels' (else: the class)
     strides: str = "all"         # which strides are compared: all, or "significant"
@@ -73,6 +76,8 @@ class Capabilities:
             out.append("checks made as a kernel runs")
         if "cpu dispatch" not in self.computes:
             out.append("the CPU kernels' dtype support")
+        if "cpu random stream" not in self.computes and self.values:
+            out.append("values drawn from a random stream (its own generator)")
         if not self.error_messages:
             out.append("error messages")
         if self.strides != "all":
@@ -84,7 +89,8 @@ class Capabilities:
 # Any other device (mps, xpu, a PrivateUse1 backend) is compared on everything but the
 # CPU kernels' dtype support.
 DECLARED = {
-    "cpu": Capabilities("cpu", computes=frozenset({"data", "kernel", "cpu dispatch"})),
+    "cpu": Capabilities("cpu", computes=frozenset({"data", "kernel", "cpu dispatch",
+                                                   "cpu random stream"})),
     "meta": Capabilities(
         "meta", values=False, computes=frozenset(), error_messages=False,
         storage_identity="storage", strides="significant"),

@@ -36,6 +36,18 @@ CHECK, ENTERED, LEAVING, LEFT = "check", "entered", "leaving", "left"
 # runs and repro scripts are reproducible instead of depending on leftover memory.
 UNINITIALIZED = frozenset({"empty", "empty_like"})
 
+# Every program starts from this seed of the target's default generator, so that what it
+# draws (torch.rand, a Dropout in training mode) is the same on every side and in its repro
+# script, whatever ran before it in the process. Programs may seed again.
+PROGRAM_SEED = 0
+
+
+def start_program(target):
+    """Seed target's default generator with PROGRAM_SEED (a module without one: nothing)."""
+    seed = getattr(target.module, "manual_seed", None)
+    if seed is not None:
+        seed(PROGRAM_SEED)
+
 
 class Event(NamedTuple):
     kind: str                   # CHECK, ENTERED or LEAVING
@@ -142,6 +154,7 @@ class Side:
         self.depends_on = ()  # what the last statement's result depends on (the oracle)
 
     def events(self, program):
+        start_program(self.target)
         for i, stmt in enumerate(program.statements):
             yield from self._run(stmt, (i,))
 

@@ -19,10 +19,11 @@ from __future__ import annotations
 import random
 from contextlib import ExitStack
 
-from . import autograd_statements
+from . import autograd_statements, module_statements
 from .autograd_statements import DEFAULT_AUTOGRAD
+from .module_statements import DEFAULT_MODULES
 from .kinds import ARG_KINDS, OMIT, Ctx, Splat
-from .execution import CHECK, ENTERED, LEAVING, LEFT, Event
+from .execution import CHECK, ENTERED, LEAVING, LEFT, Event, start_program
 from .observe import (
     observe_modes, observed_modes, observes_autograd, snapshot, tensor_observations,
 )
@@ -78,13 +79,14 @@ class HypothesisChooser:
 
 # --- the generator ---------------------------------------------------------------------------
 SWARM_SIZES = (3, 6, 12, 24, 0)   # ops a swarm program draws from (0: all of them)
+MAX_OPERAND = 1024                # elements of the largest tensor drawn as an operand
 
 
 class Generator:
     """Builds one program, executing it on the oracle as it goes."""
 
     def __init__(self, ops: dict, chooser, oracle, focus=None, max_statements=12,
-                 reported_ops=None, autograd=None, swarm=False, record=False):
+                 reported_ops=None, autograd=None, swarm=False, record=False, modules=None):
         self.ops = ops
         self.chooser = chooser
         self.oracle = oracle
@@ -93,10 +95,15 @@ class Generator:
         # share of autograd statements: none where the oracle does not model autograd
         self.autograd = ((DEFAULT_AUTOGRAD if autograd is None else autograd)
                          if observes_autograd(oracle) else 0.0)
+        # share of module and random-stream statements: none where the oracle has no nn
+        self.modules = ((DEFAULT_MODULES if modules is None else modules)
+                        if module_statements.models_modules(oracle) else 0.0)
         self.env = {}
+        start_program(oracle)
         self.statements = []
         self._sink = self.statements   # where statements go: the program, or a block's body
         self.last_error = None         # what the statement added last raised on the oracle
+        self._states_before = None     # random states before the last factory (rerun())
         self.prefer = None             # a tensor the next pick_tensor() returns
         self.used_focus = False
         self._next_var = 0
@@ -127,7 +134,10 @@ class Generator:
         return chosen
 
     def tensor_names(self):
-        return [n for n, v in self.env.items() if isinstance(v, self.oracle.module.Tensor)]
+        """The live tensors ops may take, oldest first: not a large one (an RNG state's 5056
+        bytes), whose every result would be observed element by element."""
+        cls = self.oracle.module.Tensor
+        return [n for n, v in self.env.items() if isinstance(v, cls) and v.numel() <= MAX_OPERAND]
 
     def pick_tensor(self):
         """Mostly the newest tensor; often a non-contiguous one (where layouts matter)."""
@@ -230,8 +240,30 @@ class Generator:
         else:
             self.events.append(Event(kind, path, op))
 
+    def _random_states(self, stmt):
+        """For a call taking requires_grad= (which rerun() may run again with it), the
+        states of the generators it may draw from: the default one, and the one passed as
+        generator=."""
+        module, op = self.oracle.module, self.ops.get(stmt.op)
+        if op is None or not autograd_statements.takes_requires_grad(op.family) \
+                or not hasattr(module, "get_rng_state"):
+            return None
+        generator = stmt.kwargs.get("generator")
+        generator = self.env.get(generator["var"]) if isinstance(generator, dict) \
+            and "var" in generator else None
+        return (module.get_rng_state(),
+                (generator, generator.get_state()) if hasattr(generator, "get_state") else None)
+
+    def _restore_random_states(self, states):
+        if states is None:
+            return
+        self.oracle.module.set_rng_state(states[0])
+        if states[1] is not None:
+            states[1][0].set_state(states[1][1])
+
     def add_statement(self, stmt, multiple_outputs=False):
         path = self._path()
+        self._states_before = self._random_states(stmt)
         exc, reads = attempt_noting(stmt, self.env, self.oracle)
         self.last_error = error_of(exc)
         result = self.env.get(stmt.target) if stmt.target else None
@@ -246,7 +278,9 @@ class Generator:
 
     def rerun(self, stmt):
         """Run the statement added last again, as changed since (a factory given
-        requires_grad=True); what raised, or None. Its recorded CHECK is made again."""
+        requires_grad=True); what raised, or None. Its recorded CHECK is made again. What it
+        drew is drawn again: the stream is where it was before the first run."""
+        self._restore_random_states(self._states_before)
         exc, reads = attempt_noting(stmt, self.env, self.oracle)
         error = error_of(exc)
         if self.events and self.events[-1].kind == CHECK:
@@ -299,6 +333,9 @@ class Generator:
         if self.autograd and self.chooser.boolean(self.autograd) \
                 and autograd_statements.draw(self, depth):
             return
+        if self.modules and self.chooser.boolean(self.modules) \
+                and module_statements.draw(self, depth):
+            return
         self.add(self._pick_op())
 
     def build(self):
@@ -323,12 +360,13 @@ class Generator:
 
 
 def generate(ops, chooser, oracle, focus=None, max_statements=12, reported_ops=None,
-             autograd=None, swarm=False, record=False):
+             autograd=None, swarm=False, record=False, modules=None):
     """One generated Program (autograd: the share of autograd statements, see Generator;
-    swarm: its ops drawn from a random few; record: keep the oracle's events as
+    modules: of nn module and random-stream ones, conformance/module_statements.py; swarm:
+    its ops drawn from a random few; record: keep the oracle's events as
     program.oracle_events, see runner.run_lockstep)."""
     return Generator(ops, chooser, oracle, focus, max_statements, reported_ops, autograd,
-                     swarm, record).build()
+                     swarm, record, modules).build()
 
 
 def programs(ops, oracle, focus=None, max_statements=12, autograd=None):

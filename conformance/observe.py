@@ -201,8 +201,9 @@ def is_tensor(x, target):
 
 
 def observe_value(x, target):
-    """Python values a statement may produce (sizes, scalars, tuples)."""
-    if isinstance(x, tuple):  # includes torch.Size
+    """Python values a statement may produce (sizes, scalars, tuples and lists of them: a
+    list is observed as a tuple)."""
+    if isinstance(x, (tuple, list)):  # includes torch.Size and load_state_dict's result
         return {"value": tuple(observe_value(v, target)["value"] if not is_tensor(v, target)
                                else "<tensor>" for v in x)}
     if isinstance(x, str) and target.device is not None:
@@ -229,10 +230,54 @@ def snapshot(env, target, autograd=None):
     with warnings.catch_warnings():  # reading .grad, say, may warn: not an observation
         warnings.simplefilter("ignore")
         for name, x in env.items():
-            snap[name] = (observe_tensor(x, target, autograd) if is_tensor(x, target)
-                          else observe_value(x, target))
+            if is_tensor(x, target):
+                snap[name] = observe_tensor(x, target, autograd)
+                continue
+            entries = container_entries(name, x, target)
+            if entries is None:
+                snap[name] = observe_value(x, target)
+                continue
+            for expr, obj in entries:
+                snap[expr] = (observe_tensor(obj, target, autograd) if is_tensor(obj, target)
+                              else observe_value(obj, target))
     _add_aliasing(snap)
     return snap
+
+
+def _module_class(target):
+    return getattr(getattr(target.module, "nn", None), "Module", None)
+
+
+def container_entries(name, x, target):
+    """What a module or a state dict is observed as, or None for anything else: (Python
+    expression, object) pairs, each expression evaluating to its object in a repro script.
+
+    A module: its training flag and each submodule's (m.training, m[0].training), the names
+    named_parameters() and named_buffers() give in order, the keys of its state_dict(), its
+    repr, then every parameter and buffer as a tensor (m.weight, m[0].running_mean: their
+    values, layout, version, aliasing, requires_grad, grad). A dict (state_dict()'s
+    OrderedDict): its keys, then each tensor value (sd['0.weight']), so that aliasing shows
+    which ones share storage with the module's parameters."""
+    module_class = _module_class(target)
+    if module_class is not None and isinstance(x, module_class):
+        return _module_entries(name, x)
+    if isinstance(x, dict):
+        return [(f"list({name})", tuple(x))] + [
+            (f"{name}[{key!r}]", value) for key, value in x.items()]
+    return None
+
+
+def _module_entries(name, m):
+    from .program import attribute_path
+    out = [(attribute_path(name, path.split(".") if path else []) + ".training", sub.training)
+           for path, sub in m.named_modules()]
+    out += [(f"[n for n, _ in {name}.named_parameters()]", tuple(n for n, _ in m.named_parameters())),
+            (f"[n for n, _ in {name}.named_buffers()]", tuple(n for n, _ in m.named_buffers())),
+            (f"list({name}.state_dict())", tuple(m.state_dict())),
+            (f"repr({name})", repr(m))]
+    for path, t in list(m.named_parameters()) + list(m.named_buffers()):
+        out.append((attribute_path(name, path.split(".")), t))
+    return out
 
 
 def observe_modes(target, modes):

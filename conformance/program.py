@@ -19,7 +19,9 @@ Forms: function `torch.f(a, ...)` (or `torch.autograd.grad(...)`: `call` may be 
 `a.f(...)`, attribute `a.T`, operator `a + b`, augmented `a += b`, getitem `a[index]`, setitem
 `a[index] = value`, setitem_augmented `a[index] += value`, setattr `a.grad = value`, and block:
 `with torch.no_grad():` (the manager is the function-form call of `call` with args and kwargs)
-over the statements of `body`. A statement with `unpack` = n binds its result's items as
+over the statements of `body`, and call `v1(v0)`: the live object args[0] called with the
+rest (a module's forward). An attribute path reading a digit name renders as an index:
+{"attr": ["v1", "0", "weight"]} is v1[0].weight (a Sequential's child). A statement with `unpack` = n binds its result's items as
 `<target>_0` ... `<target>_{n-1}` too (split, unbind, max(dim), ...).
 
 A statement inside a block is addressed by its path: (3, 1) is statement 1 of the body of
@@ -40,6 +42,7 @@ GETITEM, SETITEM, SETITEM_AUGMENTED = "getitem", "setitem", "setitem_augmented"
 
 ATTRIBUTE = "attribute"   # v1.T, v1.mT
 SETATTR = "setattr"       # v1.grad = None, v1.data = v2
+CALL = "call"             # v2 = v1(v0): a live object called (an nn.Module's forward)
 BLOCK = "block"           # with torch.no_grad(): ...
 
 # operator symbol -> (function, how it is written)
@@ -160,6 +163,8 @@ class Statement:
             expr = OPERATORS[name][1].format(*args)
         elif self.form == ATTRIBUTE:
             expr = f"{args[0]}.{name}"
+        elif self.form == CALL:
+            expr = f"{args[0]}({', '.join(args[1:] + kwargs)})"
         elif self.form == AUGMENTED:
             return f"{args[0]} {name} {args[1]}"
         elif self.form == GETITEM:
@@ -278,7 +283,7 @@ def render_value(v, module="torch"):
         if "var" in v:
             return v["var"]
         if "attr" in v:
-            return ".".join(v["attr"])
+            return attribute_path(v["attr"][0], v["attr"][1:])
         if "dtype" in v:
             return f"{module}.{v['dtype']}"
         if "memory_format" in v:
@@ -304,6 +309,11 @@ def render_value(v, module="torch"):
             return "float('inf')" if v > 0 else "float('-inf')"
         return repr(v)
     return repr(v)
+
+
+def attribute_path(base, names):
+    """base.a.b as Python source, a digit name as an index (m[0].weight)."""
+    return base + "".join(f"[{n}]" if n.isdigit() else f".{n}" for n in names)
 
 
 def render_index(v, module="torch"):
@@ -387,6 +397,8 @@ def execute(stmt: Statement, env: dict, module, device=None):
         result = OPERATORS[name][0](*args)
     elif stmt.form == ATTRIBUTE:
         result = getattr(args[0], name)
+    elif stmt.form == CALL:
+        result = args[0](*args[1:], **kwargs)
     elif stmt.form == AUGMENTED:
         env[stmt.args[0]["var"]] = AUGMENTED_FUNCS[name](args[0], args[1])
         return

@@ -12,6 +12,7 @@ import textwrap
 
 from .compare import TOLERANCES, normalize_message
 from .program import BLOCK, statement_at
+from .execution import PROGRAM_SEED, start_program
 from .runner import UNINITIALIZED, run_statement
 
 _PROPERTY_CODE = {
@@ -115,6 +116,7 @@ def _helpers_for(lines):
 def oracle_errors(program, oracle):
     """What each top-level statement raised on the oracle (a block: what its body raised)."""
     env = {}
+    start_program(oracle)
     return [run_statement(stmt, env, oracle) for stmt in program.statements]
 
 
@@ -186,6 +188,7 @@ def _header(target, op, prop, detail, torch_version, what, status):
         # {what}
         # Generated against torch {torch_version}. {status}
         import {target.module_name} as torch
+        torch.manual_seed({PROGRAM_SEED})  # the seed every program starts from
         ''')
     if target.device:
         header += f"DEVICE = {target.device!r}\n"

@@ -24,7 +24,9 @@ from .execution import (  # noqa: F401 - re-exported: the runner's public helper
     CHECK, ENTERED, LEAVING, LEFT, UNINITIALIZED, Side, attempt, attempt_noting, enter_block,
     error_of, exit_block, run_statement, zero_uninitialized,
 )
-from .observe import observation_of, observed_modes, observes_autograd, tensor_observations
+from .observe import (
+    container_entries, observation_of, observed_modes, observes_autograd, tensor_observations,
+)
 from .program import Program
 
 
@@ -76,11 +78,17 @@ def undecidable(ours, target):
     return any(kind not in computes for kind, _ in ours.depends_on)
 
 
-def sync_float_values(oracle_env, oracle_snap, target_snap):
+def sync_float_values(oracle_env, oracle_snap, target_snap, oracle=None):
     """Copy the target's (already judged close) float values into the oracle's tensors and
-    grads, and the target's values of elements the oracle leaves unspecified (torch.empty),
-    whatever the dtype: later statements are judged from what the target holds."""
-    for name, t in oracle_env.items():
+    grads (a module's parameters and buffers too, given the oracle), and the target's values
+    of elements the oracle leaves unspecified (torch.empty), whatever the dtype: later
+    statements are judged from what the target holds."""
+    tensors = list(oracle_env.items())
+    if oracle is not None:
+        for name, x in oracle_env.items():
+            tensors += [entry for entry in container_entries(name, x, oracle) or ()
+                        if isinstance(entry[1], oracle.module.Tensor)]
+    for name, t in tensors:
         obs = oracle_snap.get(name)
         if obs is None or "values" not in obs:
             continue
@@ -168,7 +176,7 @@ def _lockstep(program, oracle, target, sync, autograd, modes, judging):
                 return (Divergence(ours.path[0], ours.op, mismatches, ours.error, event.error,
                                    ours.snapshot, ours.path), ours.path[0] + 1)
             if sync:
-                sync_float_values(side.env, ours.snapshot, event.snapshot)
+                sync_float_values(side.env, ours.snapshot, event.snapshot, oracle)
     finally:  # a run that stopped inside blocks leaves them: the target's first
         theirs.close()
         mine.close()

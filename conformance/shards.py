@@ -58,6 +58,8 @@ def shard_options(config):
         out += ["--specs", str(config.spec_dir)]
     if config.autograd is not None:
         out += ["--autograd", str(config.autograd)]
+    if config.modules is not None:
+        out += ["--modules", str(config.modules)]
     if not config.isolate:
         out.append("--in-process")
     if config.swarm:

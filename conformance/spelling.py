@@ -63,6 +63,8 @@ def respell(gen, op, form, args, kwargs):
     positional = _positional(sig)
     head = args[:1] if form == METHOD else []
     if roll < 1000 * MALFORMED_P:
+        if op.creates:   # on a device target the call also gets device=, which torch's
+            return args, kwargs, None   # "got (...)" lists and the oracle's cannot
         return _malformed(c, head, list(given), dict(kwargs), positional)
     if roll < 1000 * (MALFORMED_P + OUT_P):
         has_out = any(p.name == "out" for p in sig.params)
@@ -111,8 +113,14 @@ def _malformed(c, head, given, kwargs, positional):
 
 
 def _out_via_kernel(op):
+    """Whether op's out= is drawn: a TensorIterator output (the ops with in-place twins), or
+    what a random op draws into (bernoulli). Not a factory's: where autograd refuses its
+    out=, or it is given requires_grad= or dtype= too, torch's factories have rules of
+    their own (aten::rand(): ..., "dtype Byte does not match dtype of out parameter"),
+    tested in tests/refimpl/test_out.py and not drawn."""
     from refimpl.registry import DECLARATIONS
-    return DECLARATIONS[op.family].out_via == "kernel"
+    d = DECLARATIONS[op.family]
+    return d.out_via == "kernel" and not d.creates
 
 
 def _out_tensor(gen, op, given):

@@ -18,7 +18,11 @@ holds one area and cites the PyTorch source its rules were ported from:
   reductions.py  sum and other reductions
   linalg.py      matmul and friends
   joining.py     cat, stack
+  random.py      the CPU generator (mt19937), its state, the conversions of its draws
+  distributions.py  rand, randn, randint, randperm, *_like, uniform_, normal_, bernoulli,
+                 manual_seed, get/set_rng_state
   transformations.py  flip
+  normalization.py  native_batch_norm (what nn.BatchNorm1d computes) and its backward
   legacy.py      the legacy tensor types (torch.FloatTensor(data), isinstance checks)
   indexing/      indexing and the index/mask/gather/scatter ops, by area: basic.py
                  (tensor[i], tensor[i] = v), advanced.py (at::index, index_put_),
@@ -29,12 +33,14 @@ holds one area and cites the PyTorch source its rules were ported from:
   argparse.py    torch's Python argument parser (signatures, TypeErrors)
   bindings.py    torch.f, Tensor.f, in-place twins, aliases, operators, out=, from the declarations
   autograd/      the backward graph, the engine, grad modes, in-place and view rules
+  nn/            torch.nn's module state: Parameter, Module (state_dict, train/eval, ...),
+                 Linear, Sequential, ReLU, Dropout, BatchNorm1d, Identity, functional, init
 """
 from . import (  # noqa: F401  (importing the op modules registers their declarations)
     arithmetic, conversions, elementwise, joining, linalg, reductions, shape_ops, transformations,
     unary, views,
 )
-from . import autograd, device_dependence  # noqa: F401
+from . import autograd, device_dependence, distributions, normalization  # noqa: F401
 from . import bindings as _bindings
 from .autograd.grad_mode import (  # noqa: F401
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
@@ -55,7 +61,10 @@ from .dtypes import (  # noqa: F401
     set_default_dtype, uint8,
 )
 from .tensor import Size, Tensor, device  # noqa: F401
+from .distributions import get_rng_state, initial_seed, manual_seed, set_rng_state  # noqa: F401
+from .random import Generator, default_generator  # noqa: F401
 from .views import channels_last, contiguous_format, memory_format, preserve_format  # noqa: F401
+from . import nn  # noqa: F401
 
 globals().update(_bindings.bind())
 

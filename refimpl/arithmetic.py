@@ -707,6 +707,19 @@ gt = _comparison("gt", np.greater, ">", aliases=("greater",))
 ge = _comparison("ge", np.greater_equal, ">=", aliases=("greater_equal",))
 
 
+@declare("equal(Tensor input, Tensor other)", schema="aten::equal")
+def equal(input: Tensor, other: Tensor):
+    """equal (aten/src/ATen/native/ReduceOps.cpp cpu_equal): a Python bool, True when the
+    sizes are the same and every element is equal in the promoted dtype (NaN equals
+    nothing, -0.0 equals 0.0)."""
+    if input._sizes != other._sizes:
+        return False
+    common = dtypes.promote_types(input.dtype, other.dtype)
+    a = to_dtype_array(input._values(), common)
+    b = to_dtype_array(other._values(), common)
+    return bool(np.array_equal(a, b))
+
+
 def _logical(name, np_fn):
     def fn(a, b):
         return np_fn(a != 0, b != 0)
@@ -1088,3 +1101,4 @@ for _names, _node in ((("eq",), "Eq"), (("ne", "not_equal"), "Ne"), (("lt", "les
 # logical ops are in gen_variable_type.py's DONT_REQUIRE_DERIVATIVE: never recorded
 for _name in ("logical_and", "logical_or", "logical_xor", "logical_not"):
     DECLARATIONS[_name].derivative = False
+equal.__declaration__.derivative = False   # a Python bool: nothing to record

@@ -1,8 +1,8 @@
 """Results that depend on more than their inputs' metadata: on tensor data, on a kernel
-running, or on which dtypes the CPU kernels were compiled for.
+running, on which dtypes the CPU kernels were compiled for, or on the CPU's random stream.
 
 Most of what an op produces (its output's shape, strides, dtype, aliasing, and most of
-the errors it raises) follows from its inputs' metadata, on every device. Three kinds of
+the errors it raises) follows from its inputs' metadata, on every device. Four kinds of
 result do not:
 
 - DATA: a result computed from the data itself. A shape (nonzero, masked_select,
@@ -14,6 +14,8 @@ result do not:
   stores it.
 - CPU_DISPATCH: a dtype the CPU kernel was not compiled for (AT_DISPATCH's "not
   implemented for 'Bool'" error). Other devices' kernels are compiled for other dtypes.
+- RANDOM_STREAM: values drawn from a CPU generator (mt19937, refimpl/random.py). CUDA
+  draws from Philox, with its own offsets: the same seed gives other values.
 
 A device without data (torch's meta device, which torch.compile and FakeTensor trace with)
 runs no kernel: it cannot compute the first two kinds. Its ops raise NotImplementedError
@@ -32,13 +34,14 @@ from contextlib import contextmanager
 DATA = "data"
 KERNEL = "kernel"
 CPU_DISPATCH = "cpu dispatch"
+RANDOM_STREAM = "cpu random stream"
 
 _noted = None   # the list the innermost noting() collects into, or None
 
 
 def depends_on(kind, what):
-    """Note that the result being computed depends on kind (DATA, KERNEL, CPU_DISPATCH):
-    what it is, in a few words."""
+    """Note that the result being computed depends on kind (DATA, KERNEL, CPU_DISPATCH,
+    RANDOM_STREAM): what it is, in a few words."""
     if _noted is not None:
         _noted.append((kind, what))
 

@@ -124,7 +124,7 @@ def normal_(self: Tensor, mean=0.0, std=1.0, *, generator=None):
 # --- bernoulli_ and bernoulli --------------------------------------------------------------
 @declare(f"bernoulli_(Tensor input, Tensor p, *, {_GENERATOR})",
          f"bernoulli_(Tensor input, double p=0.5, *, {_GENERATOR})", forms="method",
-         output="inplace", schema="aten::bernoulli_")
+         output="inplace", schema="aten::bernoulli_.float")
 def bernoulli_(self: Tensor, p=0.5, *, generator=None):
     """bernoulli_impl_: a float p draws one uniform double per element (value < p); a
     tensor p (expanded to self) draws one uniform of p's precision (double for a double
@@ -169,13 +169,14 @@ def _uniform_float(gen):
 
 
 @declare(f"bernoulli(Tensor input, *, {_GENERATOR}, Tensor out=None)",
-         f"bernoulli(Tensor input, double p, *, {_GENERATOR})", schema="aten::bernoulli")
-def bernoulli(input: Tensor, p=None, *, generator=None):
-    """Distributions.cpp bernoulli: a contiguous empty_like(input), then bernoulli_ with
-    input (or the float p) as the probabilities."""
-    result = Tensor._from_array(np.zeros(input._sizes), input.dtype)
+         f"bernoulli(Tensor input, double p, *, {_GENERATOR})", schema="aten::bernoulli",
+         out_via="kernel")
+def bernoulli(input: Tensor, p=None, *, generator=None, out=None):
+    """Distributions.cpp bernoulli: a contiguous empty_like(input) (or out, resized to
+    input's shape), then bernoulli_ with input (or the float p) as the probabilities."""
+    result = _output(input._sizes, None, out, input.dtype)
     bernoulli_(result, input if p is None else p, generator=generator)
-    return _factory_done(result, False)
+    return _factory_done(result, False, out)
 
 
 # --- random_ from/to, randint ------------------------------------------------------------------
@@ -240,14 +241,14 @@ def _random_from_to(self, low, high, generator):
 @declare(*_with_and_without_generator("randint(SymInt high, SymInt[] size", _FACTORY_KW),
          *_with_and_without_generator("randint(SymInt low, SymInt high, SymInt[] size",
                                       _FACTORY_KW),
-         forms="function", creates=True, schema="aten::randint")
+         forms="function", creates=True, schema="aten::randint", out_via="kernel")
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, layout=None,
-            device=None, pin_memory=False, requires_grad=False):
+            device=None, pin_memory=False, requires_grad=False, out=None):
     """TensorFactories.cpp randint: empty(size, dtype=int64 unless given).random_(low, high)."""
     _check_factory_options(device, layout, pin_memory)
-    t = empty(_parse_size((tuple(size),), "randint"), dtype=dtype or dtypes.int64)
+    t = _output(_parse_size((tuple(size),), "randint"), dtype, out, dtypes.int64)
     _random_from_to(t, low, high, generator)
-    return _factory_done(t, requires_grad)
+    return _factory_done(t, requires_grad, out)
 
 
 def _check_factory_options(device, layout, pin_memory):
@@ -257,8 +258,26 @@ def _check_factory_options(device, layout, pin_memory):
         raise NotImplementedError("refimpl models strided tensors in pageable cpu memory only")
 
 
-def _factory_done(t, requires_grad):
-    """A factory's new tensor: a leaf, at version 0, requiring grad if asked."""
+def _output(sizes, dtype, out, default=None):
+    """The tensor a factory draws into: a new one (of dtype, or default), or out resized to
+    sizes (contiguous strides where its shape changes; its own where it does not: then the
+    draws follow its memory order). out keeps its dtype, which a dtype given must be."""
+    if out is None:
+        return empty(sizes, dtype=dtype or default)
+    if dtype is not None and dtype is not out.dtype:
+        raise RuntimeError(f"dtype {dtype.legacy_name} does not match dtype of out parameter "
+                           f"({out.dtype.legacy_name})")
+    from .bindings import resize_to
+    if out._sizes != tuple(sizes):
+        resize_to(out, sizes)
+    return out
+
+
+def _factory_done(t, requires_grad, out=None):
+    """A factory's new tensor: a leaf, at version 0, requiring grad if asked; or out, once
+    written (its version bumped once, as an out= call bumps it)."""
+    if out is not None:
+        return out
     t._version_counter.value = 0
     if requires_grad:
         _factory_requires_grad(t)
@@ -271,14 +290,14 @@ _RANDPERM_LIMITS = {dtypes.float16: ("2049", 2049), dtypes.float32: ("2^24+1", 2
 
 
 @declare(*_with_and_without_generator("randperm(SymInt n", _FACTORY_KW), forms="function",
-         creates=True, schema="aten::randperm")
+         creates=True, schema="aten::randperm", out_via="kernel")
 def randperm(n, *, generator=None, dtype=None, layout=None, device=None, pin_memory=False,
-             requires_grad=False):
+             requires_grad=False, out=None):
     """randperm_cpu (TensorFactories.cpp): 0..n-1, then for i < n - 1 swap element i with
     element i + random() % (n - i) (the path of n below 2**32 / 20)."""
     _check_factory_options(device, layout, pin_memory)
-    dtype = dtype or dtypes.int64
-    t = empty(_parse_size((n,), "randperm"), dtype=dtype)
+    t = _output(_parse_size((n,), "randperm"), dtype, out, dtypes.int64)
+    dtype = t.dtype
     if dtype is dtypes.bool_:
         raise dtype_not_implemented("randperm", dtype)
     if dtype in _RANDPERM_LIMITS and n > _RANDPERM_LIMITS[dtype][1]:
@@ -292,31 +311,33 @@ def randperm(n, *, generator=None, dtype=None, layout=None, device=None, pin_mem
         z = gen.random() % (n - i)
         perm[i], perm[i + z] = perm[i + z], perm[i]
     t._write(np.array(perm, dtype=np.int64))
-    return _factory_done(t, requires_grad)
+    if out is not None:
+        out._bump_version()
+    return _factory_done(t, requires_grad, out)
 
 
 # --- rand, randn, *_like -------------------------------------------------------------------
-def _drawn_factory(name, size, dtype, device, requires_grad, draw):
+def _drawn_factory(name, size, dtype, device, requires_grad, draw, out=None):
     _check_device(device)
-    t = empty(_parse_size(size, name), dtype=dtype or dtypes.get_default_dtype())
+    t = _output(_parse_size(size, name), dtype, out, dtypes.get_default_dtype())
     draw(t)
-    return _factory_done(t, requires_grad)
+    return _factory_done(t, requires_grad, out)
 
 
 @declare(*_with_and_without_generator("rand(SymInt[] size", _FACTORY_KW), forms="function",
          creates=True, parsed=False, schema="aten::rand")
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     """empty(size).uniform_(0, 1)."""
     return _drawn_factory("rand", size, dtype, device, requires_grad,
-                          lambda t: uniform_(t, 0.0, 1.0, generator=generator))
+                          lambda t: uniform_(t, 0.0, 1.0, generator=generator), out)
 
 
 @declare(*_with_and_without_generator("randn(SymInt[] size", _FACTORY_KW), forms="function",
          creates=True, parsed=False, schema="aten::randn")
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     """empty(size).normal_(0, 1)."""
     return _drawn_factory("randn", size, dtype, device, requires_grad,
-                          lambda t: normal_(t, 0.0, 1.0, generator=generator))
+                          lambda t: normal_(t, 0.0, 1.0, generator=generator), out)
 
 
 def _drawn_like(input, dtype, device, requires_grad, memory_format, draw, layout=None,

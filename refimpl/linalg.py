@@ -200,6 +200,41 @@ def mm(input: Tensor, mat2: Tensor):
     return _result(values, input.dtype, undefined)
 
 
+# --- addmm ---------------------------------------------------------------------------------
+@declare("addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, "
+         "Tensor out=None)",
+         "addmm(Tensor input, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, "
+         "Scalar alpha=1, Tensor out=None)",
+         method=("addmm(Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1)",),
+         schema="aten::addmm", out_check=_out_like_input)
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
+    """addmm (LinearAlgebra.cpp addmm meta, addmm_impl_cpu_): beta * input + alpha *
+    (mat1 @ mat2), input expanded to the product's shape; with beta == 0 input's values
+    are not read (a nan there does not propagate). nn.functional.linear's path for a 2-d
+    input with a bias."""
+    from .views import expand
+    for name, m in (("mat1", mat1), ("mat2", mat2)):
+        if m.dim() != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.dim()}-D tensor")
+    for name, first in (("self", input), ("mat1", mat1)):
+        if first.dtype is not mat2.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{first.dtype.legacy_name} and {mat2.dtype.legacy_name}")
+    (n, k), (k2, p) = mat1.shape, mat2.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{p})")
+    bias = expand(input, (n, p), implicit=True)
+    if input.dtype is dtypes.bool_ and n * p and k:
+        raise dtype_not_implemented("addmm_impl_cpu_", input.dtype)
+    product, undefined = _matmul_values(mat1, mat2, (n, k), (k, p), input.dtype)
+    wide = np.int64 if input.dtype.kind != "float" else np.float64
+    values = np.asarray(product).astype(wide) * wide(alpha)
+    if beta != 0:
+        values = values + bias._values().astype(wide) * wide(beta)
+        undefined = merge_unspecified(undefined, bias._undefined_mask())
+    return _result(to_dtype_array(values, input.dtype), input.dtype, undefined)
+
+
 # --- mv ------------------------------------------------------------------------------------
 @declare("mv(Tensor input, Tensor vec, *, Tensor out=None)", schema="aten::mv",
          out_check=_out_of_mv)
@@ -395,6 +430,7 @@ def _matmul_impl(tensor1: Tensor, tensor2: Tensor):
 
 # --- backward rules (tools/autograd/derivatives.yaml, FunctionsManual.cpp) -------------------
 from .autograd.derivatives import derivative  # noqa: E402
+from .autograd.formulas import maybe_multiply  # noqa: E402
 
 
 def _column_major(sizes, strides):
@@ -425,6 +461,17 @@ derivative(
         _mm_mat1_backward(grad, mat2, input_sizes, input_strides),
     mat2=lambda grad, input, mat2_sizes, mat2_strides:
         _mm_mat2_backward(grad, input, mat2_sizes, mat2_strides))
+
+
+# addmm: self: maybe_multiply(grad, beta) (summed back to self's shape by the engine);
+# mat1, mat2: mm's, times alpha
+derivative(
+    addmm, "AddmmBackward0",
+    input=lambda grad, beta: maybe_multiply(grad, beta),
+    mat1=lambda grad, mat2, mat1_sizes, mat1_strides, alpha:
+        maybe_multiply(_mm_mat1_backward(grad, mat2, mat1_sizes, mat1_strides), alpha),
+    mat2=lambda grad, mat1, mat2_sizes, mat2_strides, alpha:
+        maybe_multiply(_mm_mat2_backward(grad, mat1, mat2_sizes, mat2_strides), alpha))
 
 
 def _transpose12(x):

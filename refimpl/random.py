@@ -129,6 +129,9 @@ default_generator = Generator()
 
 
 def generator_or_default(generator):
+    """The generator an op draws from (noted: its values are the CPU stream's)."""
+    from .device_dependence import RANDOM_STREAM, depends_on
+    depends_on(RANDOM_STREAM, "values drawn from the CPU generator")
     return default_generator if generator is None else generator
 
 

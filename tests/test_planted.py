@@ -33,20 +33,42 @@ PLANTED = [
 ]
 
 
+# nn modules and the random stream: drawn with a large share of module statements (the
+# construction of a module with buffers, train/eval, freezing, Dropout in eval, reseeding)
+PLANTED_MODULES = [
+    ("buffer_missing_from_state_dict",
+     (("nn.BatchNorm1d", "nn.Sequential", "state_dict", "load_state_dict"), "value")),
+    ("eval_not_propagated", (("eval", "train"), "value")),
+    ("frozen_parameter_updated", ("requires_grad_", "requires_grad")),
+    ("dropout_active_in_eval", ("module_call", "values")),
+    ("rng_off_by_one", (("rand", "randn", "randint", "randperm", "rand_like", "randn_like",
+                         "uniform_", "normal_", "bernoulli", "bernoulli_", "nn.Linear",
+                         "nn.Sequential", "module_call", "nn.functional.dropout"), "values")),
+]
+
+
 def reports(expected, op, prop):
     """Whether a failure of (op, prop) is the planted bug's expected one."""
     ops = expected[0] if isinstance(expected[0], tuple) else (expected[0],)
     return op in ops and prop == expected[1]
 
 
-def campaign(target, ops=None, examples=300, seed=1234, report_dir=None):
+def campaign(target, ops=None, examples=300, seed=1234, report_dir=None, modules=None):
     return Campaign(Config(targets=[target], examples=examples, seed=seed, ops=ops,
-                           report_dir=report_dir, shrink_seconds=5.0)).run()
+                           report_dir=report_dir, shrink_seconds=5.0, modules=modules)).run()
 
 
 @pytest.mark.parametrize("module,ops,expected", PLANTED, ids=[p[0] for p in PLANTED])
 def test_planted_bug_is_detected(module, ops, expected):
     summary = campaign(f"tests.planted.{module}", ops=ops)
+    found = {(f["op"], f["property"]) for f in summary["failures"] if f["status"] == "new"}
+    assert any(reports(expected, *key) for key in found), \
+        f"{module}: planted bug not detected; found {sorted(found)}"
+
+
+@pytest.mark.parametrize("module,expected", PLANTED_MODULES, ids=[p[0] for p in PLANTED_MODULES])
+def test_planted_module_bug_is_detected(module, expected):
+    summary = campaign(f"tests.planted.{module}", examples=200, modules=0.5)
     found = {(f["op"], f["property"]) for f in summary["failures"] if f["status"] == "new"}
     assert any(reports(expected, *key) for key in found), \
         f"{module}: planted bug not detected; found {sorted(found)}"

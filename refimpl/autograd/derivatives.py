@@ -68,14 +68,15 @@ class Derivative:
     NotImplemented node."""
 
     def __init__(self, name, formulas, variants=None, inplace_only=False, float_self_only=False,
-                 integral_untracked=False, below_autograd=None):
+                 integral_untracked=False, below_autograd=None, aten_names=None):
         self.name = name
         self.below_autograd = below_autograd  # what its kernel calls through autograd (see derivative)
         self.integral_untracked = integral_untracked  # an integer result is just not tracked
         self.inplace_only = inplace_only        # only the in-place twin has it (eq_, not eq)
         self.float_self_only = float_self_only  # nothing is recorded into an integer self
-        self.variants = {n: _Rule(n, fs) for n, fs in (variants or {}).items()}
-        self.default = _Rule(name if isinstance(name, str) else None, formulas)
+        aten_names = {"input": "self"} if aten_names is None else aten_names
+        self.variants = {n: _Rule(n, fs, aten_names) for n, fs in (variants or {}).items()}
+        self.default = _Rule(name if isinstance(name, str) else None, formulas, aten_names)
 
     def rule(self, bound, overload):
         if callable(self.name):
@@ -94,9 +95,10 @@ class Derivative:
 class _Rule:
     """One node class and its formulas."""
 
-    def __init__(self, name, formulas):
+    def __init__(self, name, formulas, aten_names):
         self.name = name
         self.formulas = formulas
+        self.aten_names = aten_names   # refimpl argument name -> aten's (the unpack order)
         self.reads = {inp: tuple(inspect.signature(fn).parameters) for inp, fn in formulas.items()}
         self._named = {}
         self.node_class = node_class(name, OpNode) if name else None
@@ -105,12 +107,12 @@ class _Rule:
         """The same formulas under another node name (SumBackward0 / SumBackward1)."""
         rule = self._named.get(name)
         if rule is None:
-            rule = self._named[name] = _Rule(name, self.formulas)
+            rule = self._named[name] = _Rule(name, self.formulas, self.aten_names)
         return rule
 
 
 def derivative(op, name, variants=None, inplace_only=False, float_self_only=False,
-               integral_untracked=False, below_autograd=None, **formulas):
+               integral_untracked=False, below_autograd=None, aten_names=None, **formulas):
     """Declare op's backward rule beside its declaration:
 
         derivative(sigmoid, "SigmoidBackward0",
@@ -133,10 +135,13 @@ def derivative(op, name, variants=None, inplace_only=False, float_self_only=Fals
     Tensor op: returned as (op, args, kwargs, the signature it matches, or None: an
     internal function, as stack's cat then view); abs and
     nan_to_num call their out= variant with a fresh result, which autograd refuses where
-    the input requires grad: raised. None: nothing more to do."""
+    the input requires grad: raised. None: nothing more to do.
+    `aten_names`: refimpl's argument names that aten spells otherwise, which decides the
+    order saved values are unpacked (and version-checked) in; {"input": "self"} unless
+    given (native_batch_norm's first argument is aten's `input`: {})."""
     op.__declaration__.derivative = Derivative(name, formulas, variants, inplace_only,
                                                float_self_only, integral_untracked,
-                                               below_autograd)
+                                               below_autograd, aten_names)
 
 
 class OpNode(Node):
@@ -167,7 +172,8 @@ class OpNode(Node):
         # every saved value is unpacked first, needed or not: the version checks and the
         # freed-graph error come before any formula (the generated apply() functions), in
         # the generated order: inputs, then outputs, each sorted by aten's argument name
-        for _, v in sorted(self.saved.items(), key=_unpack_order):
+        for _, v in sorted(self.saved.items(),
+                           key=lambda item: _unpack_order(item, self.rule.aten_names)):
             _unpack(v, self)
         out = [None] * len(self.next_functions)
         if all(g is None for g in grads):
@@ -209,11 +215,11 @@ class SavedNumber:
         return tensor(self.value, dtype=kind)
 
 
-def _unpack_order(item):
-    """gen_autograd_functions.py saves (and unpacks) a node's inputs sorted by name, then
-    its outputs; refimpl's `input` is aten's `self`."""
+def _unpack_order(item, aten_names):
+    """gen_autograd_functions.py saves (and unpacks) a node's inputs sorted by aten's
+    names, then its outputs."""
     name = item[0]
-    return (name.startswith("result"), "self" if name == "input" else name)
+    return (name.startswith("result"), aten_names.get(name, name))
 
 
 def _unpack(v, node):

@@ -17,6 +17,8 @@ a CopySlices node (view_nodes.py). The backward rules themselves are in derivati
 """
 from __future__ import annotations
 
+import functools
+
 import inspect
 import re
 import weakref
@@ -354,7 +356,7 @@ def _make_node(decl, derivative, bound, overload, inplace=False):
     from ..tensor import Tensor
     rule = derivative.rule(bound, overload) if derivative is not None else None
     edges, next_functions, metas = {}, [], []
-    types = _overload_types(overload)
+    types = _overload_types(overload or _sole_signature(decl))
     for name in _differentiable_inputs(rule, bound):
         value = bound[name]
         if isinstance(value, Tensor):
@@ -401,6 +403,23 @@ def _differentiable_inputs(rule, bound):
         return [n for n in bound if n in rule.formulas]
     return [n for n, v in bound.items() if isinstance(v, Tensor) or (
         isinstance(v, (list, tuple)) and v and all(isinstance(x, Tensor) for x in v))]
+
+
+def _sole_signature(decl):
+    """The signature of an op declared with one, for a call that did not go through the
+    parser (an op calling another: nn.functional.batch_norm's native_batch_norm)."""
+    return _sole_signature_of(decl.signatures)
+
+
+@functools.lru_cache(maxsize=None)
+def _sole_signature_of(signatures):
+    if len(signatures) != 1:
+        return None
+    from ..argparse import Parser
+    try:
+        return Parser(list(signatures)).signatures[0]
+    except ValueError:   # a signature written for a parser refimpl does not run (parsed=False)
+        return None
 
 
 def _overload_types(overload):

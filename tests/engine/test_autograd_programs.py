@@ -47,6 +47,8 @@ AUTOGRAD_KINDS = {"backward", "autograd.grad", "requires_grad_", "set_requires_g
 
 
 def torch_programs(n, seed=0, oracle=TORCH, ops=TORCH_OPS, autograd=AUTOGRAD_P, **kwargs):
+    # without module statements unless asked (tests/engine/test_module_programs.py has them)
+    kwargs.setdefault("modules", 0)
     rng = random.Random(seed)
     return [generate(ops, RandomChooser(rng), oracle, autograd=autograd, **kwargs)
             for _ in range(n)]

@@ -4,6 +4,7 @@ import random
 
 import torch
 
+from conformance.execution import PROGRAM_SEED
 from conformance.generate import ARG_KINDS, RandomChooser, generate
 from conformance.program import Program, Statement, execute
 from conformance.runner import run_lockstep
@@ -28,8 +29,15 @@ def test_json_round_trip():
 
 
 def _same(a, b):
-    if isinstance(a, tuple):  # split, unbind, chunk, max(dim), ...: item by item
-        return isinstance(b, tuple) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, (tuple, list)):  # split, unbind, chunk, max(dim), ...: item by item
+        return type(b) is type(a) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, torch.nn.Module):  # modules: the same state
+        return isinstance(b, torch.nn.Module) and repr(a) == repr(b) and \
+            _same(a.state_dict(keep_vars=True), b.state_dict(keep_vars=True))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and list(a) == list(b) and all(map(_same, a.values(), b.values()))
+    if isinstance(a, torch.Generator):
+        return isinstance(b, torch.Generator) and torch.equal(a.get_state(), b.get_state())
     if isinstance(a, torch.Tensor):
         return (isinstance(b, torch.Tensor) and a.shape == b.shape and a.stride() == b.stride()
                 and a.dtype == b.dtype and a.is_inference() == b.is_inference()
@@ -44,12 +52,15 @@ def test_rendered_script_matches_execute():
             continue  # torch.empty's values (and what later statements make of them) vary per run
         env_exec, env_script = {}, {"torch": torch}
         errors_exec, errors_script = [], []
+        torch.manual_seed(PROGRAM_SEED)   # each run from the seed programs start from
         for stmt in p.statements:
             try:
                 execute(stmt, env_exec, torch)
                 errors_exec.append(None)
             except Exception as e:  # noqa: BLE001
                 errors_exec.append(type(e).__name__)
+        torch.manual_seed(PROGRAM_SEED)
+        for stmt in p.statements:
             try:
                 exec(stmt.render(), env_script)
                 errors_script.append(None)

@@ -116,16 +116,18 @@ def test_ledger_ops_are_what_campaigns_generate():
 
     from conformance.autograd_statements import STATEMENT_OPS
     from conformance.generate import RandomChooser, generate
+    from conformance.module_statements import STATEMENT_OPS as MODULE_OPS
     from conformance.program import walk
     from conformance.targets import parse_target
     ops = load_ops(kinds=ARG_KINDS)
     rng, oracle = random.Random(3), parse_target("refimpl")
     seen = set()
     for _ in range(400):
-        program = generate(ops, RandomChooser(rng), oracle, autograd=0.5)
+        program = generate(ops, RandomChooser(rng), oracle, autograd=0.5, modules=0.3)
         seen.update(s.op for _, s in walk(program.statements))
-    assert seen - set(ops) - set(STATEMENT_OPS) == set()
-    assert set(STATEMENT_OPS) <= seen  # and the list names nothing that is never drawn
+    assert seen - set(ops) - set(STATEMENT_OPS) - set(MODULE_OPS) == set()
+    # and the lists name nothing that is never drawn
+    assert set(STATEMENT_OPS) | set(MODULE_OPS) <= seen
 
 
 def test_fuzz_with_a_malformed_ledger_exits_2(tmp_path, python, repo_env):

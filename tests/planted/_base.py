@@ -91,3 +91,20 @@ def module_getattr(name):
             return factory
         return value
     return __getattr__
+
+
+# --- nn modules ------------------------------------------------------------------------------
+NN_CLASSES = ("Linear", "BatchNorm1d", "Dropout", "ReLU", "Identity", "Sequential")
+
+
+def planted_nn(bug):
+    """A torch.nn namespace whose module classes (NN_CLASSES) carry the methods of the class
+    bug: each is a subclass of torch's with bug first in its bases, under torch's name (so
+    its repr is torch's). nn.Module, nn.Parameter and nn.functional stay torch's."""
+    import types
+    namespace = types.ModuleType("planted_nn")
+    namespace.__dict__.update({k: v for k, v in vars(torch.nn).items() if not k.startswith("__")})
+    for name in NN_CLASSES:
+        base = getattr(torch.nn, name)
+        setattr(namespace, name, type(name, (bug, base), {"__module__": base.__module__}))
+    return namespace

@@ -67,7 +67,17 @@ CALLS = {
     "masked_select": ((F, B), lambda m, a, b, **k: m.masked_select(a, b, **k)),
     "where": ((B, F, F), lambda m, c, a, b, **k: m.where(c, a, b, **k)),
     "nonzero": ((I,), lambda m, a, **k: m.nonzero(a, **k)),
+    "addmm": ((F,), lambda m, a, **k: m.addmm(m.ones(2), a, m.ones(3, 2), beta=0.5, **k)),
+    # the random ops draw after the same seed (both calls of a case draw again: same values)
+    "bernoulli": ((), lambda m, **k: _seeded(m).bernoulli(m.full((2, 3), 0.5), **k)),
+    "randint": ((), lambda m, **k: _seeded(m).randint(0, 9, (2, 3), **k)),
+    "randperm": ((), lambda m, **k: _seeded(m).randperm(5, **k)),
 }
+
+
+def _seeded(m):
+    m.manual_seed(5)
+    return m
 
 OUTS = {
     "same": lambda m, r: m.zeros(r.shape, dtype=r.dtype),
@@ -98,7 +108,7 @@ def _observe(m, out):
 # that order (torch gives a dimension error, or a result from the resized input); refimpl
 # does not model it and the generator does not draw it
 RESIZES_BEFORE_READING = {"sum", "prod", "mean", "amax", "mv", "stack", "matmul", "mm", "argmax",
-                          "all", "cumsum"}
+                          "all", "cumsum", "addmm"}
 
 
 def _case(m, op, how):

@@ -1,0 +1,229 @@
+"""native_batch_norm: the CPU kernel nn.functional.batch_norm (and BatchNorm1d) ends in, and
+its backward (NativeBatchNormBackward0).
+
+Ported from aten/src/ATen/native/Normalization.cpp (batch_norm_cpu,
+batch_norm_cpu_update_stats_template, batch_norm_cpu_transform_input_template,
+batch_norm_backward_cpu_template) and tools/autograd/derivatives.yaml
+(native_batch_norm_backward). Channels are dim 1; the statistics are over every other dim.
+In training the batch's mean and biased variance normalize the input, the running
+statistics (when given) move toward the batch's mean and unbiased variance, written
+through their data as the kernel writes them (no version bump, no autograd), and the
+batch mean and 1 / sqrt(var + eps) are returned for backward; in evaluation the running
+statistics normalize and the two saved outputs are empty.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes
+from .registry import declare
+from .storage import to_dtype_array
+from .tensor import Tensor
+
+
+def _channel_shape(input):
+    return (1, input._sizes[1]) + (1,) * (input.dim() - 2)
+
+
+def _reduced_dims(input):
+    return (0,) + tuple(range(2, input.dim()))
+
+
+def _new(values, dtype, undefined=None):
+    values = to_dtype_array(np.asarray(values), dtype)
+    if undefined is not None:
+        undefined = np.broadcast_to(undefined, values.shape)
+    return Tensor._from_array(values, dtype, None, undefined)
+
+
+def _channel_sums(values, dims, dtype, work, wide=None):
+    """Per channel, the exact sum over dims rounded to work, then the sums in the orders a
+    CPU kernel may accumulate in (reductions._orders: forward, backward, 8 or 16 lanes),
+    and (given wide: the same terms computed in double, as the scalar paths do) their sum
+    in double: the kernels take several paths (vectorized over channels or over the batch,
+    threaded partial sums, double accumulation), so each is a value torch may compute."""
+    from .reductions import _exact_sum, _orders
+    v64 = np.asarray(values, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        exact = _exact_sum(v64, dims).astype(work)
+        moved = np.moveaxis(v64.astype(work), dims, tuple(range(len(dims))))
+        flat = moved.reshape((-1,) + moved.shape[len(dims):])
+        sums = [exact] + [np.asarray(total, dtype=work) for total in _orders(flat, work)]
+        if wide is not None:
+            sums.append(_exact_sum(np.asarray(wide, dtype=np.float64), dims).astype(work))
+    return sums
+
+
+def _differs(candidates, dtype):
+    """Where any candidate result is not close to the first (within dtype's tolerance,
+    NaN equal to NaN): the elements whose value depends on the accumulation order."""
+    rtol, atol = dtypes.TOLERANCE[dtype.name]
+    base = np.asarray(candidates[0], dtype=np.float64)
+    mask = np.zeros(base.shape, dtype=bool)
+    with np.errstate(all="ignore"):
+        for other in candidates[1:]:
+            other = np.asarray(other, dtype=np.float64)
+            same = (base == other) | (np.isnan(base) & np.isnan(other)) | (
+                np.abs(base - other) <= atol + rtol * np.abs(base))
+            mask |= ~same
+    return mask if mask.any() else None
+
+
+@declare("native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, "
+         "Tensor? running_var, bool training, double momentum, double eps)",
+         forms="function", multiple_outputs=True, schema="aten::native_batch_norm")
+def native_batch_norm(input: Tensor, weight, bias, running_mean, running_var, training,
+                      momentum, eps):
+    """(output, save_mean, save_invstd). The statistics are sums over values the kernel
+    computes in the input's type, taken in each order a kernel may accumulate in (where the
+    orders disagree beyond the dtype's tolerance, the result is unspecified); the output is
+    x * alpha + beta per channel, alpha = invstd * weight and beta = bias - mean * alpha
+    (batch_norm_cpu_collect_linear_and_constant_terms), fused multiply-adds in the
+    parameter type."""
+    _check_dtypes(input, weight, bias, running_mean, running_var)
+    work = _work_type(input)
+    x = input._values().astype(work)
+    dims, shape = _reduced_dims(input), _channel_shape(input)
+    n = input.numel() // input._sizes[1]
+    channel = (-1,) + shape[2:]
+    w = weight._values().astype(work) if weight is not None else work(1)
+    b = bias._values().astype(work) if bias is not None else work(0)
+
+    def normalized(mean, invstd):
+        alpha = invstd * w
+        beta = _fma(-mean, alpha, b, work)
+        return _fma(x, np.reshape(alpha, channel), np.reshape(beta, channel), work)
+
+    if not training:
+        mean = running_mean._values().astype(work)
+        invstd = work(1) / np.sqrt(running_var._values().astype(work) + work(eps))
+        empty = _new(np.zeros(0), _param_dtype(input, weight, bias, running_mean, running_var))
+        return _new(normalized(mean, invstd), input.dtype), empty, empty
+    # every mean the kernel's accumulation orders give, and for each every variance sum
+    statistics = []
+    for total in _channel_sums(x, dims, input.dtype, work):
+        mean = (total / work(n)).astype(work)
+        centered = x - mean.reshape(shape)
+        wide = centered.astype(np.float64) ** 2
+        for var_sum in _channel_sums(centered * centered, dims, input.dtype, work, wide):
+            statistics.append((mean, var_sum.astype(np.float64)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        invstds = [(1.0 / np.sqrt(v / n + eps)).astype(work) for _, v in statistics]
+        outs = [normalized(m, i) for (m, _), i in zip(statistics, invstds)]
+        unbiased = [v / (n - 1) for _, v in statistics]
+    mean, var_sum = statistics[0]
+    mean_unspecified = _differs([m for m, _ in statistics], input.dtype)
+    invstd_unspecified = _differs(invstds, input.dtype)
+    if running_mean is not None:
+        running_mean._write(momentum * mean.astype(np.float64)
+                            + (1 - momentum) * running_mean._values(), mean_unspecified)
+    if running_var is not None:
+        running_var._write(momentum * unbiased[0] + (1 - momentum) * running_var._values(),
+                           _differs(unbiased, input.dtype))
+    stats = _param_dtype(input, weight, bias, running_mean, running_var)
+    return (_new(outs[0], input.dtype, _differs(outs, input.dtype)),
+            _new(mean, stats, mean_unspecified),
+            _new(invstds[0], stats, invstd_unspecified))
+
+
+def _fma(x, y, z, work):
+    """x * y + z rounded once (the kernels are built with FMA contraction), elementwise,
+    broadcasting; float32 through double (exact products, one rounding there, one to float:
+    twice in rare ties), double exactly."""
+    x, y, z = np.broadcast_arrays(x, y, z)
+    if work is np.float32:
+        return (x.astype(np.float64) * y + z.astype(np.float64)).astype(np.float32)
+    from .random import fused_multiply_add
+    return np.array([fused_multiply_add(np.array([a]), b, c, np.float64)[0]
+                     for a, b, c in zip(x.ravel(), y.ravel(), z.ravel())]).reshape(x.shape)
+
+
+def _param_dtype(input, *params):
+    """The dtype of the statistics and of the parameters' grads: the parameters' (float
+    ones with a half or bfloat16 input), else the input's."""
+    given = [p for p in params if p is not None]
+    return given[0].dtype if given else input.dtype
+
+
+def _work_type(t):
+    """The type the CPU kernel computes elements in: double for double, float otherwise."""
+    return np.float64 if t.dtype is dtypes.float64 else np.float32
+
+
+def _check_dtypes(input, weight, bias, running_mean, running_var):
+    """batch_norm_cpu's mixed-type checks: float parameters are allowed with a reduced-
+    precision input, otherwise every tensor has the input's dtype."""
+    params = [t for t in (weight, bias, running_mean, running_var) if t is not None]
+    reduced = input.dtype in (dtypes.float16, dtypes.bfloat16)
+    if reduced:
+        if any(t.dtype not in (input.dtype, dtypes.float32) for t in params) or \
+                len({t.dtype for t in params}) > 1:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    elif any(t.dtype is not input.dtype for t in params):
+        if input.dtype is dtypes.float32:
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
+def native_batch_norm_backward(grad, input, weight, running_mean, running_var, save_mean,
+                               save_invstd, training, eps):
+    """(grad_input, grad_weight, grad_bias) as batch_norm_backward_cpu_template computes
+    them: per channel, sum = sum(dy) and dotp = sum((x - mean) * dy); in training
+    grad_input = (dy - sum / n - (x - mean) * k) * invstd * w with k = dotp * invstd**2 / n,
+    in eval dy * invstd * w, each step in the input's type (batch_norm_kernel.cpp
+    batch_norm_cpu_backward_contiguous_impl); grad_weight = dotp * invstd; grad_bias = sum.
+    The sums are taken in each order a kernel may accumulate in: elements on which those
+    disagree (a cancellation that amplifies the last bits) are unspecified. Computed from
+    the values. A create_graph backward, where torch records
+    NativeBatchNormBackwardBackward0 (batchnorm_double_backward), raises NotImplementedError:
+    not modelled (specs/ledger.toml R-NN-01)."""
+    from .autograd.grad_mode import is_grad_enabled
+    if is_grad_enabled():   # a create_graph backward: torch records its double backward
+        raise NotImplementedError("refimpl models no double backward of batch_norm "
+                                  "(NativeBatchNormBackwardBackward0)")
+    # the parameters as they are now (a module converted since the forward: .double())
+    _check_dtypes(input, weight, None, running_mean, running_var)
+    work = _work_type(input)
+    dims, shape = _reduced_dims(input), _channel_shape(input)
+    n = input.numel() // input._sizes[1]
+    x, dy = input._values().astype(work), grad._values().astype(work)
+    if training:
+        mean, invstd = save_mean._values().astype(work), save_invstd._values().astype(work)
+    else:
+        mean = running_mean._values().astype(work)
+        invstd = work(1) / np.sqrt(running_var._values().astype(work) + work(eps))
+    w = weight._values().astype(work) if weight is not None else np.ones_like(mean)
+    centered = x - mean.reshape(shape)
+    channel = lambda v: np.reshape(v, (-1,) + shape[2:])  # noqa: E731
+    results = []   # (grad_input, grad_weight, grad_bias) for each order of the two sums
+    with np.errstate(all="ignore"):
+        for total in _channel_sums(dy, dims, input.dtype, work):
+            wide = centered.astype(np.float64) * dy.astype(np.float64)
+            for dotp in _channel_sums(centered * dy, dims, input.dtype, work, wide):
+                if training:   # each step in the input's type, as the vectorized kernel
+                    k = dotp * invstd * invstd / work(n)
+                    grad_mean = total / work(n)
+                    grad_input = (dy - channel(grad_mean) - centered * channel(k)) \
+                        * channel(invstd) * channel(w)
+                else:
+                    grad_input = dy * channel(invstd) * channel(w)
+                results.append((grad_input, dotp * invstd, total))
+    kinds = (input.dtype, _param_dtype(input, weight), _param_dtype(input, weight))
+    return tuple(_new(results[0][i], kinds[i], _differs([r[i] for r in results], input.dtype))
+                 for i in range(3))
+
+
+from .autograd.derivatives import derivative  # noqa: E402
+
+
+def _formula(which):
+    index = ("input", "weight", "bias").index(which)
+    return (lambda grad, input, weight, running_mean, running_var, result1, result2, training,
+            eps: native_batch_norm_backward(grad, input, weight, running_mean, running_var,
+                                            result1, result2, training, eps)[index])
+
+
+# derivatives.yaml saves input, weight, running_mean, running_var (aten's own names: input
+# is unpacked first) and the two saved outputs
+derivative(native_batch_norm, "NativeBatchNormBackward0", aten_names={},
+           input=_formula("input"), weight=_formula("weight"), bias=_formula("bias"))
