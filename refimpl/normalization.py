@@ -193,21 +193,39 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
         mean = running_mean._values().astype(work)
         invstd = work(1) / np.sqrt(running_var._values().astype(work) + work(eps))
     w = weight._values().astype(work) if weight is not None else np.ones_like(mean)
-    centered = x - mean.reshape(shape)
     channel = lambda v: np.reshape(v, (-1,) + shape[2:])  # noqa: E731
-    results = []   # (grad_input, grad_weight, grad_bias) for each order of the two sums
+
+    def grads(mean, invstd, total, dotp, nudge=None):
+        """The three gradients from the channel statistics, each step in the input's type
+        as the vectorized kernel computes it; nudge moves k or grad_mean one ulp."""
+        centered = x - mean.reshape(shape)
+        if not training:
+            return dy * channel(invstd) * channel(w), dotp * invstd, total
+        k = dotp * invstd * invstd / work(n)
+        grad_mean = total / work(n)
+        if nudge is not None:
+            which, direction = nudge
+            k = np.nextafter(k, direction) if which == "k" else k
+            grad_mean = np.nextafter(grad_mean, direction) if which == "grad_mean" else grad_mean
+        grad_input = (dy - channel(grad_mean) - centered * channel(k)) * channel(invstd) \
+            * channel(w)
+        return grad_input, dotp * invstd, total
+
+    # the candidates: each accumulation order of the two sums, and (in training, where
+    # grad_input is a difference that cancels) the channel statistics one ulp either way,
+    # as a fused multiply-add or torch's own sum orders in the forward leave them
+    centered = x - mean.reshape(shape)
+    wide = centered.astype(np.float64) * dy.astype(np.float64)
     with np.errstate(all="ignore"):
-        for total in _channel_sums(dy, dims, input.dtype, work):
-            wide = centered.astype(np.float64) * dy.astype(np.float64)
-            for dotp in _channel_sums(centered * dy, dims, input.dtype, work, wide):
-                if training:   # each step in the input's type, as the vectorized kernel
-                    k = dotp * invstd * invstd / work(n)
-                    grad_mean = total / work(n)
-                    grad_input = (dy - channel(grad_mean) - centered * channel(k)) \
-                        * channel(invstd) * channel(w)
-                else:
-                    grad_input = dy * channel(invstd) * channel(w)
-                results.append((grad_input, dotp * invstd, total))
+        totals = _channel_sums(dy, dims, input.dtype, work)
+        dotps = _channel_sums(centered * dy, dims, input.dtype, work, wide)
+        results = [grads(mean, invstd, t, d) for t in totals for d in dotps]
+        if training:
+            for direction in (-np.inf, np.inf):
+                results.append(grads(np.nextafter(mean, direction), invstd, totals[0], dotps[0]))
+                results.append(grads(mean, np.nextafter(invstd, direction), totals[0], dotps[0]))
+                for which in ("k", "grad_mean"):
+                    results.append(grads(mean, invstd, totals[0], dotps[0], (which, direction)))
     kinds = (input.dtype, _param_dtype(input, weight), _param_dtype(input, weight))
     return tuple(_new(results[0][i], kinds[i], _differs([r[i] for r in results], input.dtype))
                  for i in range(3))

@@ -29,7 +29,7 @@ PLANTED = [
     ("data_shares_version", "add_,mul_", ("data", "version")),
     ("detach_fresh_version", "add_,mul_", ("detach", "version")),
     ("grad_ignores_layout", "transpose,permute,mul", ("backward", "grad.strides")),
-    ("transpose_drops_history", None, ("transpose", "requires_grad")),
+    ("transpose_drops_history", "transpose", ("transpose", "requires_grad")),
 ]
 
 
@@ -40,7 +40,8 @@ PLANTED_MODULES = [
      (("nn.BatchNorm1d", "nn.Sequential", "state_dict", "load_state_dict"), "value")),
     ("eval_not_propagated", (("eval", "train"), "value")),
     ("frozen_parameter_updated", ("requires_grad_", "requires_grad")),
-    ("dropout_active_in_eval", ("module_call", "values")),
+    # an eval Dropout returns its input itself: the planted one a new tensor, of other values
+    ("dropout_active_in_eval", ("module_call", ("values", "aliasing"))),
     ("rng_off_by_one", (("rand", "randn", "randint", "randperm", "rand_like", "randn_like",
                          "uniform_", "normal_", "bernoulli", "bernoulli_", "nn.Linear",
                          "nn.Sequential", "module_call", "nn.functional.dropout"), "values")),
@@ -48,9 +49,11 @@ PLANTED_MODULES = [
 
 
 def reports(expected, op, prop):
-    """Whether a failure of (op, prop) is the planted bug's expected one."""
+    """Whether a failure of (op, prop) is the planted bug's expected one (either may be a
+    tuple of the ones that will do)."""
     ops = expected[0] if isinstance(expected[0], tuple) else (expected[0],)
-    return op in ops and prop == expected[1]
+    props = expected[1] if isinstance(expected[1], tuple) else (expected[1],)
+    return op in ops and prop in props
 
 
 def campaign(target, ops=None, examples=300, seed=1234, report_dir=None, modules=None):
