@@ -149,9 +149,16 @@ def test_scenario_shape(name):
         "the first statement after the docstring must be `import torch`"
     text = path.read_text()
     assert "import random" not in text, "scenarios draw from torch's stream, not Python's"
-    code = text.split('"""', 2)[2]   # after the docstring
-    draws = [code.find(w) for w in ("rand(", "randn(", "randint(", "randperm(", "Linear(",
-                                    "Dropout(") if w in code]
-    if draws:
-        assert "manual_seed(" in code and code.find("manual_seed(") < min(draws), \
-            "a scenario seeds the stream (torch.manual_seed) before it draws"
+    # the top-level statements run in order (a class body draws only when it is called)
+    seeded = False
+    # building a module draws its init: a class the scenario defines is one
+    classes = [f"{c.name}(" for c in tree.body if isinstance(c, ast.ClassDef)]
+    for stmt in tree.body[2:]:
+        if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
+            continue
+        code = ast.get_source_segment(text, stmt)
+        seeded = seeded or "manual_seed(" in code
+        draws = any(w in code for w in ["rand(", "randn(", "randint(", "randperm(", "Linear(",
+                                        "Dropout("] + classes)
+        assert seeded or not draws, \
+            f"a scenario seeds the stream (torch.manual_seed) before it draws: {code!r}"
