@@ -150,10 +150,15 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None):
     probabilities = p._values().ravel()[order]
     for k, prob in enumerate(probabilities):
         if not 0 <= prob <= 1:
-            if drawn:
+            if drawn:   # the elements drawn so far are written; the others keep theirs
                 written = self._values().ravel()
                 written[order[:k]] = drawn
-                self._write(written.reshape(self._sizes))
+                mask = self._undefined_mask()
+                if mask is not None:
+                    mask = mask.ravel()
+                    mask[order[:k]] = False
+                    mask = mask.reshape(self._sizes)
+                self._write(written.reshape(self._sizes), mask)
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
                                "(Could this error message be improved?  If so, please report "
                                "an enhancement request to PyTorch.)")

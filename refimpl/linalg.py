@@ -226,13 +226,35 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1):
     bias = expand(input, (n, p), implicit=True)
     if input.dtype is dtypes.bool_ and n * p and k:
         raise dtype_not_implemented("addmm_impl_cpu_", input.dtype)
-    product, undefined = _matmul_values(mat1, mat2, (n, k), (k, p), input.dtype)
+    if beta == 0:
+        product, undefined = _matmul_values(mat1, mat2, (n, k), (k, p), input.dtype)
+        wide = np.int64 if input.dtype.kind != "float" else np.float64
+        values = np.asarray(product).astype(wide) * wide(alpha)
+        return _result(to_dtype_array(values, input.dtype), input.dtype, undefined)
+    # the bias is one more term of each dot product (gemm accumulates into C): a column of
+    # beta * bias times ones, so a sum that cancels against it is judged as a whole
     wide = np.int64 if input.dtype.kind != "float" else np.float64
-    values = np.asarray(product).astype(wide) * wide(alpha)
-    if beta != 0:
-        values = values + bias._values().astype(wide) * wide(beta)
-        undefined = merge_unspecified(undefined, bias._undefined_mask())
+    a = np.concatenate([mat1._values().astype(wide) * wide(alpha), np.ones((n, 1), dtype=wide)],
+                       axis=1)
+    b = np.concatenate([mat2._values().astype(wide), np.zeros((1, p), dtype=wide)], axis=0)
+    terms = np.broadcast_to(bias._values().astype(wide) * wide(beta), (n, p))
+    values, undefined = _contract_with_bias(a, b, terms, input.dtype)
+    mask = _row_col_mask(mat1._undefined_mask(), mat2._undefined_mask(), (n, k), (k, p))
+    undefined = merge_unspecified(undefined, mask, bias._undefined_mask())
     return _result(to_dtype_array(values, input.dtype), input.dtype, undefined)
+
+
+def _contract_with_bias(a, b, terms, dtype):
+    """Sum over j of a[i, j] * b[j, k], plus terms[i, k], judged as one accumulation (a's
+    last column is ones; b's last row is replaced, for each output, by its term): every
+    output is its own (1, k+1) @ (k+1, 1) contraction, batched."""
+    n, p = terms.shape
+    rows = np.broadcast_to(a[:, None, None, :], (n, p, 1, a.shape[1]))
+    cols = np.broadcast_to(b.T[None, :, :, None], (n, p, b.shape[0], 1)).copy()
+    cols[:, :, -1, 0] = terms
+    values, undefined = _contract(rows, cols, dtype)
+    return (np.asarray(values).reshape(n, p),
+            None if undefined is None else np.asarray(undefined).reshape(n, p))
 
 
 # --- mv ------------------------------------------------------------------------------------

@@ -72,8 +72,8 @@ def _differs(candidates, dtype):
 @declare("native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, "
          "Tensor? running_var, bool training, double momentum, double eps)",
          forms="function", multiple_outputs=True, schema="aten::native_batch_norm")
-def native_batch_norm(input: Tensor, weight, bias, running_mean, running_var, training,
-                      momentum, eps):
+def native_batch_norm(input: Tensor, weight=None, bias=None, running_mean=None, running_var=None,
+                      training=False, momentum=0.1, eps=1e-5):
     """(output, save_mean, save_invstd). The statistics are sums over values the kernel
     computes in the input's type, taken in each order a kernel may accumulate in (where the
     orders disagree beyond the dtype's tolerance, the result is unspecified); the output is
@@ -81,6 +81,9 @@ def native_batch_norm(input: Tensor, weight, bias, running_mean, running_var, tr
     (batch_norm_cpu_collect_linear_and_constant_terms), fused multiply-adds in the
     parameter type."""
     _check_dtypes(input, weight, bias, running_mean, running_var)
+    for t in (running_mean, running_var, weight, bias):   # read through 1-d accessors
+        if t is not None and t.dim() != 1:
+            raise RuntimeError(f"TensorAccessor expected 1 dims but tensor has {t.dim()}")
     work = _work_type(input)
     x = input._values().astype(work)
     dims, shape = _reduced_dims(input), _channel_shape(input)
@@ -126,6 +129,22 @@ def native_batch_norm(input: Tensor, weight, bias, running_mean, running_var, tr
             _new(invstds[0], stats, invstd_unspecified))
 
 
+NUDGE_ULPS = 4   # how far from what refimpl computed an op's float result may be in torch
+                 # (a short dot product, rounded in another order: a few ulps)
+
+
+def _nudged(x, sign):
+    """x with every element NUDGE_ULPS ulps up or down, alternating along each channel's
+    elements (the batch and length positions; sign: which way the first goes), so that the
+    differences within a channel move too."""
+    index = np.indices(x.shape)
+    parity = (index[0] + sum(index[2:], np.zeros(x.shape, dtype=int))) % 2
+    toward = (np.where(parity == 0, sign, -sign) * np.inf).astype(x.dtype)
+    for _ in range(NUDGE_ULPS):
+        x = np.nextafter(x, toward)   # in x's own type: its ulp
+    return x
+
+
 def _fma(x, y, z, work):
     """x * y + z rounded once (the kernels are built with FMA contraction), elementwise,
     broadcasting; float32 through double (exact products, one rounding there, one to float:
@@ -151,17 +170,20 @@ def _work_type(t):
 
 
 def _check_dtypes(input, weight, bias, running_mean, running_var):
-    """batch_norm_cpu's mixed-type checks: float parameters are allowed with a reduced-
-    precision input, otherwise every tensor has the input's dtype."""
+    """batch_norm_cpu's checks (Normalization.cpp is_mixed_type, check_mixed_data_type):
+    the parameters are of mixed type when the first one given is not of the input's dtype;
+    then each must be float, and the input half or bfloat16. Otherwise a parameter of
+    another dtype fails the kernel's read of it as the input's type."""
     params = [t for t in (weight, bias, running_mean, running_var) if t is not None]
-    reduced = input.dtype in (dtypes.float16, dtypes.bfloat16)
-    if reduced:
-        if any(t.dtype not in (input.dtype, dtypes.float32) for t in params) or \
-                len({t.dtype for t in params}) > 1:
-            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
-    elif any(t.dtype is not input.dtype for t in params):
-        if input.dtype is dtypes.float32:
-            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    if not params or params[0].dtype is input.dtype:
+        for t in params:
+            if t.dtype is not input.dtype:
+                raise RuntimeError(f"expected scalar type {input.dtype.legacy_name} but found "
+                                   f"{t.dtype.legacy_name}")
+        return
+    if any(t.dtype is not dtypes.float32 for t in params):
+        raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    if input.dtype not in (dtypes.float16, dtypes.bfloat16):
         raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
 
 
@@ -195,7 +217,7 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
     w = weight._values().astype(work) if weight is not None else np.ones_like(mean)
     channel = lambda v: np.reshape(v, (-1,) + shape[2:])  # noqa: E731
 
-    def grads(mean, invstd, total, dotp, nudge=None):
+    def grads(mean, invstd, total, dotp, nudge=None, x=x):
         """The three gradients from the channel statistics, each step in the input's type
         as the vectorized kernel computes it; nudge moves k or grad_mean one ulp."""
         centered = x - mean.reshape(shape)
@@ -226,6 +248,16 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
                 results.append(grads(mean, np.nextafter(invstd, direction), totals[0], dotps[0]))
                 for which in ("k", "grad_mean"):
                     results.append(grads(mean, invstd, totals[0], dotps[0], (which, direction)))
+            # and the input a few ulps away, element by element (what the op before computed,
+            # within its tolerance, where a batch of nearly equal values amplifies it)
+            for sign in (1, -1):
+                nudged = _nudged(x, sign)
+                m = (_channel_sums(nudged, dims, input.dtype, work)[0] / work(n)).astype(work)
+                c = nudged - m.reshape(shape)
+                v = _channel_sums(c * c, dims, input.dtype, work)[0].astype(np.float64)
+                i = (1.0 / np.sqrt(v / n + eps)).astype(work)
+                dotp = _channel_sums(c * dy, dims, input.dtype, work)[0]
+                results.append(grads(m, i, totals[0], dotp, x=nudged))
     kinds = (input.dtype, _param_dtype(input, weight), _param_dtype(input, weight))
     return tuple(_new(results[0][i], kinds[i], _differs([r[i] for r in results], input.dtype))
                  for i in range(3))
