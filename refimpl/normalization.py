@@ -17,7 +17,7 @@ import numpy as np
 
 from . import dtypes
 from .registry import declare
-from .storage import to_dtype_array
+from .storage import merge_unspecified, to_dtype_array
 from .tensor import Tensor
 
 
@@ -37,20 +37,21 @@ def _new(values, dtype, undefined=None):
 
 
 def _channel_sums(values, dims, dtype, work, wide=None):
-    """Per channel, the exact sum over dims rounded to work, then the sums in the orders a
-    CPU kernel may accumulate in (reductions._orders: forward, backward, 8 or 16 lanes),
-    and (given wide: the same terms computed in double, as the scalar paths do) their sum
-    in double: the kernels take several paths (vectorized over channels or over the batch,
-    threaded partial sums, double accumulation), so each is a value torch may compute."""
+    """Per channel (as doubles), the exact sum over dims (a double accumulation, as the
+    scalar paths keep: not yet rounded to work), then the sums in the orders a CPU kernel
+    may accumulate in work (reductions._orders: forward, backward, 8 or 16 lanes), and
+    (given wide: the same terms computed in double) their sum: the kernels take several
+    paths (vectorized over channels or over the batch, threaded partial sums, double
+    accumulation), so each is a value torch may compute."""
     from .reductions import _exact_sum, _orders
     v64 = np.asarray(values, dtype=np.float64)
     with np.errstate(all="ignore"):
-        exact = _exact_sum(v64, dims).astype(work)
         moved = np.moveaxis(v64.astype(work), dims, tuple(range(len(dims))))
         flat = moved.reshape((-1,) + moved.shape[len(dims):])
-        sums = [exact] + [np.asarray(total, dtype=work) for total in _orders(flat, work)]
+        sums = [_exact_sum(v64, dims)]
+        sums += [np.asarray(total, dtype=np.float64) for total in _orders(flat, work)]
         if wide is not None:
-            sums.append(_exact_sum(np.asarray(wide, dtype=np.float64), dims).astype(work))
+            sums.append(_exact_sum(np.asarray(wide, dtype=np.float64), dims))
     return sums
 
 
@@ -105,11 +106,11 @@ def native_batch_norm(input: Tensor, weight=None, bias=None, running_mean=None, 
     # every mean the kernel's accumulation orders give, and for each every variance sum
     statistics = []
     for total in _channel_sums(x, dims, input.dtype, work):
-        mean = (total / work(n)).astype(work)
+        mean = (total / n).astype(work)   # divided before it is rounded
         centered = x - mean.reshape(shape)
         wide = centered.astype(np.float64) ** 2
         for var_sum in _channel_sums(centered * centered, dims, input.dtype, work, wide):
-            statistics.append((mean, var_sum.astype(np.float64)))
+            statistics.append((mean, var_sum))
     with np.errstate(divide="ignore", invalid="ignore"):
         invstds = [(1.0 / np.sqrt(v / n + eps)).astype(work) for _, v in statistics]
         outs = [normalized(m, i) for (m, _), i in zip(statistics, invstds)]
@@ -131,6 +132,7 @@ def native_batch_norm(input: Tensor, weight=None, bias=None, running_mean=None, 
 
 NUDGE_ULPS = 4   # how far from what refimpl computed an op's float result may be in torch
                  # (a short dot product, rounded in another order: a few ulps)
+NOISE_ULPS = 16  # a result below this many ulps of its terms is their rounding noise
 
 
 def _nudged(x, sign):
@@ -239,8 +241,10 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
     centered = x - mean.reshape(shape)
     wide = centered.astype(np.float64) * dy.astype(np.float64)
     with np.errstate(all="ignore"):
-        totals = _channel_sums(dy, dims, input.dtype, work)
-        dotps = _channel_sums(centered * dy, dims, input.dtype, work, wide)
+        # kept in the input's type (the kernels' sum and dotp buffers)
+        totals = [t.astype(work) for t in _channel_sums(dy, dims, input.dtype, work)]
+        dotps = [d.astype(work) for d in _channel_sums(centered * dy, dims, input.dtype, work,
+                                                        wide)]
         results = [grads(mean, invstd, t, d) for t in totals for d in dotps]
         if training:
             for direction in (-np.inf, np.inf):
@@ -252,15 +256,22 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
             # within its tolerance, where a batch of nearly equal values amplifies it)
             for sign in (1, -1):
                 nudged = _nudged(x, sign)
-                m = (_channel_sums(nudged, dims, input.dtype, work)[0] / work(n)).astype(work)
+                m = (_channel_sums(nudged, dims, input.dtype, work)[0] / n).astype(work)
                 c = nudged - m.reshape(shape)
-                v = _channel_sums(c * c, dims, input.dtype, work)[0].astype(np.float64)
+                v = _channel_sums(c * c, dims, input.dtype, work)[0]
                 i = (1.0 / np.sqrt(v / n + eps)).astype(work)
-                dotp = _channel_sums(c * dy, dims, input.dtype, work)[0]
+                dotp = _channel_sums(c * dy, dims, input.dtype, work)[0].astype(work)
                 results.append(grads(m, i, totals[0], dotp, x=nudged))
     kinds = (input.dtype, _param_dtype(input, weight), _param_dtype(input, weight))
-    return tuple(_new(results[0][i], kinds[i], _differs([r[i] for r in results], input.dtype))
-                 for i in range(3))
+    masks = [_differs([r[i] for r in results], input.dtype) for i in range(3)]
+    if training:   # a grad_input that cancels down to the rounding noise of its terms
+        with np.errstate(all="ignore"):
+            k = dotps[0] * invstd * invstd / work(n)
+            terms = (np.abs(dy) + np.abs(channel(totals[0] / work(n))) + np.abs(centered * channel(k))) \
+                * np.abs(channel(invstd * w))
+            noise = np.abs(results[0][0]) < terms * (NOISE_ULPS * np.finfo(work).eps)
+        masks[0] = merge_unspecified(masks[0], noise if noise.any() else None)
+    return tuple(_new(results[0][i], kinds[i], masks[i]) for i in range(3))
 
 
 from .autograd.derivatives import derivative  # noqa: E402
