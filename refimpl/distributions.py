@@ -24,7 +24,7 @@ from . import dtypes, random as rng
 from .autograd.derivatives import NOT_IMPLEMENTED, derivative
 from .creation import _check_device, _factory_requires_grad, _parse_size, check_convertible, empty
 from .device_dependence import DATA, depends_on, dtype_not_implemented
-from .elementwise import INTERNAL_OVERLAP, has_internal_overlap
+from .elementwise import INTERNAL_OVERLAP, check_writable, has_internal_overlap
 from .registry import declare
 from .storage import to_dtype_array
 from .tensor import Tensor
@@ -144,7 +144,7 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None):
     p = expand(p, self._sizes)   # expand_inplace(self, p): its errors
     if not p.dtype.is_floating_point:
         raise dtype_not_implemented("bernoulli_tensor_cpu_p_", p.dtype)
-    _check_writable(self)
+    check_writable(self, [p])   # TensorIterator: out self, input p
     depends_on(DATA, "bernoulli's p in [0, 1]")
     order, drawn = _serial_order(self), []
     probabilities = p._values().ravel()[order]
@@ -163,7 +163,7 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None):
                                "(Could this error message be improved?  If so, please report "
                                "an enhancement request to PyTorch.)")
         u = rng.uniform_double(gen) if p.dtype is dtypes.float64 else _uniform_float(gen)
-        drawn.append(float(u < prob))
+        drawn.append(float(u < float(prob)))   # compared in float, not in p's dtype
     _write_in_order(self, np.array(drawn, dtype=np.float64))
     return _done(self)
 

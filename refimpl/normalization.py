@@ -81,6 +81,11 @@ def native_batch_norm(input: Tensor, weight=None, bias=None, running_mean=None, 
     x * alpha + beta per channel, alpha = invstd * weight and beta = bias - mean * alpha
     (batch_norm_cpu_collect_linear_and_constant_terms), fused multiply-adds in the
     parameter type."""
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and t.requires_grad:   # autograd's check_no_requires_grad
+            raise RuntimeError(f"The function 'native_batch_norm' is not differentiable with "
+                               f"respect to argument '{name}'. This input cannot have "
+                               "requires_grad True.")
     _check_dtypes(input, weight, bias, running_mean, running_var)
     for t in (running_mean, running_var, weight, bias):   # read through 1-d accessors
         if t is not None and t.dim() != 1:
@@ -98,11 +103,21 @@ def native_batch_norm(input: Tensor, weight=None, bias=None, running_mean=None, 
         beta = _fma(-mean, alpha, b, work)
         return _fma(x, np.reshape(alpha, channel), np.reshape(beta, channel), work)
 
+    def beyond_rounding(out, mean, invstd):
+        """Where x * alpha + beta cancels so far that the rounding of its terms exceeds
+        the tolerance (a batch of equal values: the output is bias, plus their noise)."""
+        alpha = np.reshape(invstd * w, channel)
+        beta = np.abs(np.reshape(mean * invstd * w, channel)) + np.abs(np.reshape(b, channel))
+        return _rounding_exceeds(out, (np.abs(x * alpha) + beta), input.dtype, work)
+
+    given = _input_masks(input, dims, training)
     if not training:
         mean = running_mean._values().astype(work)
         invstd = work(1) / np.sqrt(running_var._values().astype(work) + work(eps))
         empty = _new(np.zeros(0), _param_dtype(input, weight, bias, running_mean, running_var))
-        return _new(normalized(mean, invstd), input.dtype), empty, empty
+        out = normalized(mean, invstd)
+        return (_new(out, input.dtype, merge_unspecified(given, beyond_rounding(out, mean, invstd))),
+                empty, empty)
     # every mean the kernel's accumulation orders give, and for each every variance sum
     statistics = []
     for total in _channel_sums(x, dims, input.dtype, work):
@@ -125,14 +140,50 @@ def native_batch_norm(input: Tensor, weight=None, bias=None, running_mean=None, 
         running_var._write(momentum * unbiased[0] + (1 - momentum) * running_var._values(),
                            _differs(unbiased, input.dtype))
     stats = _param_dtype(input, weight, bias, running_mean, running_var)
-    return (_new(outs[0], input.dtype, _differs(outs, input.dtype)),
-            _new(mean, stats, mean_unspecified),
-            _new(invstds[0], stats, invstd_unspecified))
+    channel_given = _channel_any(input._undefined_mask(), dims)
+    out_mask = merge_unspecified(_differs(outs, input.dtype), given,
+                                 beyond_rounding(outs[0], mean, invstds[0]))
+    return (_new(outs[0], input.dtype, out_mask),
+            _new(mean, stats, merge_unspecified(mean_unspecified, channel_given)),
+            _new(invstds[0], stats, merge_unspecified(invstd_unspecified, channel_given)))
 
 
 NUDGE_ULPS = 4   # how far from what refimpl computed an op's float result may be in torch
                  # (a short dot product, rounded in another order: a few ulps)
-NOISE_ULPS = 16  # a result below this many ulps of its terms is their rounding noise
+ROUNDINGS = 4    # the roundings a batch_norm element goes through (bound on its error)
+
+
+def _rounding_exceeds(result, terms, dtype, work):
+    """Where the rounding error of a result computed from terms of these magnitudes (a
+    few roundings, each up to an ulp of the largest) exceeds the dtype's tolerance on it:
+    a result that cancels down to its terms' noise is unspecified."""
+    rtol, atol = dtypes.TOLERANCE[dtype.name]
+    with np.errstate(all="ignore"):
+        bound = np.asarray(terms, dtype=np.float64) * (ROUNDINGS * np.finfo(work).eps)
+        result = np.asarray(result, dtype=np.float64)
+        mask = np.isfinite(bound) & (bound > atol + rtol * np.abs(result))
+    return mask if mask.any() else None
+
+
+def _channel_any(mask, dims):
+    """A per-channel mask: whether any of the channel's elements is marked (None: none)."""
+    if mask is None:
+        return None
+    out = np.asarray(mask).any(axis=dims)
+    return out if out.any() else None
+
+
+def _input_masks(input, dims, training):
+    """What an unspecified input element leaves unspecified of the output: its channel in
+    training (through the statistics), itself in evaluation."""
+    mask = input._undefined_mask()
+    if mask is None or not training:
+        return mask
+    per_channel = _channel_any(mask, dims)
+    if per_channel is None:
+        return None
+    return np.broadcast_to(np.reshape(per_channel, (-1,) + (1,) * (input.dim() - 2)),
+                           input._sizes).copy()
 
 
 def _nudged(x, sign):
@@ -205,6 +256,10 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
     if is_grad_enabled():   # a create_graph backward: torch records its double backward
         raise NotImplementedError("refimpl models no double backward of batch_norm "
                                   "(NativeBatchNormBackwardBackward0)")
+    if input.dim() < 2:   # the kernel reads input.size(0) and input.size(1)
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions" if input.dim() == 0
+                         else "Dimension out of range (expected to be in range of [-1, 0], but "
+                              "got 1)")
     # the parameters as they are now (a module converted since the forward: .double())
     _check_dtypes(input, weight, None, running_mean, running_var)
     work = _work_type(input)
@@ -267,10 +322,32 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
     if training:   # a grad_input that cancels down to the rounding noise of its terms
         with np.errstate(all="ignore"):
             k = dotps[0] * invstd * invstd / work(n)
-            terms = (np.abs(dy) + np.abs(channel(totals[0] / work(n))) + np.abs(centered * channel(k))) \
-                * np.abs(channel(invstd * w))
-            noise = np.abs(results[0][0]) < terms * (NOISE_ULPS * np.finfo(work).eps)
-        masks[0] = merge_unspecified(masks[0], noise if noise.any() else None)
+            spread = np.abs(x) + np.abs(mean.reshape(shape))
+            terms = (np.abs(dy) + np.abs(channel(totals[0] / work(n)))
+                     + spread * np.abs(channel(k))) * np.abs(channel(invstd * w))
+        masks[0] = merge_unspecified(masks[0], _rounding_exceeds(results[0][0], terms,
+                                                                 input.dtype, work))
+    # the two sums, n terms each: a sum that cancels to the noise of its terms (dotp of a
+    # grad constant along the batch: sum(xhat) is 0 up to rounding)
+    # (x - mean rounds relative to |x| and |mean|, not to their difference)
+    spread = np.abs(x) + np.abs(mean.reshape(shape))
+    with np.errstate(all="ignore"):
+        dotp_terms = (spread * np.abs(dy)).astype(np.float64).sum(axis=dims) * np.abs(invstd)
+        total_terms = np.abs(dy).astype(np.float64).sum(axis=dims)
+    masks[1] = merge_unspecified(masks[1], _rounding_exceeds(results[0][1], dotp_terms,
+                                                             input.dtype, work))
+    masks[2] = merge_unspecified(masks[2], _rounding_exceeds(results[0][2], total_terms,
+                                                             input.dtype, work))
+    # what was unspecified of the incoming grad and the input: their channel's sums, and
+    # (in training, through them) the channel's every grad_input
+    given = merge_unspecified(grad._undefined_mask(), input._undefined_mask())
+    per_channel = _channel_any(given, dims)
+    masks[1] = merge_unspecified(masks[1], per_channel)
+    masks[2] = merge_unspecified(masks[2], _channel_any(grad._undefined_mask(), dims))
+    if training and per_channel is not None:
+        masks[0] = merge_unspecified(masks[0], np.broadcast_to(channel(per_channel), x.shape))
+    elif given is not None:
+        masks[0] = merge_unspecified(masks[0], given)
     return tuple(_new(results[0][i], kinds[i], masks[i]) for i in range(3))
 
 

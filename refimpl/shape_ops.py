@@ -344,7 +344,14 @@ def as_strided(self: Tensor, size, stride, storage_offset=None):
     if offset < 0:
         raise RuntimeError(f"Tensor: invalid storage offset {offset}")
     if any(s < 0 for s in size):
-        if 0 not in size:
+        # numel is the product of the sizes read as uint64 (c10::safe_multiplies_u64): an
+        # overflow anywhere along it is refused, even where a later size is 0
+        product, overflowed = 1, False
+        for s in size:
+            product *= s % 2**64
+            overflowed |= product >= 2**64
+            product %= 2**64
+        if overflowed or 0 not in size:
             raise RuntimeError("numel: integer multiplication overflow")
         # torch 2.13 builds a tensor with a negative size here; refimpl cannot hold one
         raise NotImplementedError("refimpl does not model tensors with negative sizes")
