@@ -8,6 +8,10 @@ additionally reports which values it leaves unspecified. Each property is read s
 so a target that fails to answer one shows up as a divergence on that property, not as a
 crash.
 
+A module (where the target has torch.nn) and a state dict are observed through their
+parts (container_entries): training flags, parameter and buffer names, state_dict keys,
+repr, and each parameter, buffer or state-dict tensor as a tensor of its own.
+
 Autograd is observed where the oracle models it (observes_autograd): a tensor's
 requires_grad, is_leaf, grad_fn (its name()), next_functions ((name or None, output_nr) of
 each edge of grad_fn), retains_grad, is_inference, and grad, read only where torch fills
@@ -208,7 +212,7 @@ def observe_value(x, target):
                                else "<tensor>" for v in x)}
     if isinstance(x, str) and target.device is not None:
         return {"value": _without_device(x, target)}
-    if isinstance(x, (bool, int, float, str, type(None))):
+    if isinstance(x, (bool, int, float, str, type(None), ObservationError)):
         return {"value": x}
     return {"value": f"<{type(x).__name__}>"}
 
@@ -268,14 +272,22 @@ def container_entries(name, x, target):
 
 
 def _module_entries(name, m):
+    """Each read on its own: a module that fails to answer one is observed as failing
+    there (an ObservationError), not as a crash."""
     from .program import attribute_path
-    out = [(attribute_path(name, path.split(".") if path else []) + ".training", sub.training)
-           for path, sub in m.named_modules()]
-    out += [(f"[n for n, _ in {name}.named_parameters()]", tuple(n for n, _ in m.named_parameters())),
-            (f"[n for n, _ in {name}.named_buffers()]", tuple(n for n, _ in m.named_buffers())),
-            (f"list({name}.state_dict())", tuple(m.state_dict())),
-            (f"repr({name})", repr(m))]
-    for path, t in list(m.named_parameters()) + list(m.named_buffers()):
+
+    def names(fn):
+        return tuple(n for n, _ in fn())
+    modules = _read(lambda: list(m.named_modules()))
+    out = [(f"list({name}.named_modules())", modules)] if isinstance(modules, ObservationError) \
+        else [(attribute_path(name, path.split(".") if path else []) + ".training",
+               _read(lambda sub=sub: sub.training)) for path, sub in modules]
+    out += [(f"[n for n, _ in {name}.named_parameters()]", _read(names, m.named_parameters)),
+            (f"[n for n, _ in {name}.named_buffers()]", _read(names, m.named_buffers)),
+            (f"list({name}.state_dict())", _read(lambda: tuple(m.state_dict()))),
+            (f"repr({name})", _read(repr, m))]
+    members = _read(lambda: list(m.named_parameters()) + list(m.named_buffers()))
+    for path, t in members if not isinstance(members, ObservationError) else ():
         out.append((attribute_path(name, path.split(".")), t))
     return out
 

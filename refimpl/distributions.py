@@ -141,6 +141,7 @@ def bernoulli_(self: Tensor, p=0.5, *, generator=None):
         return _done(self)
     if self.numel() == 0:
         return _done(self)
+    _check_writable(self)
     p = expand(p, self._sizes)   # expand_inplace(self, p): its errors
     if not p.dtype.is_floating_point:
         raise dtype_not_implemented("bernoulli_tensor_cpu_p_", p.dtype)

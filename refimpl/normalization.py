@@ -155,11 +155,17 @@ ROUNDINGS = 4    # the roundings a batch_norm element goes through (bound on its
 
 def _rounding_exceeds(result, terms, dtype, work):
     """Where the rounding error of a result computed from terms of these magnitudes (a
-    few roundings, each up to an ulp of the largest) exceeds the dtype's tolerance on it:
-    a result that cancels down to its terms' noise is unspecified."""
+    few roundings, each up to an ulp of the largest) exceeds the dtype's tolerance on it."""
+    return _beyond(result, np.asarray(terms, dtype=np.float64)
+                   * (ROUNDINGS * np.finfo(work).eps), dtype)
+
+
+def _beyond(result, bound, dtype):
+    """Where an error bound on result exceeds the dtype's tolerance on it: a result that
+    cancels down to the noise of its terms is unspecified."""
     rtol, atol = dtypes.TOLERANCE[dtype.name]
     with np.errstate(all="ignore"):
-        bound = np.asarray(terms, dtype=np.float64) * (ROUNDINGS * np.finfo(work).eps)
+        bound = np.asarray(bound, dtype=np.float64)
         result = np.asarray(result, dtype=np.float64)
         mask = np.isfinite(bound) & (bound > atol + rtol * np.abs(result))
     return mask if mask.any() else None
@@ -319,25 +325,24 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
                 results.append(grads(m, i, totals[0], dotp, x=nudged))
     kinds = (input.dtype, _param_dtype(input, weight), _param_dtype(input, weight))
     masks = [_differs([r[i] for r in results], input.dtype) for i in range(3)]
-    if training:   # a grad_input that cancels down to the rounding noise of its terms
-        with np.errstate(all="ignore"):
-            k = dotps[0] * invstd * invstd / work(n)
-            spread = np.abs(x) + np.abs(mean.reshape(shape))
-            terms = (np.abs(dy) + np.abs(channel(totals[0] / work(n)))
-                     + spread * np.abs(channel(k))) * np.abs(channel(invstd * w))
-        masks[0] = merge_unspecified(masks[0], _rounding_exceeds(results[0][0], terms,
-                                                                 input.dtype, work))
-    # the two sums, n terms each: a sum that cancels to the noise of its terms (dotp of a
-    # grad constant along the batch: sum(xhat) is 0 up to rounding)
-    # (x - mean rounds relative to |x| and |mean|, not to their difference)
+    # error bounds (a few roundings of each term; x - mean rounds relative to |x| and
+    # |mean|, not to their difference): a result that cancels to its terms' noise (dotp
+    # of a grad constant along the batch: sum(xhat) is 0 up to rounding) is unspecified
+    ulp = ROUNDINGS * np.finfo(work).eps
     spread = np.abs(x) + np.abs(mean.reshape(shape))
     with np.errstate(all="ignore"):
-        dotp_terms = (spread * np.abs(dy)).astype(np.float64).sum(axis=dims) * np.abs(invstd)
-        total_terms = np.abs(dy).astype(np.float64).sum(axis=dims)
-    masks[1] = merge_unspecified(masks[1], _rounding_exceeds(results[0][1], dotp_terms,
-                                                             input.dtype, work))
-    masks[2] = merge_unspecified(masks[2], _rounding_exceeds(results[0][2], total_terms,
-                                                             input.dtype, work))
+        dotp_error = (spread * np.abs(dy)).astype(np.float64).sum(axis=dims) * ulp
+        total_error = np.abs(dy).astype(np.float64).sum(axis=dims) * ulp
+        scale = np.abs(channel(invstd * w)).astype(np.float64)
+        masks[1] = merge_unspecified(masks[1], _beyond(results[0][1], dotp_error * np.abs(invstd),
+                                                       input.dtype))
+        masks[2] = merge_unspecified(masks[2], _beyond(results[0][2], total_error, input.dtype))
+        if training:   # grad_input: its terms' rounding, and the error k inherits from dotp
+            k = (dotps[0] * invstd * invstd / work(n)).astype(np.float64)
+            k_error = dotp_error * np.asarray(invstd, dtype=np.float64) ** 2 / n
+            terms = (np.abs(dy) + np.abs(channel(totals[0] / work(n))) + spread * np.abs(channel(k)))
+            bound = (terms * ulp + spread * channel(k_error) + channel(total_error / n)) * scale
+            masks[0] = merge_unspecified(masks[0], _beyond(results[0][0], bound, input.dtype))
     # what was unspecified of the incoming grad and the input: their channel's sums, and
     # (in training, through them) the channel's every grad_input
     given = merge_unspecified(grad._undefined_mask(), input._undefined_mask())
