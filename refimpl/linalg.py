@@ -46,7 +46,19 @@ def _contract(a: np.ndarray, b: np.ndarray, dtype, undefined=None):
         loose = _error_bound_exceeds_tolerance(products, exact, k_axis, dtype)
         overflowed = _overflowed_products(a, b, products, k_axis)
         exact, zero_sign = _zero_results(a, b, products, exact, k_axis, dtype)
-    return exact, merge_unspecified(undefined, order, loose, overflowed, zero_sign)
+        infinite = _infinite_operands(a, b)
+    return exact, merge_unspecified(undefined, order, loose, overflowed, zero_sign, infinite)
+
+
+def _infinite_operands(a, b):
+    """Results whose dot product reads an infinite operand: a BLAS kernel pads its panels
+    with zeros and may multiply the infinity by one (inf * 0 = nan), so the result is ±inf
+    or nan as its blocking has it (MKL's sgemm on CPU gives nan where the exact sum is
+    -inf): implementation-defined. None where no operand is infinite."""
+    rows, cols = np.isinf(a).any(axis=-1), np.isinf(b).any(axis=-2)
+    if not rows.any() and not cols.any():
+        return None
+    return rows[..., :, None] | cols[..., None, :]
 
 
 def _overflowed_products(a, b, products, k_axis):

@@ -167,7 +167,10 @@ def _beyond(result, bound, dtype):
     with np.errstate(all="ignore"):
         bound = np.asarray(bound, dtype=np.float64)
         result = np.asarray(result, dtype=np.float64)
-        mask = np.isfinite(bound) & (bound > atol + rtol * np.abs(result))
+        # an infinite bound (an infinite weight times a difference that may be 0: then
+        # nan, else ±inf) leaves the result unspecified too
+        mask = ~np.isfinite(bound) | (bound > atol + rtol * np.abs(result))
+        mask &= ~np.isnan(bound) | ~np.isnan(result)   # nan from nan inputs: specified
     return mask if mask.any() else None
 
 
@@ -286,8 +289,8 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
         centered = x - mean.reshape(shape)
         if not training:
             return dy * channel(invstd) * channel(w), dotp * invstd, total
-        k = dotp * invstd * invstd / work(n)
-        grad_mean = total / work(n)
+        k = dotp.astype(work) * invstd * invstd / work(n)
+        grad_mean = np.asarray(total / n).astype(work)   # in double where total is
         if nudge is not None:
             which, direction = nudge
             k = np.nextafter(k, direction) if which == "k" else k
@@ -301,10 +304,14 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
     # as a fused multiply-add or torch's own sum orders in the forward leave them
     centered = x - mean.reshape(shape)
     wide = centered.astype(np.float64) * dy.astype(np.float64)
+    # an input with more than one element per channel and sample takes the contiguous
+    # kernel, which keeps the two sums in double (sum / N divided there; dotp cast to the
+    # input's type for k); otherwise (N, C) is the channels-last kernel's, whose sum and
+    # dotp buffers are of the input's type
+    keep = np.float64 if input.numel() // (input._sizes[0] * input._sizes[1] or 1) > 1 else work
     with np.errstate(all="ignore"):
-        # kept in the input's type (the kernels' sum and dotp buffers)
-        totals = [t.astype(work) for t in _channel_sums(dy, dims, input.dtype, work)]
-        dotps = [d.astype(work) for d in _channel_sums(centered * dy, dims, input.dtype, work,
+        totals = [t.astype(keep) for t in _channel_sums(dy, dims, input.dtype, work)]
+        dotps = [d.astype(keep) for d in _channel_sums(centered * dy, dims, input.dtype, work,
                                                         wide)]
         results = [grads(mean, invstd, t, d) for t in totals for d in dotps]
         if training:
@@ -321,7 +328,7 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
                 c = nudged - m.reshape(shape)
                 v = _channel_sums(c * c, dims, input.dtype, work)[0]
                 i = (1.0 / np.sqrt(v / n + eps)).astype(work)
-                dotp = _channel_sums(c * dy, dims, input.dtype, work)[0].astype(work)
+                dotp = _channel_sums(c * dy, dims, input.dtype, work)[0].astype(keep)
                 results.append(grads(m, i, totals[0], dotp, x=nudged))
     kinds = (input.dtype, _param_dtype(input, weight), _param_dtype(input, weight))
     masks = [_differs([r[i] for r in results], input.dtype) for i in range(3)]
@@ -338,7 +345,7 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
                                                        input.dtype))
         masks[2] = merge_unspecified(masks[2], _beyond(results[0][2], total_error, input.dtype))
         if training:   # grad_input: its terms' rounding, and the error k inherits from dotp
-            k = (dotps[0] * invstd * invstd / work(n)).astype(np.float64)
+            k = (dotps[0].astype(work) * invstd * invstd / work(n)).astype(np.float64)
             k_error = dotp_error * np.asarray(invstd, dtype=np.float64) ** 2 / n
             terms = (np.abs(dy) + np.abs(channel(totals[0] / work(n))) + spread * np.abs(channel(k)))
             bound = (terms * ulp + spread * channel(k_error) + channel(total_error / n)) * scale
