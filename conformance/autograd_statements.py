@@ -252,8 +252,12 @@ def d_data(gen, depth):
     if name is None:
         return False
     dtype = gen.env[name].dtype
+    # not an inference tensor: x.data = an inference tensor is not modelled (README)
     other = None if gen.chooser.boolean(0.6) else _pick_or_any(
-        gen, [n for n in gen.tensor_names() if n != name and gen.env[n].dtype == dtype])
+        gen, [n for n in gen.tensor_names() if n != name and gen.env[n].dtype == dtype
+              and not _holds(lambda t: t.is_inference(), gen.env[n])])
+    if other is not None and _holds(lambda t: t.is_inference(), gen.env[other]):
+        other = None   # (the invalid-on-purpose pick: any tensor)
     if other is None:
         _add(gen, "data", ATTRIBUTE, [_var(name)], target=True)
     else:

@@ -348,8 +348,16 @@ def native_batch_norm_backward(grad, input, weight, running_mean, running_var, s
             k = (dotps[0].astype(work) * invstd * invstd / work(n)).astype(np.float64)
             k_error = dotp_error * np.asarray(invstd, dtype=np.float64) ** 2 / n
             terms = (np.abs(dy) + np.abs(channel(totals[0] / work(n))) + spread * np.abs(channel(k)))
-            bound = (terms * ulp + spread * channel(k_error) + channel(total_error / n)) * scale
-            masks[0] = merge_unspecified(masks[0], _beyond(results[0][0], bound, input.dtype))
+            unscaled = (terms * ulp + spread * channel(k_error) + channel(total_error / n))
+            masks[0] = merge_unspecified(masks[0], _beyond(results[0][0], unscaled * scale,
+                                                           input.dtype))
+            # a zero weight gives ±0: the sign of a difference that is its terms' noise
+            if weight is not None and (w == 0).any():
+                d = (dy - channel(totals[0] / n).astype(work)
+                     - (x - mean.reshape(shape)) * channel(k).astype(work))
+                noise = np.abs(d.astype(np.float64)) <= unscaled
+                zero_sign = noise & (channel(w) == 0)
+                masks[0] = merge_unspecified(masks[0], zero_sign if zero_sign.any() else None)
     # what was unspecified of the incoming grad and the input: their channel's sums, and
     # (in training, through them) the channel's every grad_input
     given = merge_unspecified(grad._undefined_mask(), input._undefined_mask())
