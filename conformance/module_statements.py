@@ -150,7 +150,16 @@ CONSTRUCTORS = ([_new_linear] * 3 + [_new_batchnorm] * 2 + [_new_dropout, _new_s
                 + [lambda gen: _new_plain(gen, "ReLU"), lambda gen: _new_plain(gen, "Identity")])
 
 
+def _in_inference_mode(gen):
+    """Whether the oracle is inside an inference_mode block: modules built there have
+    inference parameters that require grad, and a tensor made there that requires grad is
+    an inference tensor too, which refimpl does not model (see README)."""
+    return getattr(gen.oracle.module, "is_inference_mode_enabled", lambda: False)()
+
+
 def d_construct(gen, depth):
+    if _in_inference_mode(gen):
+        return False
     stmt = gen.chooser.choice(CONSTRUCTORS)(gen)
     if gen.last_error is None and gen.chooser.boolean(SET_WEIGHTS_P):
         _set_weights(gen, stmt.target)
@@ -199,7 +208,7 @@ def _input_for(gen, m):
     shape = [c.integer(1, 4), features]
     if isinstance(first, nn.BatchNorm1d) and c.boolean(0.2):
         shape.append(c.integer(1, 3))
-    kwargs = {"requires_grad": True} if c.boolean(0.3) else {}
+    kwargs = {"requires_grad": True} if c.boolean(0.3) and not _in_inference_mode(gen) else {}
     return gen.add_setup("randn", [{"tuple": shape}], kwargs)["var"]
 
 
@@ -427,7 +436,7 @@ AUTOGRAD_DRAWERS = (d_sgd_step, d_freeze, d_zero_grad)   # off where autograd st
 
 def draw(gen, depth=0):
     """Add one module or random-stream statement the live state allows; whether one was."""
-    if not module_names(gen) and gen.chooser.boolean(0.8):
+    if not module_names(gen) and gen.chooser.boolean(0.8) and not _in_inference_mode(gen):
         return d_construct(gen, depth)
     drawers = DRAWERS if gen.autograd else [d for d in DRAWERS if d not in AUTOGRAD_DRAWERS]
     for _ in range(3):
