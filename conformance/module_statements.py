@@ -273,6 +273,8 @@ def d_mode(gen, depth):
         _add(gen, "train", METHOD, [_var(name), c.boolean()])
     else:
         _add(gen, "train", METHOD, [_var(name), c.choice([1, "no"])])   # not a bool: refused
+    if c.boolean(0.5):   # a forward in the mode just set (of the whole model, mostly)
+        _forward(gen)
     return True
 
 
