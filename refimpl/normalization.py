@@ -170,6 +170,9 @@ def _beyond(result, bound, dtype):
         # an infinite bound (an infinite weight times a difference that may be 0: then
         # nan, else ±inf) leaves the result unspecified too
         mask = ~np.isfinite(bound) | (bound > atol + rtol * np.abs(result))
+        # a zero whose error bound is not: the noise it rounds from has either sign (a half
+        # result of -1e-9 is -0.0), and a zero's sign is compared
+        mask |= (result == 0) & (bound > 0)
         mask &= ~np.isnan(bound) | ~np.isnan(result)   # nan from nan inputs: specified
     return mask if mask.any() else None
 
