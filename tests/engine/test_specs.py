@@ -123,7 +123,7 @@ def test_ledger_ops_are_what_campaigns_generate():
     rng, oracle = random.Random(3), parse_target("refimpl")
     seen = set()
     for _ in range(400):
-        program = generate(ops, RandomChooser(rng), oracle, autograd=0.5, modules=0.3)
+        program = generate(ops, RandomChooser(rng), oracle, autograd=0.5, modules=0.5)
         seen.update(s.op for _, s in walk(program.statements))
     assert seen - set(ops) - set(STATEMENT_OPS) - set(MODULE_OPS) == set()
     # and the lists name nothing that is never drawn
